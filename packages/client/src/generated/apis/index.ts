@@ -1,0 +1,5 @@
+/* tslint:disable */
+/* eslint-disable */
+export * from './ExecuteApi';
+export * from './ResultApi';
+export * from './TokenApi';

@@ -1,0 +1,11 @@
+/* tslint:disable */
+/* eslint-disable */
+export * from './AccessToken';
+export * from './ErrorResponse';
+export * from './ModelError';
+export * from './OauthError';
+export * from './TriggerOutcome';
+export * from './TriggerParameter';
+export * from './TriggerProgress';
+export * from './TriggerResult';
+export * from './TriggerState';

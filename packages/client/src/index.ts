@@ -1,0 +1,2 @@
+// The package's public surface is exactly what openapi-generator produces from the spec.
+export * from './generated/index';
