@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { startChild } from './child';
+import { freePort } from './free-port';
+import { nodeBinary, specPath, workspaceRoot } from './paths';
+
+const prismBin = join(workspaceRoot, 'node_modules/@stoplight/prism-cli/dist/index.js');
+const START_TIMEOUT_MS = 60_000;
+
+export interface PrismOptions {
+  /** `mock` answers from the spec's examples; `proxy` forwards to `upstream` and validates both ways. */
+  mode?: 'mock' | 'proxy';
+  /** The server a proxy forwards to. */
+  upstream?: string;
+  /** Turn request and response violations into error responses (proxy). */
+  errors?: boolean;
+}
+
+/** A Prism process serving the spec on a free 127.0.0.1 port. */
+export interface RunningPrism {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts Prism on the spec and resolves once it answers requests. */
+export async function startPrism(options: PrismOptions = {}): Promise<RunningPrism> {
+  const mode = options.mode ?? 'mock';
+  if (mode === 'proxy' && !options.upstream) throw new Error('startPrism: a proxy needs an upstream URL');
+  const port = await freePort();
+  const args = [prismBin, mode, specPath, ...(mode === 'proxy' ? [options.upstream as string] : [])];
+  args.push('--host', '127.0.0.1', '--port', String(port));
+  if (options.errors) args.push('--errors');
+
+  const child = startChild(nodeBinary, args);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!/Prism is listening/.test(child.output())) {
+    if (child.process.exitCode !== null) {
+      throw new Error(`Prism exited before listening:\n${child.output()}`);
+    }
+    if (Date.now() > deadline) {
+      await child.stop();
+      throw new Error(`Prism did not listen within ${START_TIMEOUT_MS} ms:\n${child.output()}`);
+    }
+    await new Promise((wake) => setTimeout(wake, 100));
+  }
+  return { url, stop: () => child.stop() };
+}
