@@ -2,7 +2,7 @@
 // reach, so we fetch the pinned version from Maven Central with `mvn` into the wrapper's storageDir
 // (as `<version>.jar`, where the wrapper looks) ourselves. Runs from the repo root, like the wrapper.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,11 @@ export function ensureJar() {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     mkdirSync(resolve(config.storageDir), { recursive: true });
-    copyFileSync(join(scratch, `openapi-generator-cli-${config.version}.jar`), jar);
+    // Copied under a temporary name, then renamed: tasks that run at once (the freshness check, a
+    // spec review) may each fetch it, and none may start Java on a half-copied JAR.
+    const draft = `${jar}.${process.pid}.tmp`;
+    copyFileSync(join(scratch, `openapi-generator-cli-${config.version}.jar`), draft);
+    renameSync(draft, jar);
     console.error(`Installed ${jar}`);
     return jar;
   } catch (error) {

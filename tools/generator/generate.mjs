@@ -3,10 +3,12 @@
 //   node tools/generator/generate.mjs --check  fail when the committed code differs from a fresh run
 // The generator writes into a scratch folder first, so a check never touches the work tree and a
 // failed run never leaves half-written code behind. Run from the repo root, like the wrapper.
+// `generateClient` is exported so the spec review can generate the client of any spec the same way.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ensureJar } from './ensure-jar.mjs';
 
 const CONFIG = 'openapitools.json';
@@ -14,59 +16,75 @@ const GENERATOR_KEY = 'client';
 // Hand-written files that live beside the generated ones.
 const KEEP = new Set(['README.md']);
 
-const check = process.argv.includes('--check');
-const config = JSON.parse(readFileSync(CONFIG, 'utf8'));
-const cli = config['generator-cli'];
-const target = resolve(cli.generators[GENERATOR_KEY].output);
+/**
+ * Generates the client of `inputSpec` into `output` (a fresh folder) with the settings of
+ * openapitools.json, through a scratch copy of that file so the committed one is never rewritten.
+ */
+export function generateClient(inputSpec, output) {
+  const config = JSON.parse(readFileSync(CONFIG, 'utf8'));
+  const cli = config['generator-cli'];
+  ensureJar();
 
-ensureJar();
+  const scratch = mkdtempSync(join(tmpdir(), 'autofacilitate-generator-config-'));
+  try {
+    const scratchConfig = structuredClone(config);
+    scratchConfig['generator-cli'].storageDir = resolve(cli.storageDir);
+    Object.assign(scratchConfig['generator-cli'].generators[GENERATOR_KEY], {
+      inputSpec: resolve(inputSpec),
+      output: resolve(output),
+    });
+    const configPath = join(scratch, CONFIG);
+    writeFileSync(configPath, JSON.stringify(scratchConfig, null, 2));
 
-const scratch = mkdtempSync(join(tmpdir(), 'autofacilitate-client-'));
-try {
-  const output = join(scratch, 'generated');
-  // Same settings as openapitools.json, written to the scratch folder.
-  const scratchConfig = structuredClone(config);
-  scratchConfig['generator-cli'].storageDir = resolve(cli.storageDir);
-  Object.assign(scratchConfig['generator-cli'].generators[GENERATOR_KEY], {
-    inputSpec: resolve(cli.generators[GENERATOR_KEY].inputSpec),
-    output,
-  });
-  const configPath = join(scratch, CONFIG);
-  writeFileSync(configPath, JSON.stringify(scratchConfig, null, 2));
-
-  execFileSync(
-    process.execPath,
-    [
-      resolve('node_modules/@openapitools/openapi-generator-cli/main.js'),
-      '--openapitools',
-      configPath,
-      'generate',
-      '--generator-key',
-      GENERATOR_KEY,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-
-  if (check) {
-    const differences = compare(output, target);
-    if (differences.length > 0) {
-      console.error(
-        `The generated client is stale: ${differences.length} file(s) differ from what the spec generates:\n` +
-          differences.map((d) => `  ${d}`).join('\n') +
-          '\nRun `npm run generate` and commit the result.',
-      );
-      process.exit(1);
-    }
-    console.log(`The generated client matches ${cli.generators[GENERATOR_KEY].inputSpec}.`);
-  } else {
-    for (const entry of existsSync(target) ? readdirSync(target) : []) {
-      if (!KEEP.has(entry)) rmSync(join(target, entry), { recursive: true, force: true });
-    }
-    cpSync(output, target, { recursive: true });
-    console.log(`Generated ${relative(process.cwd(), target)}.`);
+    execFileSync(
+      process.execPath,
+      [
+        resolve('node_modules/@openapitools/openapi-generator-cli/main.js'),
+        '--openapitools',
+        configPath,
+        'generate',
+        '--generator-key',
+        GENERATOR_KEY,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
+}
+
+function main() {
+  const check = process.argv.includes('--check');
+  const generator = JSON.parse(readFileSync(CONFIG, 'utf8'))['generator-cli'].generators[GENERATOR_KEY];
+  const target = resolve(generator.output);
+
+  const scratch = mkdtempSync(join(tmpdir(), 'autofacilitate-client-'));
+  try {
+    const output = join(scratch, 'generated');
+    generateClient(generator.inputSpec, output);
+
+    if (check) {
+      const differences = compare(output, target);
+      if (differences.length > 0) {
+        console.error(
+          `The generated client is stale: ${differences.length} file(s) differ from what the spec generates:\n` +
+            differences.map((d) => `  ${d}`).join('\n') +
+            '\nRun `npm run generate` and commit the result.',
+        );
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`The generated client matches ${generator.inputSpec}.`);
+    } else {
+      for (const entry of existsSync(target) ? readdirSync(target) : []) {
+        if (!KEEP.has(entry)) rmSync(join(target, entry), { recursive: true, force: true });
+      }
+      cpSync(output, target, { recursive: true });
+      console.log(`Generated ${relative(process.cwd(), target)}.`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Lists the files that are missing, extra or different between the fresh and committed trees. */
@@ -84,7 +102,8 @@ function compare(fresh, committed) {
   return differences;
 }
 
-function listFiles(dir, prefix = '') {
+/** Every file under `dir`, as `/`-separated paths relative to it. */
+export function listFiles(dir, prefix = '') {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);
@@ -92,3 +111,5 @@ function listFiles(dir, prefix = '') {
     return statSync(path).isDirectory() ? listFiles(path, name) : [name];
   });
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

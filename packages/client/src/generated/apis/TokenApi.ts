@@ -170,9 +170,9 @@ export class TokenApi extends runtime.BaseAPI implements TokenApiInterface {
 }
 
 /**
-  * @export
-  * @enum {string}
-  */
-export enum GetAccessTokenGrantTypeEnum {
-    ClientCredentials = 'client_credentials',
-}
+ * @export
+ */
+export const GetAccessTokenGrantTypeEnum = {
+    ClientCredentials: 'client_credentials',
+} as const;
+export type GetAccessTokenGrantTypeEnum = typeof GetAccessTokenGrantTypeEnum[keyof typeof GetAccessTokenGrantTypeEnum];

@@ -12,18 +12,19 @@
  * Do not edit the class manually.
  */
 
+
 /**
  * Extension: where a trigger is in its life: `queued` → `running` → `succeeded`, `failed` or `timed_out`.
  * @export
- * @enum {string}
  */
-export enum TriggerState {
-    Queued = 'queued',
-    Running = 'running',
-    Succeeded = 'succeeded',
-    Failed = 'failed',
-    TimedOut = 'timed_out'
-}
+export const TriggerState = {
+    Queued: 'queued',
+    Running: 'running',
+    Succeeded: 'succeeded',
+    Failed: 'failed',
+    TimedOut: 'timed_out',
+} as const;
+export type TriggerState = typeof TriggerState[keyof typeof TriggerState];
 
 
 export function instanceOfTriggerState(value: any): boolean {

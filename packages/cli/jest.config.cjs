@@ -1,0 +1,2 @@
+// The CLI is tested as users run it: the built binary in a child process.
+module.exports = require('../../jest.preset.cjs')(__dirname, { testTimeout: 60_000 });

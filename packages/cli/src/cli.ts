@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { run } from './program';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+// Ctrl-C aborts the call in flight (the SDK stops retries and polling at once).
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+
+const status = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }, version);
+process.exitCode = status;

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/**
+ * The path of an installed package's binary. The mock and the server are optional peers of the CLI:
+ * a missing one is reported with the command that installs it.
+ */
+export function packageBin(packageName: string, bin: string, version: string): string {
+  const require = createRequire(import.meta.url);
+  let manifestPath: string;
+  try {
+    manifestPath = require.resolve(`${packageName}/package.json`);
+  } catch {
+    throw new MissingPackageError(`${packageName} is not installed; install it with: npm install ${packageName}@${version}`);
+  }
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin?: string | Record<string, string> };
+  const relative = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[bin];
+  if (!relative) throw new MissingPackageError(`${packageName} has no "${bin}" binary`);
+  return join(dirname(manifestPath), relative);
+}
+
+/** An optional peer the command needs is not installed. */
+export class MissingPackageError extends Error {
+  override readonly name = 'MissingPackageError';
+}

@@ -1,0 +1,71 @@
+import { readProfile } from './profile-file';
+import { UsageError } from './usage-error';
+
+/** Everything needed to reach the API, whichever of flags, environment or profile said it. */
+export interface Settings {
+  orgId?: string;
+  baseUrl?: string;
+  region?: string;
+  tokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  apiKey?: string;
+}
+
+export type SettingName = keyof Settings;
+
+/** Each setting's flag, environment variable and profile key, in the order they win. */
+export const SETTINGS: ReadonlyArray<{ name: SettingName; flag: string; env: string; description: string }> = [
+  { name: 'orgId', flag: '--org-id', env: 'AUTOFACILITATE_ORG_ID', description: 'organisation (orgId)' },
+  { name: 'baseUrl', flag: '--base-url', env: 'AUTOFACILITATE_BASE_URL', description: 'API base URL (default: https://{orgId}.via.aspect-cloud.net)' },
+  { name: 'region', flag: '--region', env: 'AUTOFACILITATE_REGION', description: 'Alvaria Cloud region, for the default token URL' },
+  { name: 'tokenUrl', flag: '--token-url', env: 'AUTOFACILITATE_TOKEN_URL', description: 'OAuth2 token URL (default: from --region, or {base URL}/tokenservice/oauth2/access_token)' },
+  { name: 'clientId', flag: '--client-id', env: 'AUTOFACILITATE_CLIENT_ID', description: 'OAuth2 client id' },
+  { name: 'clientSecret', flag: '--client-secret', env: 'AUTOFACILITATE_CLIENT_SECRET', description: 'OAuth2 client secret' },
+  { name: 'apiKey', flag: '--api-key', env: 'AUTOFACILITATE_API_KEY', description: 'x-api-key value' },
+];
+
+/** Where the settings come from. */
+export interface SettingsSources {
+  flags: Settings & { profile?: string; profileFile?: string };
+  env: NodeJS.ProcessEnv;
+}
+
+/** A setting with the place it came from, so a missing one can be named precisely. */
+export interface ResolvedSettings {
+  settings: Settings;
+  profileName: string;
+  profilePath: string;
+}
+
+/** Resolves every setting: a flag wins over the environment, which wins over the profile file. */
+export function resolveSettings({ flags, env }: SettingsSources): ResolvedSettings {
+  const profileName = flags.profile ?? env.AUTOFACILITATE_PROFILE ?? 'default';
+  const explicitProfile = flags.profile !== undefined || env.AUTOFACILITATE_PROFILE !== undefined;
+  const { path: profilePath, profile } = readProfile({
+    name: profileName,
+    path: flags.profileFile ?? env.AUTOFACILITATE_PROFILE_FILE,
+    env,
+    required: explicitProfile,
+  });
+  const settings: Settings = {};
+  for (const { name, env: variable } of SETTINGS) {
+    const value = flags[name] ?? nonEmpty(env[variable]) ?? profile[name];
+    if (value !== undefined) settings[name] = value;
+  }
+  return { settings, profileName, profilePath };
+}
+
+/** Fails with one line naming every way to give the settings that are missing. */
+export function requireSettings(resolved: ResolvedSettings, names: readonly SettingName[]): Required<Pick<Settings, (typeof names)[number]>> & Settings {
+  const missing = SETTINGS.filter(({ name }) => names.includes(name) && resolved.settings[name] === undefined);
+  if (missing.length > 0) {
+    const how = missing.map(({ name, flag, env }) => `${flag} (or ${env}, or "${name}" in profile "${resolved.profileName}")`);
+    throw new UsageError(`missing ${how.join(', ')}; profile file: ${resolved.profilePath}`);
+  }
+  return resolved.settings as Required<Settings>;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

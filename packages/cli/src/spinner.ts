@@ -1,0 +1,37 @@
+/**
+ * A one-line progress display for a terminal: a spinner, the elapsed time and a state. It draws only
+ * when the stream is a TTY, so pipes and `--json` runs get nothing but their output.
+ */
+export interface Spinner {
+  update(state: string): void;
+  stop(): void;
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const INTERVAL_MS = 80;
+
+export function startSpinner(stream: NodeJS.WriteStream, label: string, now: () => number = Date.now): Spinner {
+  if (!stream.isTTY) return { update() {}, stop() {} };
+  const started = now();
+  let state = 'starting';
+  let frame = 0;
+  let stopped = false;
+  const draw = () => {
+    const elapsed = ((now() - started) / 1000).toFixed(1);
+    stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${label} — ${state} — ${elapsed}s`);
+  };
+  draw();
+  const timer = setInterval(draw, INTERVAL_MS);
+  return {
+    update(next) {
+      state = next;
+      draw();
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      stream.write('\r\x1b[2K');
+    },
+  };
+}
