@@ -159,7 +159,7 @@ describe('settings: flags, then environment, then profile', () => {
   test('a server error is one line plus its errors[], with the exit code of its kind', async () => {
     const { code, stdout, stderr } = await runCli(['result', 'echo', 'trigger-1'], { ...credentials, AUTOFACILITATE_BASE_URL: server.url });
     expect({ code, stdout }).toEqual({ code: 4, stdout: '' });
-    expect(stderr).toMatch(/^error: .*\(status 404\)\n  - \[global\] Not found: no route \/via\/v2\/organizations\/acme\/autoFacilitate\/result\/echo\/triggerUUID\/trigger-1\n$/);
+    expect(stderr).toMatch(/^error: .*\(status 404\)\n {2}- \[global\] Not found: no route \/via\/v2\/organizations\/acme\/autoFacilitate\/result\/echo\/triggerUUID\/trigger-1\n$/);
   });
 
   test('--json errors are JSON on stdout too', async () => {

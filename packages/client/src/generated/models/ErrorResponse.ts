@@ -13,6 +13,14 @@
  */
 
 import { mapValues } from '../runtime';
+import type { ErrorDetail } from './ErrorDetail';
+import {
+    ErrorDetailFromJSON,
+    ErrorDetailFromJSONTyped,
+    ErrorDetailToJSON,
+    ErrorDetailToJSONTyped,
+} from './ErrorDetail';
+
 /**
  * The body of every error response.
  * @export
@@ -30,7 +38,7 @@ export interface ErrorResponse {
     /**
      * The individual problems found.
      */
-    errors?: Array<Error>;
+    errors?: Array<ErrorDetail>;
 }
 
 /**
@@ -52,7 +60,7 @@ export function ErrorResponseFromJSONTyped(json: any, ignoreDiscriminator: boole
         
         'code': json['code'] == null ? undefined : json['code'],
         'message': json['message'] == null ? undefined : json['message'],
-        'errors': json['errors'] == null ? undefined : json['errors'],
+        'errors': json['errors'] == null ? undefined : ((json['errors'] as Array<any>).map(ErrorDetailFromJSON)),
     };
 }
 
@@ -69,7 +77,7 @@ export function ErrorResponseToJSONTyped(value?: ErrorResponse | null, ignoreDis
         
         'code': value['code'],
         'message': value['message'],
-        'errors': value['errors'],
+        'errors': value['errors'] == null ? undefined : ((value['errors'] as Array<any>).map(ErrorDetailToJSON)),
     };
 }
 

@@ -13,6 +13,13 @@
  */
 
 import { mapValues, parseDate, parseDateTime, serializeDate, serializeDateTime } from '../runtime';
+import type { ErrorDetail } from './ErrorDetail';
+import {
+    ErrorDetailFromJSON,
+    ErrorDetailFromJSONTyped,
+    ErrorDetailToJSON,
+    ErrorDetailToJSONTyped,
+} from './ErrorDetail';
 import type { TriggerState } from './TriggerState';
 import {
     TriggerStateFromJSON,
@@ -46,7 +53,7 @@ export interface TriggerOutcome {
     /**
      * 
      */
-    error?: Error;
+    error?: ErrorDetail;
     /**
      * When the trigger was accepted.
      */
@@ -88,7 +95,7 @@ export function TriggerOutcomeFromJSONTyped(json: any, ignoreDiscriminator: bool
         'vsn': json['vsn'],
         'status': TriggerStateFromJSON(json['status']),
         'output': json['output'] === undefined ? undefined : json['output'] === null ? null : json['output'],
-        'error': json['error'] == null ? undefined : json['error'],
+        'error': json['error'] == null ? undefined : ErrorDetailFromJSON(json['error']),
         'createdAt': (json['createdAt'] == null ? json['createdAt'] : parseDateTime(json['createdAt'])),
         'startedAt': json['startedAt'] == null ? undefined : (parseDateTime(json['startedAt'])),
         'finishedAt': json['finishedAt'] == null ? undefined : (parseDateTime(json['finishedAt'])),
@@ -110,7 +117,7 @@ export function TriggerOutcomeToJSONTyped(value?: TriggerOutcome | null, ignoreD
         'vsn': value['vsn'],
         'status': TriggerStateToJSON(value['status']),
         'output': value['output'],
-        'error': value['error'],
+        'error': ErrorDetailToJSON(value['error']),
         'createdAt': value['createdAt'] == null ? value['createdAt'] : serializeDateTime(value['createdAt']),
         'startedAt': value['startedAt'] == null ? value['startedAt'] : serializeDateTime(value['startedAt']),
         'finishedAt': value['finishedAt'] == null ? value['finishedAt'] : serializeDateTime(value['finishedAt']),

@@ -1,8 +1,8 @@
 /* tslint:disable */
 /* eslint-disable */
 export * from './AccessToken';
+export * from './ErrorDetail';
 export * from './ErrorResponse';
-export * from './ModelError';
 export * from './OauthError';
 export * from './TriggerOutcome';
 export * from './TriggerParameter';

@@ -16,9 +16,9 @@ import { mapValues } from '../runtime';
 /**
  * One problem found with a request.
  * @export
- * @interface ModelError
+ * @interface ErrorDetail
  */
-export interface ModelError {
+export interface ErrorDetail {
     /**
      * Where the problem is (`global`, or the part of the request concerned).
      */
@@ -34,17 +34,17 @@ export interface ModelError {
 }
 
 /**
- * Check if a given object implements the ModelError interface.
+ * Check if a given object implements the ErrorDetail interface.
  */
-export function instanceOfModelError(value: object): value is ModelError {
+export function instanceOfErrorDetail(value: object): value is ErrorDetail {
     return true;
 }
 
-export function ModelErrorFromJSON(json: any): ModelError {
-    return ModelErrorFromJSONTyped(json, false);
+export function ErrorDetailFromJSON(json: any): ErrorDetail {
+    return ErrorDetailFromJSONTyped(json, false);
 }
 
-export function ModelErrorFromJSONTyped(json: any, ignoreDiscriminator: boolean): ModelError {
+export function ErrorDetailFromJSONTyped(json: any, ignoreDiscriminator: boolean): ErrorDetail {
     if (json == null) {
         return json;
     }
@@ -56,11 +56,11 @@ export function ModelErrorFromJSONTyped(json: any, ignoreDiscriminator: boolean)
     };
 }
 
-export function ModelErrorToJSON(json: any): ModelError {
-    return ModelErrorToJSONTyped(json, false);
+export function ErrorDetailToJSON(json: any): ErrorDetail {
+    return ErrorDetailToJSONTyped(json, false);
 }
 
-export function ModelErrorToJSONTyped(value?: ModelError | null, ignoreDiscriminator: boolean = false): any {
+export function ErrorDetailToJSONTyped(value?: ErrorDetail | null, ignoreDiscriminator: boolean = false): any {
     if (value == null) {
         return value;
     }

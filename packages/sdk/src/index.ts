@@ -1,0 +1,41 @@
+// @autofacilitate/sdk: the AutoFacilitate API for application code. Runs wherever fetch and
+// WebCrypto do: Node ≥ 20, browsers, edge runtimes.
+export { AutoFacilitate, type ExecuteResult } from './auto-facilitate';
+export type { AccessTokenInfo } from './auth/token-provider';
+export type { AccessTokenOptions, AutoFacilitateOptions, CallOptions, ExecuteAndWaitOptions, ExecuteOptions } from './options';
+export type { RetryOptions } from './http/retry-policy';
+export type { Logger } from './logger';
+export { systemClock, type Clock } from './time/clock';
+export type { Random } from './time/random';
+export { productionBaseUrl, productionTokenUrl, TOKEN_PATH } from './urls';
+export type { TriggerParameters } from './trigger/trigger-input';
+export type {
+  TriggerFailed,
+  TriggerFinished,
+  TriggerOutcome,
+  TriggerOutcomeBase,
+  TriggerPending,
+  TriggerStatus,
+  TriggerSucceeded,
+} from './trigger/outcome';
+export {
+  AuthError,
+  AutoFacilitateError,
+  CallbackVerificationError,
+  ConnectionError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  type AuthErrorInit,
+  type AutoFacilitateErrorInit,
+  type CallbackFailure,
+  type ErrorDetail,
+  type OperationId,
+  type TimeoutErrorInit,
+} from './errors';
+export { verifyCallback, type CallbackHeaders, type VerifiedCallback, type VerifyCallbackOptions } from './callbacks/verify-callback';
+export { parseCallback, type TriggerCallback } from './callbacks/parse-callback';
+export { createTestCallback, type TestCallback, type TestCallbackOptions } from './callbacks/create-test-callback';
+export type { CallbackSecret, RawBody } from './callbacks/signature';
