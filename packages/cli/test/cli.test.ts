@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRecordingServer, type Recorded } from './recording-server';
-import { runCli } from './run-cli';
+import { startRecordingServer, type Recorded } from './support/recording-server';
+import { runCli } from './support/run-cli';
 
 const credentials = {
   AUTOFACILITATE_ORG_ID: 'acme',

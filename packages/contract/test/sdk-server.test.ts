@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthError, AutoFacilitate, NotFoundError, ValidationError } from '@autofacilitate/sdk';
+import { createServer, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
+
+// The facade SDK end to end against the real server: tokens, execute (JSON and XML), waiting
+// for results, and the errors a caller meets.
+const clientSecret = randomBytes(16).toString('base64url');
+const apiKey = randomBytes(16).toString('base64url');
+
+let dir: string;
+let server: AutoFacilitateServer;
+let client: AutoFacilitate;
+let baseUrl: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'autofacilitate-sdk-server-'));
+  const config = await resolveConfig(
+    {
+      server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
+      storage: { sqlite: { file: 'store.sqlite' } },
+      workers: { pollIntervalMs: 50 },
+      organisations: {
+        acme: {
+          clients: { 'sdk-client': {} },
+          apiKeys: { sdk: {} },
+          services: {
+            echo: { kind: 'echo' },
+            nap: { kind: 'sleep', ms: 300 },
+            broken: { kind: 'fail', message: 'upstream answered 503' },
+            'needs-customer': { kind: 'echo', requiredParameters: ['customerId'] },
+          },
+        },
+      },
+    },
+    {
+      origin: 'SDK server configuration',
+      baseDir: dir,
+      env: { AUTOFACILITATE_CLIENT_SECRET_SDK_CLIENT: clientSecret, AUTOFACILITATE_API_KEY_ACME_SDK: apiKey },
+    },
+  );
+  server = await createServer(config);
+  baseUrl = await server.listen();
+  client = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret, apiKey });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('execute, then wait for the result: the output of echo', async () => {
+  const started = await client.execute('echo', { greeting: 'hello' });
+  expect(started.triggerUUID).toMatch(/^[0-9a-f-]{36}$/);
+  const finished = await client.executeAndWait('echo', { greeting: 'hello' }, { pollIntervalMs: 20 });
+  expect(finished).toMatchObject({ status: 'succeeded', done: true, vsn: 'echo', output: { greeting: 'hello' } });
+  expect(finished.finishedAt).toBeInstanceOf(Date);
+});
+
+test('execute as XML', async () => {
+  const finished = await client.executeAndWait('echo', { customerId: '007' }, { format: 'xml', callbackUrls: ['https://a.example/cb'], pollIntervalMs: 20 });
+  expect(finished).toMatchObject({ status: 'succeeded', output: { customerId: '007' } });
+});
+
+test("a running trigger is pending, with the server's Retry-After; then it finishes with no output (204)", async () => {
+  const { triggerUUID } = await client.execute('nap');
+  let pending = await client.getResult('nap', triggerUUID);
+  for (let attempt = 0; pending.status === 'queued' && attempt < 100; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    pending = await client.getResult('nap', triggerUUID);
+  }
+  expect(pending).toMatchObject({ status: 'running', done: false, retryAfterMs: 1000 });
+  const progress: string[] = [];
+  const finished = await client.executeAndWait('nap', {}, { onProgress: (update) => progress.push(update.status) });
+  expect(finished).toMatchObject({ status: 'succeeded', done: true, vsn: 'nap' });
+  expect(finished).not.toHaveProperty('output');
+  expect(progress.length).toBeGreaterThan(0);
+});
+
+test('a trigger that failed is an outcome, with its error', async () => {
+  const finished = await client.executeAndWait('broken', {}, { pollIntervalMs: 20 });
+  expect(finished).toMatchObject({ status: 'failed', error: { scope: 'service', reason: 'Service failed', message: 'upstream answered 503' } });
+});
+
+test('the refusals a caller meets are typed errors', async () => {
+  await expect(client.execute('no-such-service')).rejects.toBeInstanceOf(NotFoundError);
+  await expect(client.execute('needs-customer', { name: 'x' })).rejects.toBeInstanceOf(ValidationError);
+  await expect(client.getResult('echo', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d')).rejects.toBeInstanceOf(NotFoundError);
+  const stranger = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret: 'wrong', apiKey, retry: false });
+  await expect(stranger.execute('echo')).rejects.toBeInstanceOf(AuthError);
+});

@@ -1,0 +1,62 @@
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { notFound, Unauthorized } from '../http/api-error';
+import type { Credentials } from './credentials';
+import { sha256 } from './secret-hash';
+import { apiScope, type TokenService } from './token-service';
+import type { UsageMeter } from './usage-meter';
+
+/** Who is calling: the organisation the token is bound to, its client and the API key used. */
+export interface Principal {
+  orgId: string;
+  clientId: string;
+  apiKey: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the API's authentication once the caller is known. */
+    principal: Principal | null;
+  }
+}
+
+/** What {@link apiAuthentication} checks credentials against. */
+export interface ApiAuthenticationDependencies {
+  tokens: TokenService;
+  credentials: Credentials;
+  usage: UsageMeter;
+}
+
+// RFC 6750 §2.1: `Bearer` and a b64token.
+const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/**
+ * The check every API operation makes before it reads a body: a live token with the
+ * `autofacilitateapi` scope, an API key of the token's organisation, and a path in that
+ * organisation. Another organisation's path answers 404, as if it did not exist.
+ */
+export function apiAuthentication(
+  { tokens, credentials, usage }: ApiAuthenticationDependencies,
+  operationId: string,
+): onRequestAsyncHookHandler {
+  return async (request: FastifyRequest) => {
+    const keyHeader = request.headers['x-api-key'];
+    const apiKey = typeof keyHeader === 'string' && keyHeader ? credentials.apiKey(sha256(keyHeader)) : undefined;
+    if (apiKey) usage.record(apiKey.orgId, apiKey.name, operationId);
+
+    const authorization = request.headers.authorization;
+    if (!authorization) throw new Unauthorized(undefined, 'An access token is required');
+    const accessToken = bearer.exec(authorization)?.[1];
+    if (!accessToken) throw new Unauthorized('invalid_token', 'The Authorization header must be Bearer {accessToken}');
+    const token = await tokens.find(accessToken);
+    if (!token) throw new Unauthorized('invalid_token', 'The access token is unknown or has expired');
+    if (!token.scope.split(' ').includes(apiScope)) {
+      throw new Unauthorized('insufficient_scope', `The access token lacks the ${apiScope} scope`);
+    }
+    if (!apiKey || apiKey.orgId !== token.orgId) {
+      throw new Unauthorized('invalid_request', 'The x-api-key header is missing or unknown');
+    }
+    const { orgId } = request.params as { orgId: string };
+    if (orgId !== token.orgId) throw notFound('path.orgId', `Organisation ${orgId} not found`);
+    request.principal = { orgId, clientId: token.clientId, apiKey: apiKey.name };
+  };
+}

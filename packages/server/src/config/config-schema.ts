@@ -1,0 +1,115 @@
+/**
+ * The JSON Schema of the configuration file. Defaults live here, so a file states only what
+ * differs; `additionalProperties: false` everywhere, so a misspelt key stops start-up instead of
+ * being ignored.
+ */
+
+const positiveInteger = { type: 'integer', minimum: 1 } as const;
+
+const serviceCommon = {
+  timeoutMs: { ...positiveInteger, default: 30000 },
+  concurrency: { ...positiveInteger, default: 4 },
+  requiredParameters: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, default: [] },
+} as const;
+
+function serviceKind(kind: string, properties: Record<string, unknown> = {}, required: string[] = []) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['kind', ...required],
+    properties: { kind: { const: kind }, ...serviceCommon, ...properties },
+  };
+}
+
+const service = {
+  type: 'object',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    serviceKind('echo'),
+    serviceKind('sleep', { ms: { type: 'integer', minimum: 0, default: 1000 } }),
+    serviceKind('fail', { message: { type: 'string', minLength: 1, default: 'The service failed' } }),
+    serviceKind(
+      'http',
+      {
+        url: { type: 'string', pattern: '^https?://' },
+        headers: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+      },
+      ['url'],
+    ),
+    serviceKind('module', { module: { type: 'string', minLength: 1 } }, ['module']),
+  ],
+} as const;
+
+const organisation = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clients', 'apiKeys', 'services'],
+  properties: {
+    clients: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { secretHash: { type: 'string', pattern: '^scrypt\\$' } },
+      },
+    },
+    apiKeys: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { hash: { type: 'string', pattern: '^sha256\\$[0-9a-f]{64}$' } },
+      },
+    },
+    services: { type: 'object', additionalProperties: service },
+  },
+} as const;
+
+function section(properties: Record<string, unknown>) {
+  return { type: 'object', additionalProperties: false, default: {}, properties };
+}
+
+/** The schema the loader validates a configuration file against. */
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['organisations'],
+  properties: {
+    server: section({
+      host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+      port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+      logLevel: {
+        enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+        default: 'info',
+      },
+      trustProxy: { type: 'boolean', default: false },
+      shutdownGraceMs: { type: 'integer', minimum: 0, default: 10000 },
+    }),
+    storage: section({
+      sqlite: section({
+        file: { type: 'string', minLength: 1, default: 'data/autofacilitate.sqlite' },
+        synchronous: { enum: ['NORMAL', 'FULL'], default: 'NORMAL' },
+        busyTimeoutMs: { type: 'integer', minimum: 0, default: 5000 },
+      }),
+    }),
+    tokens: section({ ttlSeconds: { ...positiveInteger, default: 3600 } }),
+    results: section({
+      retentionSeconds: { ...positiveInteger, default: 604800 },
+      purgeIntervalSeconds: { ...positiveInteger, default: 60 },
+    }),
+    workers: section({
+      enabled: { type: 'boolean', default: true },
+      leaseMs: { type: 'integer', minimum: 100, default: 30000 },
+      pollIntervalMs: { type: 'integer', minimum: 10, default: 1000 },
+      maxAttempts: { ...positiveInteger, default: 3 },
+    }),
+    usage: section({ flushIntervalMs: { type: 'integer', minimum: 10, default: 1000 } }),
+    limits: section({
+      bodyBytes: { ...positiveInteger, default: 1048576 },
+      outputBytes: { ...positiveInteger, default: 1048576 },
+    }),
+    organisations: { type: 'object', minProperties: 1, additionalProperties: organisation },
+    testing: section({ faultInjection: { type: 'boolean', default: false } }),
+  },
+} as const;

@@ -1,0 +1,18 @@
+/**
+ * Secrets may come from the environment instead of the file, so that a file can be committed
+ * and the secrets kept by the platform. The variable names are derived from the ids.
+ */
+
+function envName(...parts: string[]): string {
+  return parts.map((part) => part.toUpperCase().replace(/[^A-Z0-9]/g, '_')).join('_');
+}
+
+/** The variable that holds a client's secret, in plain: `AUTOFACILITATE_CLIENT_SECRET_<CLIENT ID>`. */
+export function clientSecretVariable(clientId: string): string {
+  return envName('AUTOFACILITATE_CLIENT_SECRET', clientId);
+}
+
+/** The variable that holds an API key, in plain: `AUTOFACILITATE_API_KEY_<ORG ID>_<KEY NAME>`. */
+export function apiKeyVariable(orgId: string, name: string): string {
+  return envName('AUTOFACILITATE_API_KEY', orgId, name);
+}

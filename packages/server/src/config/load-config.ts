@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import { hashApiKey, hashClientSecret, isClientSecretHash } from '../auth/secret-hash';
+import { ConfigError } from './config-error';
+import { configSchema } from './config-schema';
+import { apiKeyVariable, clientSecretVariable } from './env-overrides';
+import type { ServerConfig } from './server-config';
+
+/** Where a configuration comes from, to resolve its relative paths and secrets. */
+export interface ConfigSource {
+  /** Named in every error message: the file, or what stands for it. */
+  origin: string;
+  /** Relative paths in the configuration are resolved against this folder. */
+  baseDir: string;
+  /** Where secrets that override the file come from. */
+  env: NodeJS.ProcessEnv;
+}
+
+const validate = new Ajv({ allErrors: true, useDefaults: true, discriminator: true }).compile(configSchema);
+
+// What a pattern means, for people, by the key it guards.
+const patternMeanings: Record<string, string> = {
+  secretHash: 'must be a hash made by "autofacilitate-server hash-secret"',
+  hash: 'must be a hash made by "autofacilitate-server new-api-key"',
+  url: 'must be an http:// or https:// URL',
+};
+
+function keyPath(instancePath: string, ...more: string[]): string {
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return [...parts, ...more].join('.') || '(top level)';
+}
+
+function describe(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${keyPath(error.instancePath, String(params.additionalProperty))}: unknown key`;
+    case 'required':
+      return `${keyPath(error.instancePath, String(params.missingProperty))}: missing`;
+    case 'discriminator':
+      return `${keyPath(error.instancePath, 'kind')}: must be one of echo, sleep, fail, http, module`;
+    case 'enum':
+      return `${keyPath(error.instancePath)}: must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
+    case 'pattern': {
+      const key = error.instancePath.split('/').pop() ?? '';
+      return `${keyPath(error.instancePath)}: ${patternMeanings[key] ?? error.message}`;
+    }
+    default:
+      return `${keyPath(error.instancePath)}: ${error.message}`;
+  }
+}
+
+async function applySecrets(config: ServerConfig, source: ConfigSource, problems: string[]): Promise<void> {
+  const clientOwners = new Map<string, string>();
+  const apiKeyOwners = new Map<string, string>();
+  for (const [orgId, organisation] of Object.entries(config.organisations)) {
+    for (const [clientId, client] of Object.entries(organisation.clients)) {
+      const key = `organisations.${orgId}.clients.${clientId}`;
+      const owner = clientOwners.get(clientId);
+      if (owner) problems.push(`${key}: the client id is also used in organisations.${owner}`);
+      clientOwners.set(clientId, orgId);
+      const variable = clientSecretVariable(clientId);
+      const secret = source.env[variable];
+      if (secret) {
+        client.secretHash = await hashClientSecret(secret);
+      } else if (client.secretHash === undefined) {
+        problems.push(`${key}.secretHash: missing (or set the environment variable ${variable})`);
+      } else if (!isClientSecretHash(client.secretHash)) {
+        problems.push(`${key}.secretHash: ${patternMeanings.secretHash}`);
+      }
+    }
+    for (const [name, apiKey] of Object.entries(organisation.apiKeys)) {
+      const key = `organisations.${orgId}.apiKeys.${name}`;
+      const variable = apiKeyVariable(orgId, name);
+      const plain = source.env[variable];
+      if (plain) {
+        apiKey.hash = hashApiKey(plain);
+      } else if (apiKey.hash === undefined) {
+        problems.push(`${key}.hash: missing (or set the environment variable ${variable})`);
+        continue;
+      }
+      const owner = apiKeyOwners.get(apiKey.hash);
+      if (owner) problems.push(`${key}: the same key is also ${owner}`);
+      apiKeyOwners.set(apiKey.hash, key);
+    }
+  }
+}
+
+function resolvePaths(config: ServerConfig, source: ConfigSource, problems: string[]): void {
+  config.storage.sqlite.file = resolve(source.baseDir, config.storage.sqlite.file);
+  for (const [orgId, organisation] of Object.entries(config.organisations)) {
+    for (const [vsn, service] of Object.entries(organisation.services)) {
+      if (service.kind !== 'module') continue;
+      service.module = resolve(source.baseDir, service.module);
+      if (!existsSync(service.module)) {
+        problems.push(`organisations.${orgId}.services.${vsn}.module: no such file: ${service.module}`);
+      }
+    }
+  }
+}
+
+/**
+ * Checks a configuration, fills in its defaults, resolves its paths and applies the secrets from
+ * the environment. Throws a {@link ConfigError} that lists every problem found.
+ */
+export async function resolveConfig(raw: unknown, source: ConfigSource): Promise<ServerConfig> {
+  const config = structuredClone(raw);
+  if (!validate(config)) {
+    const problems = (validate.errors ?? []).map(describe);
+    throw new ConfigError(`${source.origin}:\n  ${[...new Set(problems)].join('\n  ')}`);
+  }
+  const typed = config as unknown as ServerConfig;
+  const problems: string[] = [];
+  await applySecrets(typed, source, problems);
+  resolvePaths(typed, source, problems);
+  if (problems.length > 0) throw new ConfigError(`${source.origin}:\n  ${problems.join('\n  ')}`);
+  return typed;
+}
+
+/** Reads a configuration file (YAML, or JSON, which is YAML too) and resolves it. */
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ServerConfig> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(`${path}:\n  ${document.errors.map((error) => error.message).join('\n  ')}`);
+  }
+  return resolveConfig(document.toJS(), { origin: path, baseDir: dirname(path), env });
+}

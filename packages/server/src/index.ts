@@ -1,0 +1,20 @@
+/**
+ * `@autofacilitate/server`: a self-hostable AutoFacilitate server. Start it with the
+ * `autofacilitate-server` command, or embed it:
+ *
+ * ```ts
+ * const server = await createServer(await loadConfig('config.yaml'));
+ * await server.listen();
+ * ```
+ */
+export { createServer, type AutoFacilitateServer, type ServerOptions } from './server';
+export { loadConfig, resolveConfig, type ConfigSource } from './config/load-config';
+export { ConfigError } from './config/config-error';
+export { apiKeyVariable, clientSecretVariable } from './config/env-overrides';
+export type * from './config/server-config';
+export { hashApiKey, hashClientSecret } from './auth/secret-hash';
+export { SqliteStore, type SqliteStoreOptions } from './storage/sqlite/sqlite-store';
+export type * from './storage/store';
+export type { ServiceContext, ParameterProblem } from './services/service';
+export type { Clock } from './support/clock';
+export type { Ids } from './support/ids';

@@ -1,0 +1,78 @@
+import { apiAuthentication, type ApiAuthenticationDependencies } from '../auth/api-authentication';
+import { badRequest, notFound, unprocessable } from '../http/api-error';
+import type { OperationPlugin } from '../http/spec-routes';
+import type { Store, TriggerRecord } from '../storage/store';
+
+/** What `getTriggerResult` needs. */
+export interface ResultDependencies {
+  authentication: ApiAuthenticationDependencies;
+  store: Store;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function iso(time: number | undefined): string | undefined {
+  return time === undefined ? undefined : new Date(time).toISOString();
+}
+
+/** The spec's `triggerProgress`. */
+function progress(trigger: TriggerRecord) {
+  return {
+    triggerUUID: trigger.triggerUUID,
+    vsn: trigger.vsn,
+    status: trigger.status,
+    createdAt: iso(trigger.createdAt),
+    startedAt: iso(trigger.startedAt),
+  };
+}
+
+/** The spec's `triggerOutcome`. */
+function outcome(trigger: TriggerRecord) {
+  return {
+    ...progress(trigger),
+    output: trigger.output,
+    error: trigger.error,
+    finishedAt: iso(trigger.finishedAt),
+  };
+}
+
+/**
+ * `getTriggerResult`: 204 when the trigger succeeded with no output (the seed's answer), 200 with
+ * the outcome when it finished with output or failed, 202 with its progress while it waits or
+ * runs. Another organisation's trigger is not found; a trigger of another service is a 422.
+ */
+export function getTriggerResult({ authentication, store }: ResultDependencies): OperationPlugin {
+  return async (app, { route }) => {
+    app.route({
+      ...route,
+      onRequest: apiAuthentication(authentication, route.operationId),
+      handler: async (request, reply) => {
+        const { orgId, vsn, triggerUUID } = request.params as { orgId: string; vsn: string; triggerUUID: string };
+        if (!uuid.test(triggerUUID)) {
+          throw badRequest('path.triggerUUID', 'triggerUUID must be a UUID, as execute answers it');
+        }
+        const trigger = await store.findTrigger(orgId, triggerUUID.toLowerCase());
+        if (!trigger) throw notFound('path.triggerUUID', `Trigger ${triggerUUID} not found`);
+        if (trigger.vsn !== vsn) {
+          throw unprocessable([
+            {
+              scope: 'path.vsn',
+              reason: 'Unprocessable Entity',
+              message: `Trigger ${triggerUUID} was started by the service ${trigger.vsn}, not ${vsn}`,
+            },
+          ]);
+        }
+        switch (trigger.status) {
+          case 'queued':
+          case 'running':
+            return reply.code(202).header('retry-after', '1').send(progress(trigger));
+          case 'succeeded':
+            if (trigger.output === undefined) return reply.code(204).send();
+            return outcome(trigger);
+          default:
+            return outcome(trigger);
+        }
+      },
+    });
+  };
+}

@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The schema, one step per `user_version`. A step is never edited once released: changes are new
+ * steps, so every existing database file can be brought forward.
+ */
+const steps: readonly string[] = [
+  `
+  -- A trigger and its job are one row: the job is the lease a worker holds while it runs the
+  -- trigger (lease_expires_at is 0 while it waits). One insert writes both, and touches three
+  -- B-trees where a separate jobs table would touch five.
+  CREATE TABLE triggers (
+    trigger_uuid       TEXT PRIMARY KEY,
+    org_id             TEXT NOT NULL,
+    vsn                TEXT NOT NULL,
+    trigger_parameters TEXT NOT NULL,
+    callback_urls      TEXT NOT NULL,
+    request_id         TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    output             TEXT,
+    error              TEXT,
+    created_at         INTEGER NOT NULL,
+    started_at         INTEGER,
+    finished_at        INTEGER,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    lease_owner        TEXT,
+    lease_expires_at   INTEGER NOT NULL DEFAULT 0
+  );
+  -- The queue: unfinished triggers only, so it stays as small as the work in hand.
+  CREATE INDEX triggers_queue ON triggers (org_id, vsn, lease_expires_at, created_at) WHERE finished_at IS NULL;
+  CREATE INDEX triggers_leased ON triggers (lease_owner) WHERE finished_at IS NULL AND lease_owner IS NOT NULL;
+  CREATE INDEX triggers_by_finish ON triggers (finished_at) WHERE finished_at IS NOT NULL;
+
+  CREATE TABLE tokens (
+    token_hash TEXT PRIMARY KEY,
+    client_id  TEXT NOT NULL,
+    org_id     TEXT NOT NULL,
+    scope      TEXT NOT NULL,
+    issued_at  INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX tokens_by_expiry ON tokens (expires_at);
+
+  CREATE TABLE usage (
+    org_id       TEXT NOT NULL,
+    api_key      TEXT NOT NULL,
+    operation_id TEXT NOT NULL,
+    count        INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    PRIMARY KEY (org_id, api_key, operation_id)
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** Brings the database to the newest schema; several processes may start at once. */
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > steps.length) {
+      throw new Error(
+        `The database schema (version ${current}) is newer than this server knows (${steps.length}); upgrade the server.`,
+      );
+    }
+    for (let version = current; version < steps.length; version++) {
+      db.exec(steps[version]!);
+    }
+    db.pragma(`user_version = ${steps.length}`);
+  }).immediate();
+}

@@ -1,0 +1,22 @@
+import { randomBytes, randomUUID, randomUUIDv7 } from 'node:crypto';
+import { hostname } from 'node:os';
+
+/** Where the server gets fresh identifiers and secrets, so tests can make them predictable. */
+export interface Ids {
+  /** A fresh triggerUUID: a version 7 UUID, time-ordered, so that new triggers land side by side in the store's indexes. */
+  triggerUUID(): string;
+  /** A fresh access token: 256 random bits, base64url. */
+  accessToken(): string;
+  /** A fresh request id, for requests that bring none. */
+  requestId(): string;
+  /** Names this process's leases among every process sharing the store. */
+  workerId(): string;
+}
+
+/** Identifiers from the operating system's random source. */
+export const randomIds: Ids = {
+  triggerUUID: () => randomUUIDv7(),
+  accessToken: () => randomBytes(32).toString('base64url'),
+  requestId: () => randomUUID(),
+  workerId: () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+};

@@ -1,0 +1,41 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Store } from '../storage/store';
+import type { Clock } from '../support/clock';
+
+/** Settings of a {@link RetentionSweeper}. */
+export interface RetentionOptions {
+  store: Store;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** Results of triggers finished longer ago than this are removed. */
+  retentionSeconds: number;
+  intervalSeconds: number;
+}
+
+/** Removes results older than the retention period, and expired tokens, at every interval. */
+export class RetentionSweeper {
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RetentionOptions) {}
+
+  /** Sweeps once, now. */
+  async sweep(): Promise<void> {
+    const { store, clock, log, retentionSeconds } = this.options;
+    const now = clock.now();
+    try {
+      const removed = await store.purge(now - retentionSeconds * 1000, now);
+      if (removed.triggers > 0 || removed.tokens > 0) log.info(removed, 'expired results and tokens removed');
+    } catch (error) {
+      log.error({ err: error }, 'removing expired results failed');
+    }
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.sweep(), this.options.intervalSeconds * 1000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}

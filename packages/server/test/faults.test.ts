@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore, type Store } from '../src';
+import { call, execute, requestToken, basic, result, type Caller } from './support/api-client';
+import { secrets } from './support/test-config';
+import { startTestServer, type TestServer } from './support/test-server';
+
+const internalError = {
+  code: '500',
+  message: 'Internal server error',
+  errors: [{ scope: 'global', reason: 'Internal server error', message: 'An unexpected error occurred' }],
+};
+
+describe('a store that fails', () => {
+  let server: TestServer;
+  let acme: Caller;
+  let dir: string;
+  const failing = new Set<keyof Store>();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autofacilitate-faults-'));
+    const real = new SqliteStore({ file: join(dir, 'store.sqlite') });
+    // The real store, except for the methods a test makes fail.
+    const store = new Proxy(real, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          failing.has(property as keyof Store) ? Promise.reject(new Error('disk I/O error')) : value.apply(target, args);
+      },
+    });
+    server = await startTestServer(undefined, { store });
+    acme = await server.acme();
+  });
+
+  afterEach(() => failing.clear());
+
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('500 from execute, with nothing of the failure shown; the server goes on', async () => {
+    failing.add('createTrigger');
+    const answer = await execute(server.url, 'acme', 'echo', acme, {});
+    expect(answer.status).toBe(500);
+    expect(answer.json).toEqual(internalError);
+    failing.clear();
+    expect((await execute(server.url, 'acme', 'echo', acme, {})).status).toBe(200);
+  });
+
+  test('500 from result', async () => {
+    failing.add('findTrigger');
+    const answer = await result(server.url, 'acme', 'echo', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', acme);
+    expect(answer.status).toBe(500);
+    expect(answer.json).toEqual(internalError);
+  });
+
+  test('500 from the token endpoint, as an OAuth error', async () => {
+    failing.add('saveToken');
+    const answer = await requestToken(server.url, { grant_type: 'client_credentials' }, { authorization: basic('acme-client', secrets.acmeClient) });
+    expect(answer.status).toBe(500);
+    expect(answer.json).toEqual({ error: 'server_error', error_description: 'An unexpected error occurred' });
+  });
+
+  test('a failing claim or usage flush is logged and retried, never thrown', async () => {
+    failing.add('claimTriggers');
+    failing.add('addUsage');
+    const started = await execute(server.url, 'acme', 'echo', acme, { triggerParameters: { key: 'value' } });
+    await expect(server.server.usage.flush()).rejects.toThrow('disk I/O error');
+    failing.clear();
+    await server.server.usage.flush();
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const answer = await result(server.url, 'acme', 'echo', started.json.triggerUUID, acme);
+      if (answer.status === 200) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('the trigger never ran');
+  });
+
+  test('GET /healthz is 503 while the store does not answer', async () => {
+    failing.add('ping');
+    const answer = await call(`${server.url}/healthz`);
+    expect(answer.status).toBe(503);
+    expect(answer.json).toEqual({ status: 'unavailable' });
+  });
+});
+
+describe('the fault switch of test configurations', () => {
+  test('is off unless the configuration turns it on', async () => {
+    const server = await startTestServer();
+    try {
+      const acme = await server.acme();
+      const answer = await execute(server.url, 'acme', 'echo', acme, {}, 'application/json', { 'x-autofacilitate-fault': 'internal' });
+      expect(answer.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('when on, fails a request after its checks', async () => {
+    const server = await startTestServer((raw) => {
+      raw.testing = { faultInjection: true };
+    });
+    try {
+      const acme = await server.acme();
+      const fault = { 'x-autofacilitate-fault': 'internal' };
+      expect((await execute(server.url, 'acme', 'echo', acme, {}, 'application/json', fault)).json).toEqual(internalError);
+      expect((await result(server.url, 'acme', 'echo', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', acme, fault)).json).toEqual(internalError);
+      // Refusals still come first.
+      expect((await execute(server.url, 'acme', 'echo', {}, {}, 'application/json', fault)).status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+});

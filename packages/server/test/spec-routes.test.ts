@@ -1,0 +1,65 @@
+import Fastify from 'fastify';
+import { specRoutes, type OperationPlugin } from '../src/http/spec-routes';
+import { loadSpec, toJsonSchema } from '../src/spec/load-spec';
+
+const routes = loadSpec();
+
+test("every operation of the spec becomes a route, with the spec's schemas", () => {
+  expect(routes.map(({ operationId, method, url }) => ({ operationId, method, url }))).toEqual([
+    { operationId: 'getAccessToken', method: 'POST', url: '/tokenservice/oauth2/access_token' },
+    { operationId: 'executeService', method: 'POST', url: '/via/v2/organizations/:orgId/autoFacilitate/execute/:vsn' },
+    {
+      operationId: 'getTriggerResult',
+      method: 'GET',
+      url: '/via/v2/organizations/:orgId/autoFacilitate/result/:vsn/triggerUUID/:triggerUUID',
+    },
+  ]);
+  const execute = routes.find((route) => route.operationId === 'executeService')!;
+  const body = execute.schema.body as { content: Record<string, { schema: unknown }> };
+  expect(Object.keys(body.content)).toEqual(['application/json', 'application/xml']);
+  // One schema for both: the XML is read into the object the JSON carries.
+  expect(body.content['application/xml']!.schema).toEqual(body.content['application/json']!.schema);
+  expect(execute.schema.params).toEqual({
+    type: 'object',
+    properties: { orgId: { type: 'string' }, vsn: { type: 'string' } },
+    required: ['orgId', 'vsn'],
+  });
+});
+
+test('documentation keywords go, properties named like them stay', () => {
+  expect(
+    toJsonSchema({
+      type: 'object',
+      description: 'd',
+      example: { a: 1 },
+      xml: { name: 'root' },
+      'x-autofacilitate-extension': true,
+      properties: { example: { type: 'string', example: 'e' }, xml: { type: 'string' } },
+      additionalProperties: { type: 'string', example: 'v' },
+    }),
+  ).toEqual({
+    type: 'object',
+    description: 'd',
+    properties: { example: { type: 'string' }, xml: { type: 'string' } },
+    additionalProperties: { type: 'string' },
+  });
+});
+
+describe('binding', () => {
+  const noop: OperationPlugin = async () => undefined;
+
+  test('an operation of the spec without an implementation stops start-up', async () => {
+    const app = Fastify();
+    await expect(app.register(specRoutes, { routes, operations: { getAccessToken: noop, executeService: noop } })).rejects.toThrow(
+      'Operations of the spec without an implementation: getTriggerResult',
+    );
+    await app.close();
+  });
+
+  test('an implementation of an operation the spec lacks stops start-up', async () => {
+    const app = Fastify();
+    const operations = { getAccessToken: noop, executeService: noop, getTriggerResult: noop, deleteTrigger: noop };
+    await expect(app.register(specRoutes, { routes, operations })).rejects.toThrow('Implementations of operations the spec lacks: deleteTrigger');
+    await app.close();
+  });
+});

@@ -1,0 +1,26 @@
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The server is built as ESM for Node 24: the library (`index`), the `autofacilitate-server`
+ * command (`main`) and the demo behind `npm start` (`demo`). The spec the routes are bound to is
+ * copied beside them, so the package carries its own contract.
+ */
+export default defineConfig((overrides: Options) => {
+  const outDir = overrides.outDir ?? 'dist';
+  return {
+    entry: ['src/index.ts', 'src/main.ts', 'src/demo.ts'],
+    format: ['esm'],
+    outDir,
+    // tsup's declaration build still sets `baseUrl`, which TypeScript 6 deprecates.
+    dts: { entry: 'src/index.ts', compilerOptions: { ignoreDeprecations: '6.0' } },
+    sourcemap: true,
+    clean: true,
+    target: 'node24',
+    platform: 'node',
+    // `__dirname` finds the spec and the demo configuration beside the bundle.
+    shims: true,
+    onSuccess: () => copyFile(join(__dirname, '../../spec/autofacilitate.yaml'), join(outDir, 'autofacilitate.yaml')),
+  };
+});
