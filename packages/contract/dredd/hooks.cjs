@@ -1,7 +1,9 @@
 // Dredd hooks for the Prism mock: every documented (operation, status) pair is asked for.
 // - Credentials are sent as a client would; the 401s of the API are real (no credentials, so
-//   Prism's own security check refuses them); every other status is asked for with Prism's
-//   `Prefer: code=…`, since Dredd on OpenAPI 3 runs non-2xx transactions as written.
+//   Prism's own security check refuses them); every other status (execute's 409 and 429 and
+//   /healthz's 503 among them) is asked for with Prism's `Prefer: code=…`, since Dredd on
+//   OpenAPI 3 runs non-2xx transactions as written. /metrics and /healthz need no credentials:
+//   the ones sent anyway change nothing.
 // - Prism cannot parse XML request bodies, so the XML variants of execute are skipped here, each
 //   with its reason; the server's suite runs them.
 // - Dredd does not encode form-encoded examples, so the token grant is encoded here.

@@ -1,21 +1,42 @@
 // Dredd hooks for the real server: every documented (operation, request body type, status) is
 // reached the way a client would reach it, with real tokens and real triggers.
-// - beforeAll gets a token and makes the triggers the result transactions need: one finished
+// - beforeAll gets the tokens and makes the triggers the result transactions need: one finished
 //   with output (200), one still running (202), one finished without output (204).
 // - Dredd names the JSON and XML variants of execute alike, so they are told apart by the
 //   request's Content-Type.
-// - The 500s go through the fault switch of the test configuration (x-autofacilitate-fault).
+// - Every execute carries an Idempotency-Key of its own (Dredd would send the example's on all).
+// - 409: a first request with the same key and body is held in flight by the fault switch of the
+//   test configuration (x-autofacilitate-fault: hold) until the transaction is over.
+// - 429: a client whose execute rate is one trigger, ever, spends it first.
+// - The 500s and the 503 of /healthz go through the fault switch too.
+// - Dredd compares text bodies verbatim, and metrics change with every request: the hook checks
+//   that /metrics is the Prometheus text format with the documented series instead.
 // The server's test starts it with the organisation, services and credentials named below.
 const hooks = require('hooks');
 
 const TOKEN_PATH = '/tokenservice/oauth2/access_token';
 const ORG = 'orgId';
-const { DREDD_ENDPOINT, DREDD_CLIENT_ID, DREDD_CLIENT_SECRET, DREDD_API_KEY } = process.env;
+const {
+  DREDD_ENDPOINT,
+  DREDD_CLIENT_ID,
+  DREDD_CLIENT_SECRET,
+  DREDD_API_KEY,
+  DREDD_THROTTLED_CLIENT_ID,
+  DREDD_THROTTLED_CLIENT_SECRET,
+  DREDD_THROTTLED_API_KEY,
+} = process.env;
 const UNKNOWN_TRIGGER = '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d';
 const OVERSIZED = 1024 * 1024 + 1;
+const METRICS_SERIES = ['autofacilitate_http_requests_total', 'autofacilitate_queue_depth'];
+// A line of the Prometheus text format 0.0.4: a comment, or a sample (name, labels, value, timestamp).
+const METRICS_LINE = /^(#.*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)( -?[0-9]+)?)$/;
 
 const triggers = {};
+// The held request of each 409 transaction, aborted once the transaction is over.
+const held = new Map();
 let accessToken;
+let throttledToken;
+let run = 0;
 
 function header(headers, name) {
   const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
@@ -33,6 +54,16 @@ function basic() {
 
 function apiHeaders() {
   return { Authorization: `Bearer ${accessToken}`, 'x-api-key': DREDD_API_KEY };
+}
+
+async function tokenOf(clientId, clientSecret) {
+  const response = await fetch(`${DREDD_ENDPOINT}${TOKEN_PATH}`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&scope=autofacilitateapi',
+  });
+  if (response.status !== 200) throw new Error(`the token endpoint answered ${response.status}: ${await response.text()}`);
+  return (await response.json()).access_token;
 }
 
 function resultPath(vsn, triggerUUID) {
@@ -60,13 +91,8 @@ async function settle(vsn, triggerUUID, expected) {
 
 hooks.beforeAll(async (_transactions, done) => {
   try {
-    const response = await fetch(`${DREDD_ENDPOINT}${TOKEN_PATH}`, {
-      method: 'POST',
-      headers: { Authorization: basic(), 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials&scope=autofacilitateapi',
-    });
-    if (response.status !== 200) throw new Error(`the token endpoint answered ${response.status}: ${await response.text()}`);
-    accessToken = (await response.json()).access_token;
+    accessToken = await tokenOf(DREDD_CLIENT_ID, DREDD_CLIENT_SECRET);
+    throttledToken = await tokenOf(DREDD_THROTTLED_CLIENT_ID, DREDD_THROTTLED_CLIENT_SECRET);
     triggers.withOutput = await settle('ServerName', await startTrigger('ServerName', { key: 'value' }), 200);
     triggers.withoutOutput = await settle('quiet', await startTrigger('quiet', {}), 204);
     triggers.running = await settle('sleeper', await startTrigger('sleeper', {}), 202);
@@ -89,8 +115,43 @@ const execute = {
   },
 };
 
+/**
+ * Holds a request with this transaction's key and body in flight: two such requests race, one
+ * holds the key and stays unanswered, the other meets it and answers 409. Resolves once one has.
+ */
+async function holdInFlight(transaction) {
+  const { request } = transaction;
+  const controller = new AbortController();
+  const send = () =>
+    fetch(`${DREDD_ENDPOINT}${request.uri}`, {
+      method: 'POST',
+      headers: { ...request.headers, 'x-autofacilitate-fault': 'hold' },
+      body: request.body,
+      signal: controller.signal,
+    }).then(async (response) => {
+      await response.arrayBuffer();
+      return response.status;
+    });
+  const first = await Promise.race([send(), send()]);
+  if (first !== 409) throw new Error(`a held request answered ${first}, not 409`);
+  held.set(transaction, controller);
+}
+
+async function spendThrottledRate(request) {
+  const response = await fetch(`${DREDD_ENDPOINT}${request.uri}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${throttledToken}`, 'x-api-key': DREDD_THROTTLED_API_KEY, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  await response.arrayBuffer();
+  // 429 when an earlier transaction (the other body type's) spent it already.
+  if (response.status !== 200 && response.status !== 429) throw new Error(`spending the throttled client's rate answered ${response.status}`);
+}
+
 function prepareExecute(request, status, contentType) {
   Object.assign(request.headers, apiHeaders());
+  setHeader(request.headers, 'Idempotency-Key', `dredd-${process.pid}-${++run}`);
+  if (status === 429) Object.assign(request.headers, { Authorization: `Bearer ${throttledToken}`, 'x-api-key': DREDD_THROTTLED_API_KEY });
   const perType = execute[contentType] || {};
   if (perType[status]) perType[status](request);
   if (status === 404) return request.uri.replace(/\/execute\/[^/]+$/, '/execute/NoSuchService');
@@ -127,14 +188,17 @@ function prepareToken(request, status) {
   return request.uri;
 }
 
-hooks.beforeEach((transaction, done) => {
+hooks.beforeEach(async (transaction, done) => {
   const { request, expected } = transaction;
   const status = Number(expected.statusCode);
   const contentType = (header(request.headers, 'Content-Type') || '').split(';')[0];
+  const operational = request.uri === '/metrics' || request.uri === '/healthz';
 
   let path;
   if (request.uri.startsWith(TOKEN_PATH)) {
     path = prepareToken(request, status);
+  } else if (operational) {
+    path = request.uri;
   } else if (request.method === 'POST') {
     path = prepareExecute(request, status, contentType);
   } else {
@@ -145,6 +209,33 @@ hooks.beforeEach((transaction, done) => {
   transaction.fullPath = path;
   if (status === 401 && !request.uri.startsWith(TOKEN_PATH)) setHeader(request.headers, 'Authorization', undefined);
   if (status === 500) request.headers['x-autofacilitate-fault'] = 'internal';
+  if (status === 503 && operational) request.headers['x-autofacilitate-fault'] = 'unavailable';
+  try {
+    if (status === 409) await holdInFlight(transaction);
+    if (status === 429) await spendThrottledRate(request);
+  } catch (error) {
+    transaction.fail = `server hooks: ${error.message}`;
+  }
   console.log(`server hooks: ${transaction.name} [${contentType || 'no body'}] → ${request.method} ${request.uri.slice(0, 120)}`);
+  done();
+});
+
+hooks.afterEach((transaction, done) => {
+  held.get(transaction)?.abort();
+  held.delete(transaction);
+  done();
+});
+
+hooks.beforeEachValidation((transaction, done) => {
+  if (transaction.request.uri !== '/metrics' || transaction.real.statusCode !== 200) return done();
+  const body = transaction.real.body;
+  const wrong = body.split('\n').filter((line) => line !== '' && !METRICS_LINE.test(line));
+  const missing = METRICS_SERIES.filter((series) => !body.includes(`# TYPE ${series} `));
+  if (wrong.length > 0 || missing.length > 0) {
+    transaction.fail = `/metrics is not the Prometheus text format with the documented series: ${[...wrong.slice(0, 3), ...missing].join('; ')}`;
+  } else {
+    // Checked above as the format; Dredd's verbatim comparison of text bodies would fail on any new count.
+    transaction.expected.body = body;
+  }
   done();
 });

@@ -3,6 +3,10 @@
 // facade's typed answer back in the spec's wire format with the generated encoders. Dredd run
 // against it checks that every documented request and response survives the facade's encoding
 // and decoding: a field the facade dropped, renamed or mistyped fails the transaction.
+//
+// The operations the facade has no method for, `getMetrics` (GET /metrics) and `getHealth`
+// (GET /healthz), are for those who run a server, not for application code: the harness passes
+// them to the upstream and its answer back verbatim, so Dredd still checks them end to end.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -25,6 +29,11 @@ export interface FacadeHarnessOptions {
    * knows. The token operation itself uses the caller's own credentials.
    */
   credentials?: { clientId: string; clientSecret: string };
+  /**
+   * The client to fetch tokens as for a caller presenting one of these API keys, in place of
+   * `credentials`: an API key belongs to one client's organisation, and limits are per client.
+   */
+  credentialsByApiKey?: Record<string, { clientId: string; clientSecret: string }>;
 }
 
 /** A running harness. */
@@ -37,6 +46,9 @@ export interface FacadeHarness {
 const TOKEN_PATH = '/tokenservice/oauth2/access_token';
 const EXECUTE = /^\/via\/v2\/organizations\/([^/]+)\/autoFacilitate\/execute\/([^/]+)$/;
 const RESULT = /^\/via\/v2\/organizations\/([^/]+)\/autoFacilitate\/result\/([^/]+)\/triggerUUID\/([^/]+)$/;
+const PASSED_THROUGH = new Set(['/metrics', '/healthz']);
+// Headers that belong to one connection, never passed on (RFC 9110 §7.6.1), and the length, which the body sets again.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
 // The facade fetches its own token; the caller's bearer token is not the harness's to reuse.
 const HARNESS_CLIENT = { clientId: 'facade-harness', clientSecret: 'facade-harness-secret' };
 // Test controls travel through the facade's per-call headers: Prism's `Prefer: code=…`, and the
@@ -85,12 +97,36 @@ function sendError(response: ServerResponse, error: unknown, token: boolean): vo
     response.end();
     return;
   }
-  sendJson(response, status, ErrorResponseToJSON({ code: String(error.code ?? status), message: error.message, errors: [...error.errors] }));
+  const headers: Record<string, string> = {};
+  if (error.requestId !== undefined) headers['x-request-id'] = error.requestId;
+  if (error.retryAfterMs !== undefined) headers['Retry-After'] = String(Math.ceil(error.retryAfterMs / 1000));
+  sendJson(response, status, ErrorResponseToJSON({ code: String(error.code ?? status), message: error.message, errors: [...error.errors] }), headers);
 }
 
 function facade(upstream: string, orgId: string, apiKey: string | undefined, credentials: FacadeHarnessOptions['credentials'] = HARNESS_CLIENT): AutoFacilitate {
-  // Retries stay on (that is part of what is checked) but wait next to nothing.
-  return new AutoFacilitate({ orgId, baseUrl: upstream, apiKey: apiKey || 'facade-harness-key', ...credentials, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+  // No retries: each documented status must come back as the upstream answered it, where the
+  // facade would retry a 429 or a 5xx (and, with an Idempotency-Key, more) until it passed.
+  return new AutoFacilitate({ orgId, baseUrl: upstream, apiKey: apiKey || 'facade-harness-key', ...credentials, retry: false });
+}
+
+/** The client the facade fetches its tokens as, for a caller presenting `apiKey`. */
+function clientFor({ credentials, credentialsByApiKey }: FacadeHarnessOptions, apiKey: string | undefined): FacadeHarnessOptions['credentials'] {
+  return (apiKey !== undefined && credentialsByApiKey?.[apiKey]) || credentials;
+}
+
+/** Sends the request to the upstream as it came, and its answer back as it came. */
+async function passThrough({ upstream }: FacadeHarnessOptions, request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!HOP_BY_HOP.has(name) && value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const answer = await fetch(`${upstream}${request.url ?? '/'}`, { method: request.method, headers, ...(body ? { body } : {}) });
+  const answerHeaders: Record<string, string> = {};
+  answer.headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') answerHeaders[name] = value;
+  });
+  response.writeHead(answer.status, answerHeaders);
+  response.end(Buffer.from(await answer.arrayBuffer()));
 }
 
 async function serveToken({ upstream }: FacadeHarnessOptions, request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
@@ -121,11 +157,12 @@ function triggerBody(request: IncomingMessage, body: string): { triggerParameter
   return { triggerParameters: json.triggerParameters ?? {}, ...(json.callbackUrls ? { callbackUrls: json.callbackUrls } : {}), format: 'json' };
 }
 
-async function serveExecute({ upstream, credentials }: FacadeHarnessOptions, [orgId, vsn]: string[], request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
+async function serveExecute(options: FacadeHarnessOptions, [orgId, vsn]: string[], request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
   try {
     const { triggerParameters, callbackUrls, format } = triggerBody(request, body);
     const idempotencyKey = request.headers['idempotency-key'];
-    const started = await facade(upstream, orgId ?? '', request.headers['x-api-key'] as string | undefined, credentials).execute(vsn ?? '', triggerParameters, {
+    const apiKey = request.headers['x-api-key'] as string | undefined;
+    const started = await facade(options.upstream, orgId ?? '', apiKey, clientFor(options, apiKey)).execute(vsn ?? '', triggerParameters, {
       callbackUrls,
       format,
       headers: forwarded(request),
@@ -155,9 +192,10 @@ function sendOutcome(response: ServerResponse, outcome: TriggerOutcome): void {
   sendJson(response, 200, TriggerOutcomeToJSON({ triggerUUID, vsn, status: outcome.status as TriggerState, createdAt, startedAt, finishedAt: outcome.finishedAt, ...details }));
 }
 
-async function serveResult({ upstream, credentials }: FacadeHarnessOptions, [orgId, vsn, triggerUUID]: string[], request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serveResult(options: FacadeHarnessOptions, [orgId, vsn, triggerUUID]: string[], request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
-    const client = facade(upstream, orgId ?? '', request.headers['x-api-key'] as string | undefined, credentials);
+    const apiKey = request.headers['x-api-key'] as string | undefined;
+    const client = facade(options.upstream, orgId ?? '', apiKey, clientFor(options, apiKey));
     sendOutcome(response, await client.getResult(vsn ?? '', triggerUUID ?? '', { headers: forwarded(request) }));
   } catch (error) {
     sendError(response, error, false);
@@ -176,6 +214,7 @@ export async function startFacadeHarness(options: FacadeHarnessOptions): Promise
       if (request.method === 'POST' && path === TOKEN_PATH) await serveToken(options, request, body, response);
       else if (request.method === 'POST' && execute) await serveExecute(options, segments(execute), request, body, response);
       else if (request.method === 'GET' && result) await serveResult(options, segments(result), request, response);
+      else if (request.method === 'GET' && PASSED_THROUGH.has(path)) await passThrough(options, request, body, response);
       else sendJson(response, 404, { code: '404', message: `The harness serves no ${request.method} ${path}`, errors: [] });
     })().catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, { code: '500', message: `Harness failure: ${String(error)}`, errors: [] });

@@ -77,7 +77,7 @@ describe('executeService', () => {
     expect(result).toEqual({ message: 'Successfully triggered ServerName@orgId', triggerUUID: '1234' });
   });
 
-  test.each([400, 404, 413, 415, 422, 500])('surfaces %i with an ErrorResponse', async (status) => {
+  test.each([400, 404, 409, 413, 415, 422, 429, 500])('surfaces %i with an ErrorResponse', async (status) => {
     const error = await failure(new ExecuteApi(configuration()).executeService({ orgId, vsn, triggerParameter }, prefer(status)));
     expect(error.response.status).toBe(status);
     const body = (await error.response.json()) as ErrorResponse;

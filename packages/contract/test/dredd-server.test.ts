@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
+import { createServer, newCallbackSecret, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
 import { documentedTransactions } from '../src/documented-transactions';
 import { runDredd } from '../src/dredd';
 
@@ -10,6 +10,8 @@ import { runDredd } from '../src/dredd';
 const clientId = 'contract-client';
 const clientSecret = randomBytes(16).toString('base64url');
 const apiKey = randomBytes(16).toString('base64url');
+// A client that may start one trigger, ever: the hooks spend it, so that its next execute is a 429.
+const throttled = { clientId: 'throttled-client', clientSecret: randomBytes(16).toString('base64url'), apiKey: randomBytes(16).toString('base64url') };
 
 let dir: string;
 let server: AutoFacilitateServer;
@@ -25,10 +27,13 @@ beforeAll(async () => {
       storage: { sqlite: { file: 'store.sqlite' } },
       workers: { pollIntervalMs: 50 },
       testing: { faultInjection: true },
+      // The spec's examples name callback URLs on the internet: they are stored, never called.
+      callbacks: { enabled: false },
       organisations: {
         orgId: {
-          clients: { [clientId]: {} },
-          apiKeys: { contract: {} },
+          clients: { [clientId]: {}, [throttled.clientId]: { executeRate: { perSecond: 0.0001, burst: 1 } } },
+          apiKeys: { contract: {}, throttled: {} },
+          callbackSecrets: [newCallbackSecret()],
           services: {
             ServerName: { kind: 'echo' },
             quiet: { kind: 'sleep', ms: 0 },
@@ -41,7 +46,12 @@ beforeAll(async () => {
     {
       origin: 'Dredd server configuration',
       baseDir: dir,
-      env: { AUTOFACILITATE_CLIENT_SECRET_CONTRACT_CLIENT: clientSecret, AUTOFACILITATE_API_KEY_ORGID_CONTRACT: apiKey },
+      env: {
+        AUTOFACILITATE_CLIENT_SECRET_CONTRACT_CLIENT: clientSecret,
+        AUTOFACILITATE_API_KEY_ORGID_CONTRACT: apiKey,
+        AUTOFACILITATE_CLIENT_SECRET_THROTTLED_CLIENT: throttled.clientSecret,
+        AUTOFACILITATE_API_KEY_ORGID_THROTTLED: throttled.apiKey,
+      },
     },
   );
   server = await createServer(config);
@@ -59,7 +69,15 @@ test('Dredd: every documented transaction of every operation passes against the 
   const result = await runDredd({
     endpoint,
     hookfiles: [join(__dirname, '../dredd/server-hooks.cjs')],
-    env: { DREDD_ENDPOINT: endpoint, DREDD_CLIENT_ID: clientId, DREDD_CLIENT_SECRET: clientSecret, DREDD_API_KEY: apiKey },
+    env: {
+      DREDD_ENDPOINT: endpoint,
+      DREDD_CLIENT_ID: clientId,
+      DREDD_CLIENT_SECRET: clientSecret,
+      DREDD_API_KEY: apiKey,
+      DREDD_THROTTLED_CLIENT_ID: throttled.clientId,
+      DREDD_THROTTLED_CLIENT_SECRET: throttled.clientSecret,
+      DREDD_THROTTLED_API_KEY: throttled.apiKey,
+    },
   });
 
   const { passing, failing, errors, skipped, total } = result;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
+import { createServer, newCallbackSecret, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
 import { documentedTransactions, isXml } from '../src/documented-transactions';
 import { runDredd } from '../src/dredd';
 import { startFacadeHarness, type FacadeHarness } from '../src/facade-harness';
@@ -13,6 +13,8 @@ import { startFacadeHarness, type FacadeHarness } from '../src/facade-harness';
 const clientId = 'contract-client';
 const clientSecret = randomBytes(16).toString('base64url');
 const apiKey = randomBytes(16).toString('base64url');
+// A client that may start one trigger, ever: the hooks spend it, so that its next execute is a 429.
+const throttled = { clientId: 'throttled-client', clientSecret: randomBytes(16).toString('base64url'), apiKey: randomBytes(16).toString('base64url') };
 
 let dir: string;
 let server: AutoFacilitateServer;
@@ -29,10 +31,13 @@ beforeAll(async () => {
       storage: { sqlite: { file: 'store.sqlite' } },
       workers: { pollIntervalMs: 50 },
       testing: { faultInjection: true },
+      // The spec's examples name callback URLs on the internet: they are stored, never called.
+      callbacks: { enabled: false },
       organisations: {
         orgId: {
-          clients: { [clientId]: {} },
-          apiKeys: { contract: {} },
+          clients: { [clientId]: {}, [throttled.clientId]: { executeRate: { perSecond: 0.0001, burst: 1 } } },
+          apiKeys: { contract: {}, throttled: {} },
+          callbackSecrets: [newCallbackSecret()],
           services: {
             ServerName: { kind: 'echo' },
             quiet: { kind: 'sleep', ms: 0 },
@@ -45,12 +50,21 @@ beforeAll(async () => {
     {
       origin: 'facade Dredd server configuration',
       baseDir: dir,
-      env: { AUTOFACILITATE_CLIENT_SECRET_CONTRACT_CLIENT: clientSecret, AUTOFACILITATE_API_KEY_ORGID_CONTRACT: apiKey },
+      env: {
+        AUTOFACILITATE_CLIENT_SECRET_CONTRACT_CLIENT: clientSecret,
+        AUTOFACILITATE_API_KEY_ORGID_CONTRACT: apiKey,
+        AUTOFACILITATE_CLIENT_SECRET_THROTTLED_CLIENT: throttled.clientSecret,
+        AUTOFACILITATE_API_KEY_ORGID_THROTTLED: throttled.apiKey,
+      },
     },
   );
   server = await createServer(config);
   upstream = await server.listen();
-  harness = await startFacadeHarness({ upstream, credentials: { clientId, clientSecret } });
+  harness = await startFacadeHarness({
+    upstream,
+    credentials: { clientId, clientSecret },
+    credentialsByApiKey: { [throttled.apiKey]: { clientId: throttled.clientId, clientSecret: throttled.clientSecret } },
+  });
 });
 
 afterAll(async () => {
@@ -73,7 +87,15 @@ test('Dredd through the facade against the server: every transaction the facade 
     endpoint: harness.url,
     hookfiles: [join(__dirname, '../dredd/server-hooks.cjs'), join(__dirname, '../dredd/facade-server-hooks.cjs')],
     // The hooks make their triggers directly on the server; Dredd's requests go through the harness.
-    env: { DREDD_ENDPOINT: upstream, DREDD_CLIENT_ID: clientId, DREDD_CLIENT_SECRET: clientSecret, DREDD_API_KEY: apiKey },
+    env: {
+      DREDD_ENDPOINT: upstream,
+      DREDD_CLIENT_ID: clientId,
+      DREDD_CLIENT_SECRET: clientSecret,
+      DREDD_API_KEY: apiKey,
+      DREDD_THROTTLED_CLIENT_ID: throttled.clientId,
+      DREDD_THROTTLED_CLIENT_SECRET: throttled.clientSecret,
+      DREDD_THROTTLED_API_KEY: throttled.apiKey,
+    },
   });
 
   const { passing, failing, errors, skipped, total } = result;

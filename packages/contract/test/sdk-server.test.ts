@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthError, AutoFacilitate, NotFoundError, ValidationError } from '@autofacilitate/sdk';
-import { createServer, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
+import { createServer, newCallbackSecret, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
 
 // The facade SDK end to end against the real server: tokens, execute (JSON and XML), waiting
 // for results, and the errors a caller meets.
@@ -22,10 +22,13 @@ beforeAll(async () => {
       server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
       storage: { sqlite: { file: 'store.sqlite' } },
       workers: { pollIntervalMs: 50 },
+      // Callbacks are stored and never called here: callbacks-sdk.test.ts delivers them.
+      callbacks: { enabled: false },
       organisations: {
         acme: {
           clients: { 'sdk-client': {} },
           apiKeys: { sdk: {} },
+          callbackSecrets: [newCallbackSecret()],
           services: {
             echo: { kind: 'echo' },
             nap: { kind: 'sleep', ms: 300 },

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runUntilSignal } from './cli/run-until-signal';
 import { ConfigError } from './config/config-error';
-import { apiKeyVariable, clientSecretVariable } from './config/env-overrides';
+import { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from './config/env-overrides';
 import { loadConfig } from './config/load-config';
 import { demoBanner } from './demo/demo-banner';
 import { demoCredentials } from './demo/demo-credentials';
@@ -24,13 +24,16 @@ async function demo(argv: string[]): Promise<void> {
   const generated = demoCredentials(dataDir);
   const secretVariable = clientSecretVariable(clientId);
   const keyVariable = apiKeyVariable(orgId, apiKeyName);
+  const callbackVariable = callbackSecretVariable(orgId);
   const clientSecret = process.env[secretVariable] || generated.clientSecret;
   const apiKey = process.env[keyVariable] || generated.apiKey;
+  const callbackSecret = process.env[callbackVariable] || generated.callbackSecret;
 
   const config = await loadConfig(join(packageDir, 'demo', 'config.yaml'), {
     ...process.env,
     [secretVariable]: clientSecret,
     [keyVariable]: apiKey,
+    [callbackVariable]: callbackSecret,
   });
   config.storage.sqlite.file = join(dataDir, 'autofacilitate.sqlite');
   if (values.port !== undefined) {
@@ -49,6 +52,7 @@ async function demo(argv: string[]): Promise<void> {
       clientId,
       clientSecret,
       apiKey,
+      callbackSecret,
       database: config.storage.sqlite.file,
       services: Object.keys(config.organisations[orgId]?.services ?? {}),
     }),

@@ -10,11 +10,16 @@
 export { createServer, type AutoFacilitateServer, type ServerOptions } from './server';
 export { loadConfig, resolveConfig, type ConfigSource } from './config/load-config';
 export { ConfigError } from './config/config-error';
-export { apiKeyVariable, clientSecretVariable } from './config/env-overrides';
+export { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from './config/env-overrides';
 export type * from './config/server-config';
 export { hashApiKey, hashClientSecret } from './auth/secret-hash';
 export { SqliteStore, type SqliteStoreOptions } from './storage/sqlite/sqlite-store';
 export type * from './storage/store';
+export { IdempotencyKeyLost } from './storage/store';
+export { newCallbackSecret } from './callbacks/callback-secret';
+export type { Connect } from './callbacks/callback-transport';
 export type { ServiceContext, ParameterProblem } from './services/service';
 export type { Clock } from './support/clock';
 export type { Ids } from './support/ids';
+export type { Random } from './support/random';
+export type { Resolver, ResolvedAddress } from './support/resolver';

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { hashSecret, newApiKey, start, usage } from './cli/commands';
+import { deliveries, hashSecret, newApiKey, newCallbackSecret, start, usage } from './cli/commands';
 import { ConfigError } from './config/config-error';
 
 const help = `Usage: autofacilitate-server [command] [--config <file>]
 
 Commands:
-  start        run the server (the default)
-  hash-secret  read a client secret on standard input and print the hash to configure
-  new-api-key  print a fresh API key and the hash to configure
-  usage        print how often each API key called each operation, as JSON
+  start                    run the server (the default)
+  hash-secret              read a client secret on standard input and print the hash to configure
+  new-api-key              print a fresh API key and the hash to configure
+  new-callback-secret      print a fresh whsec_ secret to sign an organisation's callbacks with
+  usage                    print how often each API key called each operation, as JSON
+  deliveries <triggerUUID> print the callback deliveries of a trigger and every attempt, as JSON
 
 Options:
   --config <file>  the configuration file (default: $AUTOFACILITATE_CONFIG, else config.yaml)
@@ -28,6 +30,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const configFile = values.config ?? process.env.AUTOFACILITATE_CONFIG ?? 'config.yaml';
   const [command = 'start', ...rest] = positionals;
+  if (command === 'deliveries') {
+    if (rest.length !== 1) throw new Error(`deliveries takes one triggerUUID\n\n${help}`);
+    return deliveries(configFile, rest[0]!);
+  }
   if (rest.length > 0) throw new Error(`Unexpected arguments: ${rest.join(' ')}\n\n${help}`);
   switch (command) {
     case 'start':
@@ -36,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
       return hashSecret();
     case 'new-api-key':
       return newApiKey();
+    case 'new-callback-secret':
+      return newCallbackSecret();
     case 'usage':
       return usage(configFile);
     default:

@@ -4,14 +4,24 @@ import { credentialsFrom } from './auth/credentials';
 import { hashClientSecret } from './auth/secret-hash';
 import { TokenService } from './auth/token-service';
 import { UsageMeter } from './auth/usage-meter';
+import { AddressGuard } from './callbacks/address-guard';
+import { CallbackDeliverer } from './callbacks/callback-deliverer';
+import { callbackSecretKey } from './callbacks/callback-secret';
+import { CallbackTransport, type Connect } from './callbacks/callback-transport';
 import type { ServerConfig } from './config/server-config';
 import { buildApp } from './http/build-app';
+import { QueueBound } from './limits/queue-bound';
+import { RateLimiter } from './limits/rate-limiter';
+import { ServerMetrics } from './metrics/server-metrics';
 import { createServiceRegistry } from './services/service-registry';
 import { loadSpec } from './spec/load-spec';
 import { SqliteStore } from './storage/sqlite/sqlite-store';
 import type { Store } from './storage/store';
 import { systemClock, type Clock } from './support/clock';
+import { durationMs } from './support/duration';
 import { randomIds, type Ids } from './support/ids';
+import { mathRandom, type Random } from './support/random';
+import { systemResolver, type Resolver } from './support/resolver';
 import { RetentionSweeper } from './triggers/retention-sweeper';
 import { TriggerWorker } from './triggers/trigger-worker';
 
@@ -21,6 +31,11 @@ export interface ServerOptions {
   store?: Store;
   clock?: Clock;
   ids?: Ids;
+  random?: Random;
+  /** Resolves the host names of callback URLs; the operating system's resolver when absent. */
+  resolver?: Resolver;
+  /** Opens the connections of callback attempts; `net.connect` / `tls.connect` when absent. */
+  connect?: Connect;
   /** Where the JSON log lines go; standard output when absent. */
   logDestination?: DestinationStream;
 }
@@ -30,21 +45,33 @@ export interface AutoFacilitateServer {
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly worker: TriggerWorker;
+  readonly deliverer: CallbackDeliverer;
   readonly usage: UsageMeter;
+  readonly metrics: ServerMetrics;
   readonly retention: RetentionSweeper;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
   /**
-   * Stops gracefully: takes no more requests, lets running triggers finish for up to
-   * `server.shutdownGraceMs` and gives the others back to the queue, saves the usage counts and
-   * closes the store. Calling it again waits for the same stop.
+   * Stops gracefully: takes no more requests, lets running triggers and callback attempts finish
+   * for up to `server.shutdownGraceMs` and gives the others back to their queues, saves the usage
+   * counts and closes the store. Calling it again waits for the same stop.
    */
   close(): Promise<void>;
 }
 
+/** The signing keys of each organisation, from its `whsec_` secrets (checked by the loader). */
+function signingKeys(config: ServerConfig): Map<string, Buffer[]> {
+  return new Map(
+    Object.entries(config.organisations).map(([orgId, organisation]) => [
+      orgId,
+      (organisation.callbackSecrets ?? []).map((secret) => callbackSecretKey(secret)!),
+    ]),
+  );
+}
+
 /**
- * Builds a server from a resolved configuration: the store, the services, the HTTP application
- * and, unless `workers.enabled` is false, the worker that runs triggers.
+ * Builds a server from a resolved configuration: the store, the services, the HTTP application,
+ * and, unless switched off, the worker that runs triggers and the deliverer of their callbacks.
  */
 export async function createServer(config: ServerConfig, options: ServerOptions = {}): Promise<AutoFacilitateServer> {
   const clock = options.clock ?? systemClock;
@@ -52,7 +79,29 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const log = pino({ level: config.server.logLevel }, options.logDestination);
   const services = await createServiceRegistry(config);
   const store = options.store ?? new SqliteStore(config.storage.sqlite);
-  const usage = new UsageMeter(store, clock);
+  const metrics = new ServerMetrics(store, Object.keys(config.organisations));
+  const usage = new UsageMeter(store, clock, (orgId, apiKey, operationId) => metrics.apiKeyCall(orgId, apiKey, operationId));
+  const keys = signingKeys(config);
+  const guard = new AddressGuard(config.callbacks.allow);
+  const deliverer = new CallbackDeliverer({
+    store,
+    transport: new CallbackTransport({
+      resolver: options.resolver ?? systemResolver,
+      guard,
+      maxSockets: config.callbacks.concurrency,
+      ...(options.connect ? { connect: options.connect } : {}),
+    }),
+    clock,
+    random: options.random ?? mathRandom,
+    log: log.child({ component: 'callbacks' }),
+    workerId: ids.workerId(),
+    keys: (orgId) => keys.get(orgId) ?? [],
+    timeoutMs: config.callbacks.timeoutMs,
+    concurrency: config.callbacks.concurrency,
+    pollIntervalMs: config.callbacks.pollIntervalMs,
+    retrySchedule: config.callbacks.retrySchedule.map(durationMs),
+    observer: metrics,
+  });
   const worker = new TriggerWorker({
     store,
     services,
@@ -63,6 +112,11 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     pollIntervalMs: config.workers.pollIntervalMs,
     maxAttempts: config.workers.maxAttempts,
     outputBytes: config.limits.outputBytes,
+    webhookId: () => ids.webhookId(),
+    onFinished: (trigger, status) => {
+      metrics.triggerFinished(trigger.orgId, status);
+      if (trigger.callbackUrls.length > 0) deliverer.wake();
+    },
   });
   const sweeper = new RetentionSweeper({
     store,
@@ -77,11 +131,23 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
       config,
       routes: loadSpec(),
       store,
-      services,
       authentication: { tokens: new TokenService(store, clock, ids, config.tokens.ttlSeconds), credentials: credentialsFrom(config), usage },
-      worker,
+      execute: {
+        services,
+        store,
+        worker,
+        clock,
+        ids,
+        limits: config.limits,
+        executeRate: (orgId, clientId) => config.organisations[orgId]?.clients[clientId]?.executeRate ?? config.limits.executeRate,
+        rateLimiter: new RateLimiter(clock),
+        queueBound: new QueueBound(store, clock, config.limits.queuedTriggers),
+        guard,
+        signsCallbacks: (orgId) => (keys.get(orgId)?.length ?? 0) > 0,
+        idempotencyRetentionMs: config.idempotency.retentionSeconds * 1000,
+      },
+      metrics,
       decoySecretHash: await hashClientSecret(ids.accessToken()),
-      clock,
       ids,
       log,
     });
@@ -93,13 +159,14 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   usage.start(config.usage.flushIntervalMs, log);
   sweeper.start();
   if (config.workers.enabled) worker.start();
+  if (config.callbacks.enabled) deliverer.start();
 
   let closing: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     log.info('stopping');
     sweeper.stop();
     await app.close();
-    await worker.stop(config.server.shutdownGraceMs);
+    await Promise.all([worker.stop(config.server.shutdownGraceMs), deliverer.stop(config.server.shutdownGraceMs)]);
     try {
       await usage.stop();
     } catch (error) {
@@ -112,7 +179,9 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     app,
     store,
     worker,
+    deliverer,
     usage,
+    metrics,
     retention: sweeper,
     listen: () => app.listen({ host: config.server.host, port: config.server.port }),
     close: () => (closing ??= stop()),

@@ -51,7 +51,26 @@ test('a minimal file gets every default', async () => {
     results: { retentionSeconds: 604800, purgeIntervalSeconds: 60 },
     workers: { enabled: true, leaseMs: 30000, pollIntervalMs: 1000, maxAttempts: 3 },
     usage: { flushIntervalMs: 1000 },
-    limits: { bodyBytes: 1048576, outputBytes: 1048576 },
+    limits: {
+      bodyBytes: 1048576,
+      outputBytes: 1048576,
+      triggerParameters: 100,
+      parameterNameBytes: 128,
+      parameterValueBytes: 8192,
+      callbackUrls: 5,
+      callbackUrlBytes: 2048,
+      executeRate: { perSecond: 50, burst: 100 },
+      queuedTriggers: 10000,
+    },
+    idempotency: { retentionSeconds: 86400 },
+    callbacks: {
+      enabled: true,
+      timeoutMs: 10000,
+      concurrency: 16,
+      pollIntervalMs: 1000,
+      retrySchedule: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+      allow: [],
+    },
     testing: { faultInjection: false },
   });
   expect(config.organisations.acme?.services.echo).toEqual({ kind: 'echo', timeoutMs: 30000, concurrency: 4, requiredParameters: [] });
@@ -103,7 +122,44 @@ test('a secret may come from the environment only', async () => {
   expect(message).toContain('organisations.acme.apiKeys.main.hash: missing (or set the environment variable AUTOFACILITATE_API_KEY_ACME_MAIN)');
 });
 
+test('callback secrets come from the file, or from the environment, several while one is rotated', async () => {
+  const raw = await minimal();
+  raw.organisations.acme.callbackSecrets = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'];
+  expect((await loadConfig(await fileWith(raw), {})).organisations.acme!.callbackSecrets).toEqual(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw']);
+  const rotating = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwdXBGaGV5UgA=';
+  const config = await loadConfig(await fileWith(await minimal()), { AUTOFACILITATE_CALLBACK_SECRET_ACME: rotating });
+  expect(config.organisations.acme!.callbackSecrets).toEqual(rotating.split(' '));
+});
+
+test('a client may have its own execute rate', async () => {
+  const raw = await minimal();
+  raw.organisations.acme.clients['acme-client'].executeRate = { perSecond: 0.5, burst: 3 };
+  expect((await loadConfig(await fileWith(raw), {})).organisations.acme!.clients['acme-client']!.executeRate).toEqual({ perSecond: 0.5, burst: 3 });
+});
+
 describe('a bad file stops start-up with a message naming the file, the key and why', () => {
+  test('callback settings', async () => {
+    const raw = await minimal();
+    raw.organisations.acme.callbackSecrets = ['whsec_tooshort', 'not-a-secret'];
+    raw.callbacks = { retrySchedule: ['5s', '1.5h'], allow: ['10.0.0.0/8', '10.0.0.0/99', 'intranet'] };
+    raw.limits = { executeRate: { perSecond: 0, burst: 1 } };
+    const message = await problemsOf(raw);
+    expect(message).toContain('organisations.acme.callbackSecrets.1: must be whsec_ and the base64 of 24 to 64 bytes');
+    expect(message).toContain('callbacks.retrySchedule.1: must be a duration such as 150ms, 5s, 30m or 2h');
+    expect(message).toContain('limits.executeRate.perSecond: must be > 0');
+
+    delete raw.limits;
+    raw.organisations.acme.callbackSecrets = ['whsec_tooshort'];
+    raw.callbacks.retrySchedule = ['5s'];
+    const next = await problemsOf(raw);
+    expect(next).toContain('organisations.acme.callbackSecrets.0: must be whsec_ and the base64 of 24 to 64 bytes, as "autofacilitate-server new-callback-secret" makes');
+    expect(next).toContain('callbacks.allow.1: must be an IP address or a CIDR range, such as 10.1.0.0/16');
+    expect(next).toContain('callbacks.allow.2: must be an IP address or a CIDR range');
+    expect(next).not.toContain('callbacks.allow.0');
+    const fromEnv = await problemsOf(await minimal(), { AUTOFACILITATE_CALLBACK_SECRET_ACME: 'whsec_short' });
+    expect(fromEnv).toContain('organisations.acme.callbackSecrets.0 (from AUTOFACILITATE_CALLBACK_SECRET_ACME): must be whsec_');
+  });
+
   test('every problem at once', async () => {
     const raw = await minimal();
     raw.servr = { port: 1 };

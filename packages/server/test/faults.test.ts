@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore, type Store } from '../src';
-import { call, execute, requestToken, basic, result, type Caller } from './support/api-client';
+import { call, execute, executeUrl, requestToken, basic, result, type Caller } from './support/api-client';
 import { secrets } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -110,6 +111,46 @@ describe('the fault switch of test configurations', () => {
       expect((await result(server.url, 'acme', 'echo', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', acme, fault)).json).toEqual(internalError);
       // Refusals still come first.
       expect((await execute(server.url, 'acme', 'echo', {}, {}, 'application/json', fault)).status).toBe(401);
+      expect((await call(`${server.url}/healthz`, { headers: { 'x-autofacilitate-fault': 'unavailable' } })).json).toEqual({ status: 'unavailable' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('hold keeps an execute in flight, holding its Idempotency-Key, until its client gives up; nothing is written', async () => {
+    const server = await startTestServer((raw) => {
+      raw.testing = { faultInjection: true };
+      raw.workers.enabled = false;
+    });
+    try {
+      const acme = await server.acme();
+      const headers = { authorization: `Bearer ${acme.token}`, 'x-api-key': acme.apiKey!, 'content-type': 'application/json', 'idempotency-key': 'held' };
+      const client = new AbortController();
+      // Each on a connection of its own, closed with it.
+      const held = () =>
+        new Promise<number | string>((resolve) => {
+          const request = httpRequest(
+            executeUrl(server.url, 'acme', 'echo'),
+            { method: 'POST', headers: { ...headers, 'x-autofacilitate-fault': 'hold' }, agent: false, signal: client.signal },
+            (response) => {
+              response.resume();
+              resolve(response.statusCode!);
+            },
+          );
+          request.on('error', () => resolve('given up'));
+          request.end('{}');
+        });
+      // Two race for the key: one holds it and is not answered, the other meets it in flight.
+      expect(await Promise.race([held(), held()])).toBe(409);
+      client.abort();
+      // Once the held request has let the key go, the same request starts the trigger.
+      let again = await call(executeUrl(server.url, 'acme', 'echo'), { method: 'POST', headers, body: '{}' });
+      for (let tries = 0; again.status === 409 && tries < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        again = await call(executeUrl(server.url, 'acme', 'echo'), { method: 'POST', headers, body: '{}' });
+      }
+      expect(again.status).toBe(200);
+      expect(await server.server.store.countUnfinishedTriggers('acme')).toBe(1);
     } finally {
       await server.close();
     }

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { SqliteStore } from '../src';
 import { verifyClientSecret } from '../src/auth/secret-hash';
+import { callbackSecretKey } from '../src/callbacks/callback-secret';
+import { startReceiver, type CallbackReceiver } from './support/callback-receiver';
 import { execute, finalResult, result, tokenFor, type Caller } from './support/api-client';
 import { removeBuiltServer, startProcess, startServerProcess, type ServerProcess } from './support/server-process';
 import { rawTestConfig, secrets, testEnv, type RawConfig } from './support/test-config';
@@ -13,6 +15,7 @@ import { rawTestConfig, secrets, testEnv, type RawConfig } from './support/test-
 const fixtures = join(__dirname, 'fixtures');
 let dir: string;
 const children: ServerProcess[] = [];
+const receivers: CallbackReceiver[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'autofacilitate-process-'));
@@ -23,6 +26,7 @@ afterEach(async () => {
     if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
     await child.exited;
   }
+  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
 });
 
 afterAll(async () => {
@@ -87,6 +91,72 @@ test('kill -9 during a running trigger loses nothing: after a restart every trig
   expect(echo.json).toMatchObject({ status: 'succeeded', output: { key: 'value' } });
   expect(await statusOf(database, running)).toMatchObject({ status: 'succeeded', attempts: 2 });
 });
+
+test('kill -9 while callbacks are pending loses none: after a restart each is delivered, under the same webhook-id', async () => {
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  // Until the kill every receiver fails, and one hangs: an attempt is under way when the process dies.
+  receiver.answer = (callback) => (callback.path === '/cb/hang' ? 'hang' : { status: 503 });
+  const file = await configFile('callbacks-killed', (raw) => {
+    raw.callbacks = { allow: ['127.0.0.1/32'], timeoutMs: 500, pollIntervalMs: 50, retrySchedule: Array(20).fill('100ms') };
+  });
+  const database = join(dir, 'callbacks-killed', 'autofacilitate.sqlite');
+  const first = await start(file);
+  const paths = ['/cb/0', '/cb/1', '/cb/2', '/cb/3', '/cb/4', '/cb/hang'];
+  const triggers = new Map<string, string>();
+  for (const path of paths) {
+    const answer = await execute(first.url, 'acme', 'echo', first.acme, { triggerParameters: { path }, callbackUrls: [`${receiver.url}${path}`] });
+    triggers.set(path, answer.json.triggerUUID);
+  }
+  const webhookIds = new Map<string, string>();
+  for (const path of paths) webhookIds.set(path, (await receiver.waitFor(1, path))[0]!.headers['webhook-id'] as string);
+
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const store = new SqliteStore({ file: database });
+  try {
+    for (const triggerUUID of triggers.values()) expect(await store.findDeliveries(triggerUUID)).toMatchObject([{ status: 'pending' }]);
+  } finally {
+    await store.close();
+  }
+
+  receiver.answer = () => ({ status: 200 });
+  const answeredBefore = receiver.received.length;
+  const seen = new Map(paths.map((path) => [path, receiver.received.filter((callback) => callback.path === path).length]));
+  const second = await start(file);
+  for (const path of paths) await receiver.waitFor(seen.get(path)! + 1, path);
+  const reopened = new SqliteStore({ file: database });
+  try {
+    for (const [path, triggerUUID] of triggers) {
+      let [delivery] = await reopened.findDeliveries(triggerUUID);
+      for (let wait = 0; wait < 300 && delivery?.status === 'pending'; wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        [delivery] = await reopened.findDeliveries(triggerUUID);
+      }
+      expect(delivery).toMatchObject({ status: 'delivered', webhookId: webhookIds.get(path) });
+      expect(delivery!.history.at(-1)).toMatchObject({ statusCode: 200 });
+    }
+  } finally {
+    await reopened.close();
+  }
+  // Every callback, before and after the kill, carried its trigger's one webhook-id.
+  for (const callback of receiver.received) {
+    const path = callback.path;
+    expect(callback.headers['webhook-id']).toBe(webhookIds.get(path));
+    expect(JSON.parse(callback.body).data.triggerUUID).toBe(triggers.get(path));
+  }
+  expect(receiver.received.length).toBeGreaterThan(answeredBefore);
+
+  // The attempts can be read back from the command line.
+  second.child.kill('SIGTERM');
+  await second.exited;
+  const listed = await startProcess('main.js', ['deliveries', triggers.get('/cb/0')!, '--config', file], testEnv);
+  expect((await listed.exited).code).toBe(0);
+  const [delivery] = JSON.parse(listed.output());
+  expect(delivery).toMatchObject({ url: `${receiver.url}/cb/0`, status: 'delivered', webhookId: webhookIds.get('/cb/0'), createdAt: expect.stringMatching(/Z$/) });
+  expect(delivery.history[0]).toMatchObject({ attempt: 1, statusCode: 503, error: 'answered 503', startedAt: expect.stringMatching(/Z$/) });
+  expect(delivery.history.at(-1)).toMatchObject({ statusCode: 200 });
+}, 60_000);
 
 test('SIGTERM stops taking requests, gives running triggers back, closes the store and exits 0', async () => {
   const file = await configFile('terminated', (raw) => {
@@ -217,6 +287,19 @@ describe('the other commands', () => {
     expect(answer.status).toBe(200);
   });
 
+  test('new-callback-secret prints a whsec_ secret the configuration takes', async () => {
+    const child = await startProcess('main.js', ['new-callback-secret'], {});
+    expect((await child.exited).code).toBe(0);
+    expect(callbackSecretKey(child.output().trim())?.length).toBe(32);
+  });
+
+  test('deliveries names a trigger without callbacks', async () => {
+    const file = await configFile('no-deliveries');
+    const child = await startProcess('main.js', ['deliveries', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', '--config', file], testEnv);
+    expect((await child.exited).code).toBe(1);
+    expect(child.output()).toBe('No callback deliveries for the trigger 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d\n');
+  });
+
   test('usage prints the counters of the store', async () => {
     const file = await configFile('usage');
     const server = await start(file);
@@ -262,6 +345,8 @@ test('the demo prints curl commands that work as printed: token, execute echo, r
   const credentials = JSON.parse(await readFile(join(data, 'demo-credentials.json'), 'utf8'));
   expect(printed).toContain(credentials.clientSecret);
   expect(printed).toContain(credentials.apiKey);
+  expect(printed).toContain(`callbacks:    signed with ${credentials.callbackSecret}`);
+  expect(callbackSecretKey(credentials.callbackSecret)).toBeDefined();
 
   demo.child.kill('SIGTERM');
   expect(await demo.exited).toEqual({ code: 0, signal: null });

@@ -13,6 +13,8 @@ test("every operation of the spec becomes a route, with the spec's schemas", () 
       method: 'GET',
       url: '/via/v2/organizations/:orgId/autoFacilitate/result/:vsn/triggerUUID/:triggerUUID',
     },
+    { operationId: 'getMetrics', method: 'GET', url: '/metrics' },
+    { operationId: 'getHealth', method: 'GET', url: '/healthz' },
   ]);
   const execute = routes.find((route) => route.operationId === 'executeService')!;
   const body = execute.schema.body as { content: Record<string, { schema: unknown }> };
@@ -23,6 +25,12 @@ test("every operation of the spec becomes a route, with the spec's schemas", () 
     type: 'object',
     properties: { orgId: { type: 'string' }, vsn: { type: 'string' } },
     required: ['orgId', 'vsn'],
+  });
+  // The Idempotency-Key header is checked by the spec's schema too (Node hands header names in lower case).
+  expect(execute.schema.headers).toEqual({
+    type: 'object',
+    properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    required: [],
   });
 });
 
@@ -51,14 +59,14 @@ describe('binding', () => {
   test('an operation of the spec without an implementation stops start-up', async () => {
     const app = Fastify();
     await expect(app.register(specRoutes, { routes, operations: { getAccessToken: noop, executeService: noop } })).rejects.toThrow(
-      'Operations of the spec without an implementation: getTriggerResult',
+      'Operations of the spec without an implementation: getTriggerResult, getMetrics, getHealth',
     );
     await app.close();
   });
 
   test('an implementation of an operation the spec lacks stops start-up', async () => {
     const app = Fastify();
-    const operations = { getAccessToken: noop, executeService: noop, getTriggerResult: noop, deleteTrigger: noop };
+    const operations = { getAccessToken: noop, executeService: noop, getTriggerResult: noop, getMetrics: noop, getHealth: noop, deleteTrigger: noop };
     await expect(app.register(specRoutes, { routes, operations })).rejects.toThrow('Implementations of operations the spec lacks: deleteTrigger');
     await app.close();
   });

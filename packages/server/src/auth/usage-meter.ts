@@ -15,13 +15,16 @@ export class UsageMeter {
   readonly #pending = new Map<string, UsageCount>();
   #timer: NodeJS.Timeout | undefined;
 
+  /** @param observe - told of every call as it is counted (the metrics). */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly observe: (orgId: string, apiKey: string, operationId: string) => void,
   ) {}
 
   /** Counts one call. */
   record(orgId: string, apiKey: string, operationId: string): void {
+    this.observe(orgId, apiKey, operationId);
     const key = keyOf({ orgId, apiKey, operationId });
     const now = this.clock.now();
     const count = this.#pending.get(key);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { hashApiKey, hashClientSecret } from '../auth/secret-hash';
+import { newCallbackSecret as makeCallbackSecret } from '../callbacks/callback-secret';
 import { loadConfig } from '../config/load-config';
 import { createServer } from '../server';
 import { SqliteStore } from '../storage/sqlite/sqlite-store';
@@ -36,6 +37,29 @@ export async function usage(configFile: string): Promise<void> {
   const store = new SqliteStore(config.storage.sqlite);
   try {
     process.stdout.write(`${JSON.stringify(await store.listUsage(), null, 2)}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `new-callback-secret`: prints a fresh `whsec_` secret to sign an organisation's callbacks with. */
+export async function newCallbackSecret(): Promise<void> {
+  process.stdout.write(`${makeCallbackSecret()}\n`);
+}
+
+/**
+ * `deliveries <triggerUUID>`: prints the callback deliveries of a trigger, each with every attempt
+ * made at it, as JSON; times as ISO dates.
+ */
+export async function deliveries(configFile: string, triggerUUID: string): Promise<void> {
+  const config = await loadConfig(configFile);
+  const store = new SqliteStore(config.storage.sqlite);
+  try {
+    const found = await store.findDeliveries(triggerUUID.toLowerCase());
+    if (found.length === 0) throw new Error(`No callback deliveries for the trigger ${triggerUUID}`);
+    const dated = (key: string, value: unknown) =>
+      /At$/.test(key) && typeof value === 'number' ? new Date(value).toISOString() : value;
+    process.stdout.write(`${JSON.stringify(found, dated, 2)}\n`);
   } finally {
     await store.close();
   }

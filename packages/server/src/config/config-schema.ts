@@ -1,3 +1,5 @@
+import { durationPattern } from '../support/duration';
+
 /**
  * The JSON Schema of the configuration file. Defaults live here, so a file states only what
  * differs; `additionalProperties: false` everywhere, so a misspelt key stops start-up instead of
@@ -5,6 +7,14 @@
  */
 
 const positiveInteger = { type: 'integer', minimum: 1 } as const;
+
+// A token bucket: `perSecond` tokens flow in, at most `burst` are kept.
+const rate = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['perSecond', 'burst'],
+  properties: { perSecond: { type: 'number', exclusiveMinimum: 0 }, burst: positiveInteger },
+} as const;
 
 const serviceCommon = {
   timeoutMs: { ...positiveInteger, default: 30000 },
@@ -51,7 +61,7 @@ const organisation = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
-        properties: { secretHash: { type: 'string', pattern: '^scrypt\\$' } },
+        properties: { secretHash: { type: 'string', pattern: '^scrypt\\$' }, executeRate: rate },
       },
     },
     apiKeys: {
@@ -63,6 +73,7 @@ const organisation = {
       },
     },
     services: { type: 'object', additionalProperties: service },
+    callbackSecrets: { type: 'array', items: { type: 'string', pattern: '^whsec_' }, minItems: 1 },
   },
 } as const;
 
@@ -108,6 +119,26 @@ export const configSchema = {
     limits: section({
       bodyBytes: { ...positiveInteger, default: 1048576 },
       outputBytes: { ...positiveInteger, default: 1048576 },
+      triggerParameters: { ...positiveInteger, default: 100 },
+      parameterNameBytes: { ...positiveInteger, default: 128 },
+      parameterValueBytes: { ...positiveInteger, default: 8192 },
+      callbackUrls: { ...positiveInteger, default: 5 },
+      callbackUrlBytes: { ...positiveInteger, default: 2048 },
+      executeRate: { ...rate, default: { perSecond: 50, burst: 100 } },
+      queuedTriggers: { ...positiveInteger, default: 10000 },
+    }),
+    idempotency: section({ retentionSeconds: { ...positiveInteger, default: 86400 } }),
+    callbacks: section({
+      enabled: { type: 'boolean', default: true },
+      timeoutMs: { type: 'integer', minimum: 10, default: 10000 },
+      concurrency: { ...positiveInteger, default: 16 },
+      pollIntervalMs: { type: 'integer', minimum: 10, default: 1000 },
+      retrySchedule: {
+        type: 'array',
+        items: { type: 'string', pattern: durationPattern },
+        default: ['5s', '5m', '30m', '2h', '5h', '10h', '10h'],
+      },
+      allow: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
     }),
     organisations: { type: 'object', minProperties: 1, additionalProperties: organisation },
     testing: section({ faultInjection: { type: 'boolean', default: false } }),

@@ -16,3 +16,11 @@ export function clientSecretVariable(clientId: string): string {
 export function apiKeyVariable(orgId: string, name: string): string {
   return envName('AUTOFACILITATE_API_KEY', orgId, name);
 }
+
+/**
+ * The variable that holds an organisation's callback secrets, `whsec_…`, several separated by
+ * spaces while one is being rotated: `AUTOFACILITATE_CALLBACK_SECRET_<ORG ID>`.
+ */
+export function callbackSecretVariable(orgId: string): string {
+  return envName('AUTOFACILITATE_CALLBACK_SECRET', orgId);
+}

@@ -4,9 +4,11 @@ import { dirname, resolve } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { hashApiKey, hashClientSecret, isClientSecretHash } from '../auth/secret-hash';
+import { parseAllowedRange } from '../callbacks/address-guard';
+import { callbackSecretKey } from '../callbacks/callback-secret';
 import { ConfigError } from './config-error';
 import { configSchema } from './config-schema';
-import { apiKeyVariable, clientSecretVariable } from './env-overrides';
+import { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from './env-overrides';
 import type { ServerConfig } from './server-config';
 
 /** Where a configuration comes from, to resolve its relative paths and secrets. */
@@ -28,6 +30,8 @@ const patternMeanings: Record<string, string> = {
   url: 'must be an http:// or https:// URL',
 };
 
+const callbackSecretMeaning = 'must be whsec_ and the base64 of 24 to 64 bytes, as "autofacilitate-server new-callback-secret" makes';
+
 function keyPath(instancePath: string, ...more: string[]): string {
   const parts = instancePath
     .split('/')
@@ -38,6 +42,12 @@ function keyPath(instancePath: string, ...more: string[]): string {
 
 function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'pattern' && /\/retrySchedule\/\d+$/.test(error.instancePath)) {
+    return `${keyPath(error.instancePath)}: must be a duration such as 150ms, 5s, 30m or 2h`;
+  }
+  if (error.keyword === 'pattern' && /\/callbackSecrets\/\d+$/.test(error.instancePath)) {
+    return `${keyPath(error.instancePath)}: ${callbackSecretMeaning}`;
+  }
   switch (error.keyword) {
     case 'additionalProperties':
       return `${keyPath(error.instancePath, String(params.additionalProperty))}: unknown key`;
@@ -89,7 +99,21 @@ async function applySecrets(config: ServerConfig, source: ConfigSource, problems
       if (owner) problems.push(`${key}: the same key is also ${owner}`);
       apiKeyOwners.set(apiKey.hash, key);
     }
+    const fromEnv = source.env[callbackSecretVariable(orgId)]?.split(/\s+/).filter(Boolean);
+    if (fromEnv && fromEnv.length > 0) organisation.callbackSecrets = fromEnv;
+    (organisation.callbackSecrets ?? []).forEach((secret, index) => {
+      if (!callbackSecretKey(secret)) {
+        const origin = fromEnv ? ` (from ${callbackSecretVariable(orgId)})` : '';
+        problems.push(`organisations.${orgId}.callbackSecrets.${index}${origin}: ${callbackSecretMeaning}`);
+      }
+    });
   }
+}
+
+function checkCallbacks(config: ServerConfig, problems: string[]): void {
+  config.callbacks.allow.forEach((range, index) => {
+    if (!parseAllowedRange(range)) problems.push(`callbacks.allow.${index}: must be an IP address or a CIDR range, such as 10.1.0.0/16`);
+  });
 }
 
 function resolvePaths(config: ServerConfig, source: ConfigSource, problems: string[]): void {
@@ -119,6 +143,7 @@ export async function resolveConfig(raw: unknown, source: ConfigSource): Promise
   const problems: string[] = [];
   await applySecrets(typed, source, problems);
   resolvePaths(typed, source, problems);
+  checkCallbacks(typed, problems);
   if (problems.length > 0) throw new ConfigError(`${source.origin}:\n  ${problems.join('\n  ')}`);
   return typed;
 }

@@ -50,9 +50,17 @@ export type ServiceConfig =
   | HttpServiceConfig
   | ModuleServiceConfig;
 
+/** A token bucket: `perSecond` tokens flow in (fractions allowed), at most `burst` are kept. */
+export interface RateConfig {
+  perSecond: number;
+  burst: number;
+}
+
 /** An OAuth client; its secret is only ever held hashed. */
 export interface ClientConfig {
   secretHash: string;
+  /** This client's own execute rate, in place of `limits.executeRate`. */
+  executeRate?: RateConfig;
 }
 
 /** An API key; only its hash is held. */
@@ -65,6 +73,12 @@ export interface OrganisationConfig {
   clients: Record<string, ClientConfig>;
   apiKeys: Record<string, ApiKeyConfig>;
   services: Record<string, ServiceConfig>;
+  /**
+   * The `whsec_` secrets that sign the organisation's callbacks; every one of them signs, so a
+   * secret is rotated by adding the new one, then removing the old one once receivers moved on.
+   * Without one, execute refuses `callbackUrls`.
+   */
+  callbackSecrets?: string[];
 }
 
 /** The whole configuration, with every default filled in and every path absolute. */
@@ -88,7 +102,39 @@ export interface ServerConfig {
   results: { retentionSeconds: number; purgeIntervalSeconds: number };
   workers: { enabled: boolean; leaseMs: number; pollIntervalMs: number; maxAttempts: number };
   usage: { flushIntervalMs: number };
-  limits: { bodyBytes: number; outputBytes: number };
+  limits: {
+    bodyBytes: number;
+    outputBytes: number;
+    /** The most `triggerParameters` one trigger may have. */
+    triggerParameters: number;
+    parameterNameBytes: number;
+    parameterValueBytes: number;
+    /** The most `callbackUrls` one trigger may have. */
+    callbackUrls: number;
+    callbackUrlBytes: number;
+    /** How fast each client may execute (per process), unless the client has its own. */
+    executeRate: RateConfig;
+    /** The most unfinished (queued or running) triggers an organisation may have. */
+    queuedTriggers: number;
+  };
+  idempotency: {
+    /** How long an `Idempotency-Key` and its answer are kept. */
+    retentionSeconds: number;
+  };
+  callbacks: {
+    /** false: this process delivers no callbacks; they wait in the store for processes that do. */
+    enabled: boolean;
+    /** One attempt's limit, from connecting to the end of the answer. */
+    timeoutMs: number;
+    /** At most this many attempts at once in this process. */
+    concurrency: number;
+    /** How often to look for deliveries that are due, from this process or others. */
+    pollIntervalMs: number;
+    /** The waits between attempts (`5s`, `30m`, `2h`…): one attempt more than there are waits. */
+    retrySchedule: string[];
+    /** Address ranges (CIDR, or single addresses) callbacks may reach although they are not public. */
+    allow: string[];
+  };
   organisations: Record<string, OrganisationConfig>;
   /** Switches that exist for contract tests only. */
   testing: { faultInjection: boolean };

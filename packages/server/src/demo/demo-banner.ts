@@ -5,6 +5,7 @@ export interface DemoBannerFacts {
   clientId: string;
   clientSecret: string;
   apiKey: string;
+  callbackSecret: string;
   database: string;
   services: string[];
 }
@@ -21,6 +22,7 @@ export function demoBanner(facts: DemoBannerFacts): string {
     `  client id:    ${clientId}`,
     `  secret:       ${clientSecret}`,
     `  API key:      ${apiKey}`,
+    `  callbacks:    signed with ${facts.callbackSecret} (may go to 127.0.0.1 and ::1)`,
     `  database:     ${facts.database}`,
     '',
     'Get a token, run echo and read its result (paste into a shell):',

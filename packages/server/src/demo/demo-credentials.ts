@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { newCallbackSecret } from '../callbacks/callback-secret';
 
 /** The plain credentials of the demo organisation. */
 export interface DemoCredentials {
   clientSecret: string;
   apiKey: string;
+  /** Signs the demo organisation's callbacks. */
+  callbackSecret: string;
 }
 
 /**
@@ -14,10 +17,13 @@ export interface DemoCredentials {
  */
 export function demoCredentials(dataDir: string): DemoCredentials {
   const file = join(dataDir, 'demo-credentials.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials>) : {};
+  // A data folder from before callbacks gets a callback secret, and keeps the rest.
+  if (kept.clientSecret && kept.apiKey && kept.callbackSecret) return kept as DemoCredentials;
   const credentials = {
-    clientSecret: randomBytes(18).toString('base64url'),
-    apiKey: randomBytes(18).toString('base64url'),
+    clientSecret: kept.clientSecret ?? randomBytes(18).toString('base64url'),
+    apiKey: kept.apiKey ?? randomBytes(18).toString('base64url'),
+    callbackSecret: kept.callbackSecret ?? newCallbackSecret(),
   };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });

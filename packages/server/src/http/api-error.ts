@@ -9,9 +9,11 @@ export interface ErrorResponse {
 const headlines: Record<number, string> = {
   400: 'Validation exception',
   404: 'Not found',
+  409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
   500: 'Internal server error',
 };
 
@@ -38,6 +40,8 @@ export class ApiError extends Error {
     readonly statusCode: number,
     /** What is wrong; at least one problem. */
     readonly problems: [Problem, ...Problem[]],
+    /** Headers the answer carries, such as `Retry-After`. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(problems[0].message);
   }
@@ -61,6 +65,16 @@ export function notFound(scope: string, message: string): ApiError {
 /** 422: the request is well-formed but cannot be processed. */
 export function unprocessable(problems: [Problem, ...Problem[]]): ApiError {
   return new ApiError(422, problems);
+}
+
+/** 409: another request holds what this one needs (an `Idempotency-Key`); retry once it is done. */
+export function conflict(scope: string, reason: string, message: string): ApiError {
+  return new ApiError(409, [{ scope, reason, message }]);
+}
+
+/** 429: slow down; `Retry-After` says for how long, in whole seconds (at least 1). */
+export function tooManyRequests(retryAfterSeconds: number, reason: string, message: string): ApiError {
+  return new ApiError(429, [{ scope: 'global', reason, message }], { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 }
 
 /**

@@ -1,18 +1,19 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiAuthenticationDependencies } from '../auth/api-authentication';
 import type { ServerConfig } from '../config/server-config';
-import { executeService } from '../operations/execute-service';
+import type { ServerMetrics } from '../metrics/server-metrics';
+import { executeService, type ExecuteDependencies } from '../operations/execute-service';
 import { getAccessToken } from '../operations/get-access-token';
+import { getHealth } from '../operations/get-health';
+import { getMetrics } from '../operations/get-metrics';
 import { getTriggerResult } from '../operations/get-trigger-result';
-import type { ServiceRegistry } from '../services/service-registry';
 import type { SpecRoute } from '../spec/load-spec';
 import type { Store } from '../storage/store';
-import type { Clock } from '../support/clock';
 import type { Ids } from '../support/ids';
 import { installErrorHandling } from './error-handler';
 import { installFaultInjection } from './fault-injection';
-import { health } from './health';
 import { plainJsonContentType } from './json-content-type';
+import { countRequests } from './request-metrics';
 import { echoRequestId, requestIdFrom } from './request-id';
 import { specRoutes } from './spec-routes';
 
@@ -21,18 +22,18 @@ export interface AppDependencies {
   config: ServerConfig;
   routes: SpecRoute[];
   store: Store;
-  services: ServiceRegistry;
   authentication: ApiAuthenticationDependencies;
-  worker: { wake(): void };
+  /** What execute needs besides its authentication. */
+  execute: Omit<ExecuteDependencies, 'authentication'>;
+  metrics: ServerMetrics;
   decoySecretHash: string;
-  clock: Clock;
   ids: Ids;
   log: FastifyBaseLogger;
 }
 
-/** The Fastify application: the spec's operations, `/healthz`, errors in the API's shape. */
+/** The Fastify application: the spec's operations, errors in the API's shape, metrics of every answer. */
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
-  const { config, routes, store, services, authentication, worker, decoySecretHash, clock, ids, log } = dependencies;
+  const { config, routes, store, authentication, metrics, decoySecretHash, ids, log } = dependencies;
   const app = Fastify({
     loggerInstance: log,
     genReqId: requestIdFrom(ids.requestId),
@@ -46,15 +47,17 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   echoRequestId(app);
   plainJsonContentType(app);
+  countRequests(app, metrics, routes);
   installErrorHandling(app, config.limits.bodyBytes);
   if (config.testing.faultInjection) installFaultInjection(app);
-  health(app, store);
   await app.register(specRoutes, {
     routes,
     operations: {
       getAccessToken: getAccessToken({ credentials: authentication.credentials, tokens: authentication.tokens, decoySecretHash }),
-      executeService: executeService({ authentication, services, store, worker, clock, ids }),
+      executeService: executeService({ authentication, ...dependencies.execute }),
       getTriggerResult: getTriggerResult({ authentication, store }),
+      getMetrics: getMetrics(metrics),
+      getHealth: getHealth(store),
     },
   });
   await app.ready();

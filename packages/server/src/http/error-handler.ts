@@ -61,7 +61,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     } else {
       request.log.info({ problems: apiError.problems }, 'request refused');
     }
-    return reply.code(apiError.statusCode).send(apiError.toResponse());
+    return reply.code(apiError.statusCode).headers(apiError.headers).send(apiError.toResponse());
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -1,7 +1,8 @@
 import { apiAuthentication, type ApiAuthenticationDependencies } from '../auth/api-authentication';
 import { badRequest, notFound, unprocessable } from '../http/api-error';
 import type { OperationPlugin } from '../http/spec-routes';
-import type { Store, TriggerRecord } from '../storage/store';
+import type { Store } from '../storage/store';
+import { triggerOutcome, triggerProgress } from '../triggers/trigger-outcome';
 
 /** What `getTriggerResult` needs. */
 export interface ResultDependencies {
@@ -10,31 +11,6 @@ export interface ResultDependencies {
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function iso(time: number | undefined): string | undefined {
-  return time === undefined ? undefined : new Date(time).toISOString();
-}
-
-/** The spec's `triggerProgress`. */
-function progress(trigger: TriggerRecord) {
-  return {
-    triggerUUID: trigger.triggerUUID,
-    vsn: trigger.vsn,
-    status: trigger.status,
-    createdAt: iso(trigger.createdAt),
-    startedAt: iso(trigger.startedAt),
-  };
-}
-
-/** The spec's `triggerOutcome`. */
-function outcome(trigger: TriggerRecord) {
-  return {
-    ...progress(trigger),
-    output: trigger.output,
-    error: trigger.error,
-    finishedAt: iso(trigger.finishedAt),
-  };
-}
 
 /**
  * `getTriggerResult`: 204 when the trigger succeeded with no output (the seed's answer), 200 with
@@ -65,12 +41,12 @@ export function getTriggerResult({ authentication, store }: ResultDependencies):
         switch (trigger.status) {
           case 'queued':
           case 'running':
-            return reply.code(202).header('retry-after', '1').send(progress(trigger));
+            return reply.code(202).header('retry-after', '1').send(triggerProgress(trigger));
           case 'succeeded':
             if (trigger.output === undefined) return reply.code(204).send();
-            return outcome(trigger);
+            return triggerOutcome(trigger);
           default:
-            return outcome(trigger);
+            return triggerOutcome(trigger);
         }
       },
     });

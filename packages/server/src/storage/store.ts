@@ -64,6 +64,120 @@ export interface TriggerFinish {
   output?: unknown;
   error?: TriggerError;
   finishedAt: number;
+  /**
+   * The `webhook-id` of the trigger's callback: in the same transaction, one delivery to each of
+   * its `callbackUrls` is queued under it, due at once.
+   */
+  webhookId: string;
+}
+
+/**
+ * An execute that carries an `Idempotency-Key`, as its request reserves the key: the key, per
+ * organisation, and a hash of what the request asks for, so a repeat can be told from a reuse.
+ */
+export interface IdempotencyReservation {
+  orgId: string;
+  key: string;
+  requestHash: string;
+  /** Names the request handling the key; only it may complete or release the reservation. */
+  owner: string;
+  now: number;
+  /** A reservation whose request died is taken over after this long. */
+  leaseMs: number;
+  /** The key and its answer are kept this long after the reservation. */
+  retentionMs: number;
+}
+
+/** What reserving an `Idempotency-Key` found. */
+export type IdempotencyState =
+  /** The key is new (or expired): the request goes on, and completes the key with its trigger. */
+  | { state: 'reserved' }
+  /** Another request holds the key and has not answered yet. */
+  | { state: 'in_flight'; requestHash: string }
+  /** A request with the key was answered: `response` is that answer. */
+  | { state: 'completed'; requestHash: string; response: unknown };
+
+/** The reservation a new trigger completes, in the transaction that writes it, with its answer. */
+export interface IdempotencyCompletion {
+  key: string;
+  owner: string;
+  response: unknown;
+}
+
+/** Thrown by `createTrigger` when the request no longer holds its `Idempotency-Key`; nothing is written. */
+export class IdempotencyKeyLost extends Error {
+  override readonly name = 'IdempotencyKeyLost';
+}
+
+/** Where a callback delivery is: waiting for its next attempt, or done one way or another. */
+export type DeliveryState = 'pending' | 'delivered' | 'gone' | 'failed';
+
+/** One attempt at a delivery. */
+export interface DeliveryAttempt {
+  /** 1 for the first. */
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  /** The receiver's HTTP status, when it answered. */
+  statusCode?: number;
+  /** Why the attempt did not deliver: a network error, a timeout, a refused address, the answer. */
+  error?: string;
+  /** When the next attempt is due; absent when there is none. */
+  retryAt?: number;
+}
+
+/** The callback of a finished trigger to one of its URLs. */
+export interface DeliveryRecord {
+  deliveryId: number;
+  /** `webhook-id`: the same for every URL and every attempt of one trigger's callback. */
+  webhookId: string;
+  triggerUUID: string;
+  orgId: string;
+  url: string;
+  status: DeliveryState;
+  /** Attempts begun, an attempt cut short by a crash included. */
+  attempts: number;
+  /** When the next attempt is due, while pending. */
+  nextAttemptAt?: number;
+  createdAt: number;
+  finishedAt?: number;
+}
+
+/** A delivery with every attempt made at it, oldest first. */
+export interface DeliveryHistory extends DeliveryRecord {
+  history: DeliveryAttempt[];
+}
+
+/** A delivery leased for an attempt, with the trigger its callback reports. */
+export interface ClaimedDelivery {
+  delivery: DeliveryRecord;
+  trigger: TriggerRecord;
+}
+
+/** A deliverer asking for due deliveries. */
+export interface DeliveryClaimRequest {
+  workerId: string;
+  now: number;
+  /** The attempt must be recorded within this; after it, another claim may make it again. */
+  leaseMs: number;
+  limit: number;
+}
+
+/** An attempt's result, written only while the deliverer still holds the lease. */
+export interface DeliveryAttemptRecord {
+  deliveryId: number;
+  workerId: string;
+  attempt: DeliveryAttempt;
+  /** `pending` when another attempt is due at `attempt.retryAt`. */
+  status: DeliveryState;
+}
+
+/** How much work waits, for metrics. */
+export interface QueueStats {
+  /** Unfinished triggers, per organisation and state. */
+  triggers: Array<{ orgId: string; status: 'queued' | 'running'; count: number }>;
+  /** Callback deliveries waiting for an attempt. */
+  pendingDeliveries: number;
 }
 
 /** An access token, kept by the hash of its value. */
@@ -89,6 +203,7 @@ export interface UsageCount {
 export interface PurgeResult {
   triggers: number;
   tokens: number;
+  idempotencyKeys: number;
 }
 
 /** The storage and queue port. */
@@ -97,8 +212,12 @@ export interface Store {
   /** The token with this hash, if it exists and has not expired at `now`. */
   findToken(tokenHash: string, now: number): Promise<TokenRecord | undefined>;
 
-  /** Writes the trigger and its queued job in one transaction. */
-  createTrigger(trigger: NewTrigger): Promise<void>;
+  /**
+   * Writes the trigger and its queued job in one transaction, completing the `Idempotency-Key`
+   * reservation given with its answer in the same one (or rejecting with {@link IdempotencyKeyLost}
+   * and writing nothing).
+   */
+  createTrigger(trigger: NewTrigger, idempotency?: IdempotencyCompletion): Promise<void>;
   /** The trigger with this id in this organisation; another organisation's trigger is not found. */
   findTrigger(orgId: string, triggerUUID: string): Promise<TriggerRecord | undefined>;
 
@@ -109,17 +228,45 @@ export interface Store {
   claimTriggers(request: ClaimRequest): Promise<TriggerRecord[]>;
   /** Extends a lease; false when the worker no longer holds it. */
   renewLease(triggerUUID: string, workerId: string, leaseExpiresAt: number): Promise<boolean>;
-  /** Finishes a trigger and ends its job; false (and nothing written) when the lease was lost. */
+  /**
+   * Finishes a trigger, ends its job and queues its callback deliveries, in one transaction; false
+   * (and nothing written) when the lease was lost.
+   */
   finishTrigger(finish: TriggerFinish): Promise<boolean>;
   /** Gives a worker's leased triggers back to the queue without counting the attempt. */
   releaseTriggers(workerId: string): Promise<number>;
+
+  /** How many triggers of an organisation have not finished (queued or running). */
+  countUnfinishedTriggers(orgId: string): Promise<number>;
+  /** The unfinished triggers and the pending deliveries, counted. */
+  queueStats(): Promise<QueueStats>;
+
+  /** Reserves an `Idempotency-Key`, unless a live request holds it or it was answered. */
+  reserveIdempotencyKey(reservation: IdempotencyReservation): Promise<IdempotencyState>;
+  /** Gives up a reservation whose request wrote nothing, so that a retry may go on. */
+  releaseIdempotencyKey(orgId: string, key: string, owner: string): Promise<void>;
+
+  /**
+   * Leases deliveries that are due, and deliveries whose lease ran out, earliest first; each claim
+   * counts an attempt.
+   */
+  claimDeliveries(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]>;
+  /** Records an attempt and what follows; false (and nothing written) when the lease was lost. */
+  recordDeliveryAttempt(record: DeliveryAttemptRecord): Promise<boolean>;
+  /** Gives a deliverer's leased deliveries back, due at `now`, without counting the attempt. */
+  releaseDeliveries(workerId: string, now: number): Promise<number>;
+  /** The deliveries of a trigger's callback, with their attempts, in the order of its `callbackUrls`. */
+  findDeliveries(triggerUUID: string): Promise<DeliveryHistory[]>;
 
   /** Adds to the usage counters. */
   addUsage(counts: UsageCount[]): Promise<void>;
   /** Every usage counter. */
   listUsage(): Promise<UsageCount[]>;
 
-  /** Removes triggers finished before `finishedBefore` and tokens expired at `now`. */
+  /**
+   * Removes triggers finished before `finishedBefore` whose callbacks are no longer pending (with
+   * their deliveries), and tokens and `Idempotency-Key`s expired at `now`.
+   */
   purge(finishedBefore: number, now: number): Promise<PurgeResult>;
 
   /** Resolves when the store answers. */

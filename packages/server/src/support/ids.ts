@@ -11,6 +11,10 @@ export interface Ids {
   requestId(): string;
   /** Names this process's leases among every process sharing the store. */
   workerId(): string;
+  /** A fresh `webhook-id` for the callback of a finished trigger. */
+  webhookId(): string;
+  /** Names the request that holds an `Idempotency-Key` while it is handled. */
+  idempotencyOwner(): string;
 }
 
 /** Identifiers from the operating system's random source. */
@@ -19,4 +23,6 @@ export const randomIds: Ids = {
   accessToken: () => randomBytes(32).toString('base64url'),
   requestId: () => randomUUID(),
   workerId: () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+  webhookId: () => `msg_${randomBytes(16).toString('base64url')}`,
+  idempotencyOwner: () => randomUUID(),
 };

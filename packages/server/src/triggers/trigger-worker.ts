@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceRegistry } from '../services/service-registry';
-import type { Store, TriggerRecord } from '../storage/store';
+import type { FinishedState, Store, TriggerRecord } from '../storage/store';
 import type { Clock } from '../support/clock';
 import { runTrigger, type Outcome } from './run-trigger';
 
@@ -17,6 +17,10 @@ export interface TriggerWorkerOptions {
   /** A trigger claimed more often than this (its workers kept dying) fails instead of running again. */
   maxAttempts: number;
   outputBytes: number;
+  /** A fresh `webhook-id` for the callback of a trigger that finishes. */
+  webhookId(): string;
+  /** Told of every trigger this worker finished (its callback deliveries are queued by then). */
+  onFinished(trigger: TriggerRecord, status: FinishedState): void;
 }
 
 interface Running {
@@ -29,7 +33,7 @@ interface Running {
 /**
  * Runs triggers: claims them from the store (on a wake-up after execute, and every poll interval
  * for work from other processes and expired leases), runs each within its service's limits,
- * renews its lease while it runs and writes its outcome.
+ * renews its lease while it runs and writes its outcome, with its callback deliveries.
  */
 export class TriggerWorker {
   readonly #options: TriggerWorkerOptions;
@@ -133,7 +137,7 @@ export class TriggerWorker {
   }
 
   async #run(trigger: TriggerRecord, stop: AbortSignal): Promise<void> {
-    const { store, services, clock, workerId, maxAttempts, outputBytes } = this.#options;
+    const { store, services, clock, workerId, maxAttempts, outputBytes, webhookId, onFinished } = this.#options;
     const log = this.#options.log.child({ reqId: trigger.requestId, triggerUUID: trigger.triggerUUID });
     try {
       let outcome: Outcome | undefined;
@@ -153,9 +157,16 @@ export class TriggerWorker {
         outcome = await runTrigger(service, trigger, { stop, log, outputBytes });
       }
       if (!outcome) return;
-      const written = await store.finishTrigger({ triggerUUID: trigger.triggerUUID, workerId, finishedAt: clock.now(), ...outcome });
+      const written = await store.finishTrigger({
+        triggerUUID: trigger.triggerUUID,
+        workerId,
+        finishedAt: clock.now(),
+        webhookId: webhookId(),
+        ...outcome,
+      });
       if (written) {
         log.info({ status: outcome.status, error: outcome.error }, 'trigger finished');
+        onFinished(trigger, outcome.status);
       } else {
         log.warn('the lease on the trigger was lost; another worker owns it now');
       }

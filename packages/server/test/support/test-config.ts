@@ -7,6 +7,9 @@ export const secrets = {
   acmeKey: 'acme-api-key-0123456789',
   globexClient: 'globex-client-secret',
   globexKey: 'globex-api-key-0123456789',
+  /** acme's callback secret, and the one it rotates to. */
+  acmeCallback: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwdXBGaGV5UgA=',
+  acmeNextCallback: 'whsec_5T7b5Dd8G2uFhkz3NmRbVd8sG1kQp0ZyXcW4aE6tLiM=',
 } as const;
 
 export const testEnv: NodeJS.ProcessEnv = {
@@ -32,10 +35,13 @@ export function rawTestConfig(dir: string): RawConfig {
     server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 500 },
     storage: { sqlite: { file: `${dir}/autofacilitate.sqlite` } },
     workers: { leaseMs: 1000, pollIntervalMs: 50 },
+    // Retries in milliseconds, so that a whole schedule runs within a test.
+    callbacks: { pollIntervalMs: 50, timeoutMs: 2000, retrySchedule: ['10ms', '20ms', '40ms'] },
     organisations: {
       acme: {
         clients: { 'acme-client': {} },
         apiKeys: { main: {} },
+        callbackSecrets: [secrets.acmeCallback],
         services: {
           echo: { kind: 'echo' },
           nap: { kind: 'sleep', ms: 60000, timeoutMs: 120000 },

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type AutoFacilitateServer, type ServerConfig, type ServerOptions } from '../../src';
+import { createServer, type AutoFacilitateServer, type Resolver, type ServerConfig, type ServerOptions } from '../../src';
 import { secrets, testConfig, type RawConfig } from './test-config';
 import { tokenFor, type Caller } from './api-client';
 
@@ -19,6 +19,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Tests resolve no name unless they say what it resolves to: no query leaves the machine. */
+export const noNames: Resolver = {
+  resolve: async (hostname) => {
+    throw Object.assign(new Error(`${hostname} is not a name of this test`), { code: 'ENOTFOUND' });
+  },
+};
+
 /** Starts a test server; `adjust` changes the raw configuration first. */
 export async function startTestServer(
   adjust?: (raw: RawConfig) => void,
@@ -26,7 +33,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'autofacilitate-server-'));
   const config = await testConfig(dir, adjust);
-  const server = await createServer(config, options);
+  const server = await createServer(config, { resolver: noNames, ...options });
   const url = await server.listen();
   return {
     url,

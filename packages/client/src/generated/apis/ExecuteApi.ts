@@ -42,6 +42,10 @@ export interface ExecuteServiceRequest {
      * 
      */
     triggerParameter: TriggerParameter;
+    /**
+     * Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+     */
+    idempotencyKey?: string;
 }
 
 /**
@@ -56,17 +60,19 @@ export interface ExecuteApiInterface {
      * @param {string} orgId Name of a customer organization
      * @param {string} vsn Service name to trigger
      * @param {TriggerParameter} triggerParameter JSON/XML Structure with trigger parameters
+     * @param {string} [idempotencyKey] Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same &#x60;triggerUUID&#x60;); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
      * @throws {RequiredError}
      * @memberof ExecuteApiInterface
      */
     executeServiceRequestOpts(requestParameters: ExecuteServiceRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Starts a service
+     * Starts a service  Extension: limits. Each of `callbackUrls` is an `http://` or `https://` URL without credentials (else 400). A trigger has at most 100 `triggerParameters`, each name 1 to 128 bytes and each value at most 8192 bytes long (UTF-8), and at most 5 `callbackUrls` of at most 2048 bytes each, whose host, when it is written as an IP address, is one the server may call; a request beyond a limit answers 422, each problem named. Each client may start at most so many triggers per second (429 with `Retry-After`), and each organisation may have at most so many unfinished triggers (also 429: the caller is asked to slow down, the server is not failing).  Extension: callbacks. When the trigger finishes, the server POSTs a `triggerCallback` (see `x-autofacilitate-callback`) to each of `callbackUrls`, signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`, `webhook-signature`: `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` with the organisation\'s `whsec_` secret). It is delivered at least once: a 2xx ends it; a 410 stops it; anything else (a network error, a timeout, a redirect, which is never followed, a 429, a 5xx) is retried with exponential backoff and jitter, honouring `Retry-After`, for about a day. A callback never goes to a loopback, private, link-local, shared (CGNAT), multicast or reserved address unless the server is configured to allow it. 
      * @summary Execute Service
      * @param {string} orgId Name of a customer organization
      * @param {string} vsn Service name to trigger
      * @param {TriggerParameter} triggerParameter JSON/XML Structure with trigger parameters
+     * @param {string} [idempotencyKey] Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same &#x60;triggerUUID&#x60;); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof ExecuteApiInterface
@@ -74,7 +80,7 @@ export interface ExecuteApiInterface {
     executeServiceRaw(requestParameters: ExecuteServiceRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<TriggerResult>>;
 
     /**
-     * Starts a service
+     * Starts a service  Extension: limits. Each of `callbackUrls` is an `http://` or `https://` URL without credentials (else 400). A trigger has at most 100 `triggerParameters`, each name 1 to 128 bytes and each value at most 8192 bytes long (UTF-8), and at most 5 `callbackUrls` of at most 2048 bytes each, whose host, when it is written as an IP address, is one the server may call; a request beyond a limit answers 422, each problem named. Each client may start at most so many triggers per second (429 with `Retry-After`), and each organisation may have at most so many unfinished triggers (also 429: the caller is asked to slow down, the server is not failing).  Extension: callbacks. When the trigger finishes, the server POSTs a `triggerCallback` (see `x-autofacilitate-callback`) to each of `callbackUrls`, signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`, `webhook-signature`: `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` with the organisation\'s `whsec_` secret). It is delivered at least once: a 2xx ends it; a 410 stops it; anything else (a network error, a timeout, a redirect, which is never followed, a 429, a 5xx) is retried with exponential backoff and jitter, honouring `Retry-After`, for about a day. A callback never goes to a loopback, private, link-local, shared (CGNAT), multicast or reserved address unless the server is configured to allow it. 
      * Execute Service
      */
     executeService(requestParameters: ExecuteServiceRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<TriggerResult>;
@@ -117,6 +123,10 @@ export class ExecuteApi extends runtime.BaseAPI implements ExecuteApiInterface {
 
         headerParameters['Content-Type'] = 'application/json';
 
+        if (requestParameters['idempotencyKey'] != null) {
+            headerParameters['Idempotency-Key'] = String(requestParameters['idempotencyKey']);
+        }
+
         if (this.configuration && this.configuration.apiKey) {
             headerParameters["x-api-key"] = await this.configuration.apiKey("x-api-key"); // apiKey authentication
         }
@@ -141,7 +151,7 @@ export class ExecuteApi extends runtime.BaseAPI implements ExecuteApiInterface {
     }
 
     /**
-     * Starts a service
+     * Starts a service  Extension: limits. Each of `callbackUrls` is an `http://` or `https://` URL without credentials (else 400). A trigger has at most 100 `triggerParameters`, each name 1 to 128 bytes and each value at most 8192 bytes long (UTF-8), and at most 5 `callbackUrls` of at most 2048 bytes each, whose host, when it is written as an IP address, is one the server may call; a request beyond a limit answers 422, each problem named. Each client may start at most so many triggers per second (429 with `Retry-After`), and each organisation may have at most so many unfinished triggers (also 429: the caller is asked to slow down, the server is not failing).  Extension: callbacks. When the trigger finishes, the server POSTs a `triggerCallback` (see `x-autofacilitate-callback`) to each of `callbackUrls`, signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`, `webhook-signature`: `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` with the organisation\'s `whsec_` secret). It is delivered at least once: a 2xx ends it; a 410 stops it; anything else (a network error, a timeout, a redirect, which is never followed, a 429, a 5xx) is retried with exponential backoff and jitter, honouring `Retry-After`, for about a day. A callback never goes to a loopback, private, link-local, shared (CGNAT), multicast or reserved address unless the server is configured to allow it. 
      * Execute Service
      */
     async executeServiceRaw(requestParameters: ExecuteServiceRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<TriggerResult>> {
@@ -152,7 +162,7 @@ export class ExecuteApi extends runtime.BaseAPI implements ExecuteApiInterface {
     }
 
     /**
-     * Starts a service
+     * Starts a service  Extension: limits. Each of `callbackUrls` is an `http://` or `https://` URL without credentials (else 400). A trigger has at most 100 `triggerParameters`, each name 1 to 128 bytes and each value at most 8192 bytes long (UTF-8), and at most 5 `callbackUrls` of at most 2048 bytes each, whose host, when it is written as an IP address, is one the server may call; a request beyond a limit answers 422, each problem named. Each client may start at most so many triggers per second (429 with `Retry-After`), and each organisation may have at most so many unfinished triggers (also 429: the caller is asked to slow down, the server is not failing).  Extension: callbacks. When the trigger finishes, the server POSTs a `triggerCallback` (see `x-autofacilitate-callback`) to each of `callbackUrls`, signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`, `webhook-signature`: `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` with the organisation\'s `whsec_` secret). It is delivered at least once: a 2xx ends it; a 410 stops it; anything else (a network error, a timeout, a redirect, which is never followed, a 429, a 5xx) is retried with exponential backoff and jitter, honouring `Retry-After`, for about a day. A callback never goes to a loopback, private, link-local, shared (CGNAT), multicast or reserved address unless the server is configured to allow it. 
      * Execute Service
      */
     async executeService(requestParameters: ExecuteServiceRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<TriggerResult> {

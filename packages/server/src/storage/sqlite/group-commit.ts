@@ -16,12 +16,12 @@ export class GroupCommit<T, R> {
   #pending: Pending<T, R>[] = [];
   #scheduled: NodeJS.Immediate | undefined;
   readonly #writeAll: Database.Transaction<(batch: Pending<T, R>[]) => R[]>;
+  readonly #writeOne: Database.Transaction<(item: T) => R>;
 
-  constructor(
-    db: Database.Database,
-    private readonly write: (item: T) => R,
-  ) {
+  /** @param write - one item's write; it may take several statements, and throw to undo them all. */
+  constructor(db: Database.Database, write: (item: T) => R) {
     this.#writeAll = db.transaction((batch: Pending<T, R>[]) => batch.map(({ item }) => write(item)));
+    this.#writeOne = db.transaction(write);
   }
 
   /** Resolves with what the write returned, once it is committed. */
@@ -43,10 +43,10 @@ export class GroupCommit<T, R> {
     try {
       results = this.#writeAll.immediate(batch);
     } catch {
-      // One bad write must not fail the others: each is tried again alone.
+      // One bad write must not fail the others: each is tried again alone, in its own transaction.
       for (const { item, resolve, reject } of batch) {
         try {
-          resolve(this.write(item));
+          resolve(this.#writeOne.immediate(item));
         } catch (error) {
           reject(error);
         }

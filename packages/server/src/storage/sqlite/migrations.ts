@@ -50,6 +50,52 @@ const steps: readonly string[] = [
     PRIMARY KEY (org_id, api_key, operation_id)
   ) WITHOUT ROWID;
   `,
+  `
+  -- One row per callback URL of a finished trigger, written in the transaction that finishes it.
+  -- next_attempt_at is when it is due; while an attempt runs, when that attempt's lease ends.
+  CREATE TABLE deliveries (
+    delivery_id     INTEGER PRIMARY KEY,
+    trigger_uuid    TEXT NOT NULL,
+    org_id          TEXT NOT NULL,
+    webhook_id      TEXT NOT NULL,
+    url             TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner     TEXT,
+    created_at      INTEGER NOT NULL,
+    finished_at     INTEGER
+  );
+  -- The delivery queue: pending deliveries only, by when they are due.
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX deliveries_by_trigger ON deliveries (trigger_uuid);
+  CREATE INDEX deliveries_leased ON deliveries (lease_owner) WHERE status = 'pending' AND lease_owner IS NOT NULL;
+
+  CREATE TABLE delivery_attempts (
+    delivery_id INTEGER NOT NULL,
+    attempt     INTEGER NOT NULL,
+    started_at  INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status_code INTEGER,
+    error       TEXT,
+    retry_at    INTEGER,
+    PRIMARY KEY (delivery_id, attempt)
+  ) WITHOUT ROWID;
+
+  -- An Idempotency-Key is held by one request (owner, until lease_expires_at) until that request
+  -- writes its trigger, which stores the answer to replay (response) in the same transaction.
+  CREATE TABLE idempotency_keys (
+    org_id           TEXT NOT NULL,
+    idempotency_key  TEXT NOT NULL,
+    request_hash     TEXT NOT NULL,
+    owner            TEXT,
+    lease_expires_at INTEGER NOT NULL DEFAULT 0,
+    response         TEXT,
+    expires_at       INTEGER NOT NULL,
+    PRIMARY KEY (org_id, idempotency_key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
+  `,
 ];
 
 /** Brings the database to the newest schema; several processes may start at once. */

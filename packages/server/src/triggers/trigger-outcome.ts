@@ -1,0 +1,26 @@
+import type { TriggerRecord } from '../storage/store';
+
+function iso(time: number | undefined): string | undefined {
+  return time === undefined ? undefined : new Date(time).toISOString();
+}
+
+/** The spec's `triggerProgress`: a trigger that has not finished. */
+export function triggerProgress(trigger: TriggerRecord) {
+  return {
+    triggerUUID: trigger.triggerUUID,
+    vsn: trigger.vsn,
+    status: trigger.status,
+    createdAt: iso(trigger.createdAt),
+    startedAt: iso(trigger.startedAt),
+  };
+}
+
+/** The spec's `triggerOutcome`: a finished trigger, with its output or its error. */
+export function triggerOutcome(trigger: TriggerRecord) {
+  return {
+    ...triggerProgress(trigger),
+    output: trigger.output,
+    error: trigger.error,
+    finishedAt: iso(trigger.finishedAt),
+  };
+}
