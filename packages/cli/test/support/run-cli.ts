@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
 /** The built binary, run as users run it. */
-const cli = join(__dirname, '../../dist/cli.js');
+const cli = join(__dirname, '../../bin/autofacilitate.js');
 
 export interface CliRun {
   code: number;
