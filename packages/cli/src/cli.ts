@@ -4,6 +4,12 @@ import { run } from './program';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
+// A reader that goes away (`autofacilitate --help | head`) is no error: stop quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 // Ctrl-C aborts the call in flight (the SDK stops retries and polling at once).
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted')));
