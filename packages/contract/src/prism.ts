@@ -45,3 +45,24 @@ export async function startPrism(options: PrismOptions = {}): Promise<RunningPri
   }
   return { url, stop: () => child.stop() };
 }
+
+/**
+ * Prism validating both ways: a proxy with `--errors` in front of the mock, so every request a
+ * client sends and every response it reads is checked against the spec. `url` is the proxy's.
+ */
+export async function startValidatingPrism(): Promise<RunningPrism> {
+  const mock = await startPrism();
+  try {
+    const proxy = await startPrism({ mode: 'proxy', upstream: mock.url, errors: true });
+    return {
+      url: proxy.url,
+      async stop() {
+        await proxy.stop();
+        await mock.stop();
+      },
+    };
+  } catch (error) {
+    await mock.stop();
+    throw error;
+  }
+}

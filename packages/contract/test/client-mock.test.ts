@@ -10,19 +10,16 @@ import {
   type InitOverrideFunction,
   type TriggerParameter,
 } from '@autofacilitate/client';
-import { startPrism, type RunningPrism } from '../src/prism';
+import { startValidatingPrism, type RunningPrism } from '../src/prism';
 
-let mock: RunningPrism;
 let proxy: RunningPrism;
 
 beforeAll(async () => {
-  mock = await startPrism();
-  proxy = await startPrism({ mode: 'proxy', upstream: mock.url, errors: true });
+  proxy = await startValidatingPrism();
 });
 
 afterAll(async () => {
   await proxy?.stop();
-  await mock?.stop();
 });
 
 const orgId = 'acme';

@@ -10,19 +10,16 @@ import {
   ValidationError,
   type AutoFacilitateOptions,
 } from '@autofacilitate/sdk';
-import { startPrism, type RunningPrism } from '../src/prism';
+import { startValidatingPrism, type RunningPrism } from '../src/prism';
 
-let mock: RunningPrism;
 let proxy: RunningPrism;
 
 beforeAll(async () => {
-  mock = await startPrism();
-  proxy = await startPrism({ mode: 'proxy', upstream: mock.url, errors: true });
+  proxy = await startValidatingPrism();
 });
 
 afterAll(async () => {
   await proxy?.stop();
-  await mock?.stop();
 });
 
 /** Every request the facade sent, and every answer that reported a violation of the spec. */
