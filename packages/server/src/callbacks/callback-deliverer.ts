@@ -7,6 +7,7 @@ import { CallbackFailure, type CallbackFailureKind, type CallbackTransport } fro
 import { answerVerdict, type DeliveryVerdict } from './delivery-verdict';
 import { nextAttemptDelay, retryAfterMs } from './retry-schedule';
 import { webhookSignature } from './webhook-signature';
+import { drainWithin, type Cancellable } from '../support/drain';
 
 /** How one attempt went, as metrics count it. */
 export type AttemptOutcome = 'delivered' | 'gone' | 'rejected' | CallbackFailureKind;
@@ -37,10 +38,7 @@ export interface CallbackDelivererOptions {
   observer: DeliveryObserver;
 }
 
-interface InFlight {
-  stop: AbortController;
-  done: Promise<void>;
-}
+type InFlight = Cancellable;
 
 // For the logs: a callback URL's query may carry the receiver's own token.
 function withoutQuery(url: string): string {
@@ -98,16 +96,8 @@ export class CallbackDeliverer {
     clearInterval(this.#pollTimer);
     clearTimeout(this.#dueTimer);
     await this.#claiming;
-    let graceTimer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      graceTimer = setTimeout(resolve, graceMs);
-    });
-    await Promise.race([Promise.all([...this.#inFlight.values()].map((attempt) => attempt.done)), grace]);
-    clearTimeout(graceTimer);
-    const left = [...this.#inFlight.values()];
-    for (const attempt of left) attempt.stop.abort(new Error('the server is stopping'));
-    await Promise.all(left.map((attempt) => attempt.done));
-    if (left.length > 0) {
+    const cutShort = await drainWithin(graceMs, () => [...this.#inFlight.values()]);
+    if (cutShort > 0) {
       const released = await this.#options.store.releaseDeliveries(this.#options.workerId, this.#options.clock.now());
       this.#options.log.info({ released }, 'callback deliveries under way given back');
     }

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceRegistry } from '../services/service-registry';
 import type { FinishedState, Store, TriggerRecord } from '../storage/store';
 import type { Clock } from '../support/clock';
+import { drainWithin, type Cancellable } from '../support/drain';
 import { runTrigger, type Outcome } from './run-trigger';
 
 /** Settings of a {@link TriggerWorker}. */
@@ -23,11 +24,9 @@ export interface TriggerWorkerOptions {
   onFinished(trigger: TriggerRecord, status: FinishedState): void;
 }
 
-interface Running {
+interface Running extends Cancellable {
   trigger: TriggerRecord;
   serviceKey: string;
-  stop: AbortController;
-  done: Promise<void>;
 }
 
 /**
@@ -83,17 +82,9 @@ export class TriggerWorker {
     clearInterval(this.#pollTimer);
     // Triggers a claim in flight leases are started, and so waited for like the others.
     await this.#claiming;
-    let graceTimer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      graceTimer = setTimeout(resolve, graceMs);
-    });
-    await Promise.race([Promise.all([...this.#running.values()].map((running) => running.done)), grace]);
-    clearTimeout(graceTimer);
-    const left = [...this.#running.values()];
-    for (const running of left) running.stop.abort(new Error('the server is stopping'));
-    await Promise.all(left.map((running) => running.done));
+    const cutShort = await drainWithin(graceMs, () => [...this.#running.values()]);
     clearInterval(this.#renewTimer);
-    if (left.length > 0) {
+    if (cutShort > 0) {
       const released = await this.#options.store.releaseTriggers(this.#options.workerId);
       this.#options.log.info({ released }, 'running triggers given back to the queue');
     }
