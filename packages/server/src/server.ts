@@ -15,8 +15,8 @@ import { RateLimiter } from './limits/rate-limiter';
 import { ServerMetrics } from './metrics/server-metrics';
 import { createServiceRegistry } from './services/service-registry';
 import { loadSpec } from './spec/load-spec';
-import { SqliteStore } from './storage/sqlite/sqlite-store';
-import type { Store } from './storage/store';
+import { SqliteStorage } from './storage/sqlite/sqlite-storage';
+import type { Storage } from './storage/storage';
 import { systemClock, type Clock } from './support/clock';
 import { durationMs } from './support/duration';
 import { randomIds, type Ids } from './support/ids';
@@ -27,8 +27,8 @@ import { TriggerWorker } from './triggers/trigger-worker';
 
 /** What a caller may put in place of the defaults, mostly for tests. */
 export interface ServerOptions {
-  /** The store; the configuration's SQLite file when absent. */
-  store?: Store;
+  /** The storage; the configuration's SQLite file when absent. */
+  store?: Storage;
   clock?: Clock;
   ids?: Ids;
   random?: Random;
@@ -43,7 +43,7 @@ export interface ServerOptions {
 /** A running AutoFacilitate server. */
 export interface AutoFacilitateServer {
   readonly app: FastifyInstance;
-  readonly store: Store;
+  readonly store: Storage;
   readonly worker: TriggerWorker;
   readonly deliverer: CallbackDeliverer;
   readonly usage: UsageMeter;
@@ -78,9 +78,9 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const ids = options.ids ?? randomIds;
   const log = pino({ level: config.server.logLevel }, options.logDestination);
   const services = await createServiceRegistry(config);
-  const store = options.store ?? new SqliteStore(config.storage.sqlite);
+  const store = options.store ?? new SqliteStorage(config.storage.sqlite);
   const metrics = new ServerMetrics(store, Object.keys(config.organisations));
-  const usage = new UsageMeter(store, clock, (orgId, apiKey, operationId) => metrics.apiKeyCall(orgId, apiKey, operationId));
+  const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) => metrics.apiKeyCall(orgId, apiKey, operationId));
   const keys = signingKeys(config);
   const guard = new AddressGuard(config.callbacks.allow);
   const deliverer = new CallbackDeliverer({
@@ -131,7 +131,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
       config,
       routes: loadSpec(),
       store,
-      authentication: { tokens: new TokenService(store, clock, ids, config.tokens.ttlSeconds), credentials: credentialsFrom(config), usage },
+      authentication: { tokens: new TokenService(store.tokens, clock, ids, config.tokens.ttlSeconds), credentials: credentialsFrom(config), usage },
       execute: {
         services,
         store,
@@ -141,7 +141,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         limits: config.limits,
         executeRate: (orgId, clientId) => config.organisations[orgId]?.clients[clientId]?.executeRate ?? config.limits.executeRate,
         rateLimiter: new RateLimiter(clock),
-        queueBound: new QueueBound(store, clock, config.limits.queuedTriggers),
+        queueBound: new QueueBound(store.triggers, clock, config.limits.queuedTriggers),
         guard,
         signsCallbacks: (orgId) => (keys.get(orgId)?.length ?? 0) > 0,
         idempotencyRetentionMs: config.idempotency.retentionSeconds * 1000,

@@ -53,7 +53,7 @@ describe('401 with no body and a Bearer challenge', () => {
 
     test('a token without the autofacilitateapi scope', async () => {
       const token = `a-token-for-another-api-${operation}`;
-      await server.server.store.saveToken({
+      await server.server.store.tokens.saveToken({
         tokenHash: createHash('sha256').update(token).digest('hex'),
         clientId: 'acme-client',
         orgId: 'acme',

@@ -225,7 +225,7 @@ describe('through the server', () => {
       triggerUUID = answer.json.triggerUUID;
       let delivery;
       for (let wait = 0; wait < 500 && delivery?.status !== 'failed'; wait++) {
-        [delivery] = await refusing.server.store.findDeliveries(triggerUUID);
+        [delivery] = await refusing.server.store.deliveries.findDeliveries(triggerUUID);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(delivery).toMatchObject({ status: 'failed', attempts: 4 });

@@ -30,7 +30,7 @@ async function start(adjust: (raw: RawConfig) => void = () => undefined) {
 /** The deliveries of a trigger once none is pending any more (a bounded wait). */
 async function settled(server: TestServer, triggerUUID: string): Promise<DeliveryHistory[]> {
   for (let attempt = 0; attempt < 500; attempt++) {
-    const deliveries = await server.server.store.findDeliveries(triggerUUID);
+    const deliveries = await server.server.store.deliveries.findDeliveries(triggerUUID);
     if (deliveries.length > 0 && deliveries.every((delivery) => delivery.status !== 'pending')) return deliveries;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -31,7 +31,7 @@ describe('execute with JSON', () => {
     const answer = await execute(server.url, 'acme', 'echo', acme, body);
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ message: 'Successfully triggered echo@acme', triggerUUID: expect.stringMatching(uuid) });
-    const trigger = await server.server.store.findTrigger('acme', answer.json.triggerUUID);
+    const trigger = await server.server.store.triggers.findTrigger('acme', answer.json.triggerUUID);
     expect(trigger).toMatchObject({
       vsn: 'echo',
       status: 'queued',
@@ -44,7 +44,7 @@ describe('execute with JSON', () => {
   test('200: both parts of the body are optional', async () => {
     const answer = await execute(server.url, 'acme', 'echo', acme, {});
     expect(answer.status).toBe(200);
-    expect(await server.server.store.findTrigger('acme', answer.json.triggerUUID)).toMatchObject({
+    expect(await server.server.store.triggers.findTrigger('acme', answer.json.triggerUUID)).toMatchObject({
       triggerParameters: {},
       callbackUrls: [],
     });
@@ -113,7 +113,7 @@ describe('execute with XML', () => {
     const answer = await execute(server.url, 'acme', 'echo', acme, xml, 'application/xml');
     expect(answer.status).toBe(200);
     expect(answer.json.triggerUUID).toMatch(uuid);
-    expect(await server.server.store.findTrigger('acme', answer.json.triggerUUID)).toMatchObject({
+    expect(await server.server.store.triggers.findTrigger('acme', answer.json.triggerUUID)).toMatchObject({
       triggerParameters: { key: 'value', id: '007', query: 'a=1&b=2' },
       callbackUrls: ['https://mycompany.com/callbacks/id=123', 'https://mycompany.com/callbacks/id=456'],
     });
@@ -129,7 +129,7 @@ describe('execute with XML', () => {
       'application/xml; charset=utf-8',
     );
     expect(answer.status).toBe(200);
-    expect(await server.server.store.findTrigger('acme', answer.json.triggerUUID)).toMatchObject({
+    expect(await server.server.store.triggers.findTrigger('acme', answer.json.triggerUUID)).toMatchObject({
       triggerParameters: {},
       callbackUrls: ['https://a.example/cb'],
     });
@@ -278,14 +278,14 @@ describe('execute refusals in the order they are checked', () => {
   });
 
   test('nothing is written for a refused trigger', async () => {
-    const before = await server.server.store.claimTriggers({
+    const before = await server.server.store.triggers.claimTriggers({
       workerId: 'inspector',
       now: Date.now(),
       leaseMs: 1,
       services: [{ orgId: 'acme', vsn: 'needs-customer', concurrency: 1000 }],
     });
     await execute(server.url, 'acme', 'needs-customer', acme, { triggerParameters: {} });
-    const after = await server.server.store.claimTriggers({
+    const after = await server.server.store.triggers.claimTriggers({
       workerId: 'inspector',
       now: Date.now() + 10,
       leaseMs: 1,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore, type Store } from '../src';
+import { SqliteStorage, type Storage } from '../src';
 import { call, execute, executeUrl, requestToken, basic, result, type Caller } from './support/api-client';
 import { secrets } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -13,24 +13,28 @@ const internalError = {
   errors: [{ scope: 'global', reason: 'Internal server error', message: 'An unexpected error occurred' }],
 };
 
+// The name of any method of the storage or of one of its repositories.
+type StorageMethod = { [K in keyof Storage]: Storage[K] extends (...args: never[]) => unknown ? K : keyof Storage[K] }[keyof Storage];
+
 describe('a store that fails', () => {
   let server: TestServer;
   let acme: Caller;
   let dir: string;
-  const failing = new Set<keyof Store>();
+  const failing = new Set<StorageMethod>();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'autofacilitate-faults-'));
-    const real = new SqliteStore({ file: join(dir, 'store.sqlite') });
-    // The real store, except for the methods a test makes fail.
-    const store = new Proxy(real, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) =>
-          failing.has(property as keyof Store) ? Promise.reject(new Error('disk I/O error')) : value.apply(target, args);
-      },
-    });
+    // The real storage, except for the methods a test makes fail, in it or in its repositories.
+    const failable = <T extends object>(real: T): T =>
+      new Proxy(real, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (typeof value !== 'function') return typeof value === 'object' && value !== null ? failable(value) : value;
+          return (...args: unknown[]) =>
+            failing.has(property as StorageMethod) ? Promise.reject(new Error('disk I/O error')) : value.apply(target, args);
+        },
+      });
+    const store = failable(new SqliteStorage({ file: join(dir, 'store.sqlite') }));
     server = await startTestServer(undefined, { store });
     acme = await server.acme();
   });
@@ -150,7 +154,7 @@ describe('the fault switch of test configurations', () => {
         again = await call(executeUrl(server.url, 'acme', 'echo'), { method: 'POST', headers, body: '{}' });
       }
       expect(again.status).toBe(200);
-      expect(await server.server.store.countUnfinishedTriggers('acme')).toBe(1);
+      expect(await server.server.store.triggers.countUnfinishedTriggers('acme')).toBe(1);
     } finally {
       await server.close();
     }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore, type Store } from '../src';
+import { SqliteStorage, type Storage } from '../src';
 import { execute, type Answer, type Caller } from './support/api-client';
 import { ManualClock } from './support/manual-clock';
 import type { RawConfig } from './support/test-config';
@@ -20,7 +20,7 @@ function executeWith(server: TestServer, caller: Caller, key: string, sent: unkn
 }
 
 async function unfinished(server: TestServer): Promise<number> {
-  return server.server.store.countUnfinishedTriggers('acme');
+  return server.server.store.triggers.countUnfinishedTriggers('acme');
 }
 
 describe('with the real store', () => {
@@ -104,7 +104,7 @@ describe('with the real store', () => {
 
 describe('with a store held or failing on purpose', () => {
   let dir: string;
-  let real: SqliteStore;
+  let real: SqliteStorage;
   let server: TestServer;
   let acme: Caller;
   let gate: Promise<void> | undefined;
@@ -114,13 +114,13 @@ describe('with a store held or failing on purpose', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'autofacilitate-idempotency-'));
-    real = new SqliteStore({ file: join(dir, 'store.sqlite') });
+    real = new SqliteStorage({ file: join(dir, 'store.sqlite') });
     // The real store, but a trigger's write waits for the gate when there is one, or fails once.
     const store = new Proxy(real, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
         if (property !== 'createTrigger') return typeof value === 'function' ? value.bind(target) : value;
-        return async (...args: Parameters<Store['createTrigger']>) => {
+        return async (...args: Parameters<Storage['createTrigger']>) => {
           if (failNext) {
             failNext = false;
             throw new Error('disk I/O error');

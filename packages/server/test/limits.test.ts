@@ -37,7 +37,7 @@ describe('the size of a trigger', () => {
   });
 
   test('422 beyond them, every problem named, nothing written', async () => {
-    const before = await server.server.store.countUnfinishedTriggers('acme');
+    const before = await server.server.store.triggers.countUnfinishedTriggers('acme');
     const answer = await execute(server.url, 'acme', 'echo', acme, {
       triggerParameters: { ...parameters(99), ['n'.repeat(129)]: 'v', long: 'é'.repeat(4097), '': 'nameless' },
       callbackUrls: [...urls(5), `https://hooks.example.com/${'a'.repeat(2048)}`],
@@ -50,7 +50,7 @@ describe('the size of a trigger', () => {
       ['body.callbackUrls', 'A trigger has at most 5 callback URLs, not 6'],
       ['body.callbackUrls[5]', 'A callback URL is at most 2048 bytes long'],
     ]);
-    expect(await server.server.store.countUnfinishedTriggers('acme')).toBe(before);
+    expect(await server.server.store.triggers.countUnfinishedTriggers('acme')).toBe(before);
   });
 
   test('422 in XML too', async () => {
@@ -126,7 +126,7 @@ describe('the queue of an organisation', () => {
       expectProblems(refused, 429, [['global', 'The organisation acme has as many unfinished triggers as it may have']]);
       expect(refused.json.errors[0].reason).toBe('Queue full');
       expect(refused.headers.get('retry-after')).toBe('5');
-      expect(await server.server.store.countUnfinishedTriggers('acme')).toBe(3);
+      expect(await server.server.store.triggers.countUnfinishedTriggers('acme')).toBe(3);
       expect((await execute(server.url, 'globex', 'echo', await server.globex(), {})).status).toBe(200);
     } finally {
       await server.close();

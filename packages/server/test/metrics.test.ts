@@ -52,7 +52,7 @@ test('requests by operation and status, calls per API key, triggers by state, qu
   await result(server.url, 'acme', 'echo', started.json.triggerUUID, acme);
   await receiver.waitFor(1);
   // The delivery is recorded once the receiver has answered.
-  for (let wait = 0; wait < 200 && (await server.server.store.findDeliveries(started.json.triggerUUID))[0]?.status !== 'delivered'; wait++) {
+  for (let wait = 0; wait < 200 && (await server.server.store.deliveries.findDeliveries(started.json.triggerUUID))[0]?.status !== 'delivered'; wait++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const napping = (await execute(server.url, 'acme', 'nap', acme, {})).json.triggerUUID;

@@ -59,7 +59,7 @@ test('secrets never reach the log', async () => {
 
 test('usage is counted per API key and operation, also for refused calls', async () => {
   await server.server.usage.flush();
-  const before = await server.server.store.listUsage();
+  const before = await server.server.store.usage.listUsage();
   const countOf = (usage: typeof before, operationId: string) =>
     usage.find((entry) => entry.orgId === 'acme' && entry.apiKey === 'main' && entry.operationId === operationId)?.count ?? 0;
 
@@ -70,7 +70,7 @@ test('usage is counted per API key and operation, also for refused calls', async
   await result(server.url, 'acme', 'echo', executed.json.triggerUUID, acme);
   await server.server.usage.flush();
 
-  const after = await server.server.store.listUsage();
+  const after = await server.server.store.usage.listUsage();
   expect(countOf(after, 'executeService') - countOf(before, 'executeService')).toBe(2);
   expect(countOf(after, 'getTriggerResult') - countOf(before, 'getTriggerResult')).toBe(3);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { SqliteStore } from '../src';
+import { SqliteStorage } from '../src';
 import { verifyClientSecret } from '../src/auth/secret-hash';
 import { callbackSecretKey } from '../src/callbacks/callback-secret';
 import { startReceiver, type CallbackReceiver } from './support/callback-receiver';
@@ -52,9 +52,9 @@ async function start(file: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 async function statusOf(file: string, triggerUUID: string) {
-  const store = new SqliteStore({ file });
+  const store = new SqliteStorage({ file });
   try {
-    return await store.findTrigger('acme', triggerUUID);
+    return await store.triggers.findTrigger('acme', triggerUUID);
   } finally {
     await store.close();
   }
@@ -113,9 +113,9 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
 
   first.child.kill('SIGKILL');
   await first.exited;
-  const store = new SqliteStore({ file: database });
+  const store = new SqliteStorage({ file: database });
   try {
-    for (const triggerUUID of triggers.values()) expect(await store.findDeliveries(triggerUUID)).toMatchObject([{ status: 'pending' }]);
+    for (const triggerUUID of triggers.values()) expect(await store.deliveries.findDeliveries(triggerUUID)).toMatchObject([{ status: 'pending' }]);
   } finally {
     await store.close();
   }
@@ -125,13 +125,13 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
   const seen = new Map(paths.map((path) => [path, receiver.received.filter((callback) => callback.path === path).length]));
   const second = await start(file);
   for (const path of paths) await receiver.waitFor(seen.get(path)! + 1, path);
-  const reopened = new SqliteStore({ file: database });
+  const reopened = new SqliteStorage({ file: database });
   try {
     for (const [path, triggerUUID] of triggers) {
-      let [delivery] = await reopened.findDeliveries(triggerUUID);
+      let [delivery] = await reopened.deliveries.findDeliveries(triggerUUID);
       for (let wait = 0; wait < 300 && delivery?.status === 'pending'; wait++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        [delivery] = await reopened.findDeliveries(triggerUUID);
+        [delivery] = await reopened.deliveries.findDeliveries(triggerUUID);
       }
       expect(delivery).toMatchObject({ status: 'delivered', webhookId: webhookIds.get(path) });
       expect(delivery!.history.at(-1)).toMatchObject({ statusCode: 200 });

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceConfig } from '../src/config/server-config';
 import type { Service } from '../src/services/service';
-import type { TriggerRecord } from '../src/storage/store';
+import type { TriggerRecord } from '../src/storage/trigger-types';
 import { runTrigger } from '../src/triggers/run-trigger';
 
 const log = { info() {}, warn() {}, error() {}, debug() {}, child: () => log } as unknown as FastifyBaseLogger;

@@ -45,7 +45,7 @@ describe('200: a token', () => {
 
   test('that only its hash is stored', async () => {
     const answer = await requestToken(server.url, grant, { authorization: acmeBasic() });
-    expect(await server.server.store.findToken(answer.json.access_token, Date.now())).toBeUndefined();
+    expect(await server.server.store.tokens.findToken(answer.json.access_token, Date.now())).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, SqliteStore, type AutoFacilitateServer } from '../src';
+import { createServer, SqliteStorage, type AutoFacilitateServer } from '../src';
 import { execute, finalResult, result, tokenFor, type Caller } from './support/api-client';
 import { ManualClock } from './support/manual-clock';
 import { secrets, testConfig, type RawConfig } from './support/test-config';
@@ -54,14 +54,14 @@ test('a trigger whose worker died is run again once its lease runs out', async (
   const trigger = newTrigger('echo', { key: 'value' });
   await server.store.createTrigger(trigger);
   // Another worker, which never comes back, claims the trigger first.
-  const other = new SqliteStore({ file: join(dir, 'autofacilitate.sqlite') });
-  await other.claimTriggers({ workerId: 'dead', now: Date.now(), leaseMs: 300, services: [{ orgId: 'acme', vsn: 'echo', concurrency: 10 }] });
+  const other = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+  await other.triggers.claimTriggers({ workerId: 'dead', now: Date.now(), leaseMs: 300, services: [{ orgId: 'acme', vsn: 'echo', concurrency: 10 }] });
   await other.close();
 
   const answer = await finalResult(url, 'acme', 'echo', trigger.triggerUUID, acme);
   expect(answer.status).toBe(200);
   expect(answer.json.output).toEqual({ key: 'value' });
-  expect(await server.store.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ attempts: 2 });
+  expect(await server.store.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ attempts: 2 });
 });
 
 test('a trigger whose workers keep dying fails once it has had maxAttempts', async () => {
@@ -71,8 +71,8 @@ test('a trigger whose workers keep dying fails once it has had maxAttempts', asy
   });
   const trigger = newTrigger('echo');
   await server.store.createTrigger(trigger);
-  const other = new SqliteStore({ file: join(dir, 'autofacilitate.sqlite') });
-  await other.claimTriggers({ workerId: 'dead', now: Date.now(), leaseMs: 300, services: [{ orgId: 'acme', vsn: 'echo', concurrency: 10 }] });
+  const other = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+  await other.triggers.claimTriggers({ workerId: 'dead', now: Date.now(), leaseMs: 300, services: [{ orgId: 'acme', vsn: 'echo', concurrency: 10 }] });
   await other.close();
 
   const answer = await finalResult(url, 'acme', 'echo', trigger.triggerUUID, acme);
@@ -90,11 +90,11 @@ test('a running trigger keeps its lease: no other process takes it while it runs
   });
   const started = await execute(url, 'acme', 'nap', acme, { triggerParameters: { ms: '3500' } });
   const { triggerUUID } = started.json;
-  await until(async () => (await server.store.findTrigger('acme', triggerUUID))?.status === 'running');
-  const other = new SqliteStore({ file: join(dir, 'autofacilitate.sqlite') });
+  await until(async () => (await server.store.triggers.findTrigger('acme', triggerUUID))?.status === 'running');
+  const other = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
   try {
     for (let poll = 0; poll < 25; poll++) {
-      const claimed = await other.claimTriggers({ workerId: 'rival', now: Date.now(), leaseMs: 1000, services: [{ orgId: 'acme', vsn: 'nap', concurrency: 10 }] });
+      const claimed = await other.triggers.claimTriggers({ workerId: 'rival', now: Date.now(), leaseMs: 1000, services: [{ orgId: 'acme', vsn: 'nap', concurrency: 10 }] });
       expect(claimed).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -102,7 +102,7 @@ test('a running trigger keeps its lease: no other process takes it while it runs
     await other.close();
   }
   expect((await finalResult(url, 'acme', 'nap', triggerUUID, acme)).status).toBe(204);
-  expect(await server.store.findTrigger('acme', triggerUUID)).toMatchObject({ attempts: 1 });
+  expect(await server.store.triggers.findTrigger('acme', triggerUUID)).toMatchObject({ attempts: 1 });
 });
 
 test('a service runs as many triggers at once as its concurrency allows, and no more', async () => {
@@ -112,7 +112,7 @@ test('a service runs as many triggers at once as its concurrency allows, and no 
   // One after the other, so that each is claimed on its own while the others run.
   const triggerUUIDs: string[] = [];
   for (let i = 0; i < 3; i++) triggerUUIDs.push((await execute(url, 'acme', 'pair', acme, {})).json.triggerUUID);
-  const statuses = async () => Promise.all(triggerUUIDs.map(async (id) => (await server.store.findTrigger('acme', id))!.status));
+  const statuses = async () => Promise.all(triggerUUIDs.map(async (id) => (await server.store.triggers.findTrigger('acme', id))!.status));
   await until(async () => (await statuses()).filter((status) => status === 'running').length >= 2);
   expect((await statuses()).sort()).toEqual(['queued', 'running', 'running']);
 });
@@ -123,11 +123,11 @@ test('stopping gives running triggers back; the next start runs them', async () 
   });
   const started = await execute(first.url, 'acme', 'nap', first.acme, { triggerParameters: { ms: '400' } });
   const { triggerUUID } = started.json;
-  await until(async () => (await first.server.store.findTrigger('acme', triggerUUID))?.status === 'running');
+  await until(async () => (await first.server.store.triggers.findTrigger('acme', triggerUUID))?.status === 'running');
   await first.server.close();
 
-  const reader = new SqliteStore({ file: join(dir, 'autofacilitate.sqlite') });
-  expect(await reader.findTrigger('acme', triggerUUID)).toMatchObject({ status: 'queued', attempts: 0 });
+  const reader = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+  expect(await reader.triggers.findTrigger('acme', triggerUUID)).toMatchObject({ status: 'queued', attempts: 0 });
   await reader.close();
 
   const second = await start();
@@ -141,10 +141,10 @@ test('stopping lets a running trigger finish within the grace period', async () 
   });
   const started = await execute(url, 'acme', 'nap', acme, { triggerParameters: { ms: '200' } });
   const { triggerUUID } = started.json;
-  await until(async () => (await server.store.findTrigger('acme', triggerUUID))?.status === 'running');
+  await until(async () => (await server.store.triggers.findTrigger('acme', triggerUUID))?.status === 'running');
   await server.close();
-  const reader = new SqliteStore({ file: join(dir, 'autofacilitate.sqlite') });
-  expect(await reader.findTrigger('acme', triggerUUID)).toMatchObject({ status: 'succeeded' });
+  const reader = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+  expect(await reader.triggers.findTrigger('acme', triggerUUID)).toMatchObject({ status: 'succeeded' });
   await reader.close();
 });
 
@@ -177,8 +177,8 @@ test('results are removed after the retention period, tokens once expired', asyn
 
   const tokenHash = createHash('sha256').update(acme.token!).digest('hex');
   // Looked up as of the start of time, the token is found until it is removed.
-  expect(await server.store.findToken(tokenHash, 0)).toBeDefined();
+  expect(await server.store.tokens.findToken(tokenHash, 0)).toBeDefined();
   clock.advance(3600 * 1000);
   await server.retention.sweep();
-  expect(await server.store.findToken(tokenHash, 0)).toBeUndefined();
+  expect(await server.store.tokens.findToken(tokenHash, 0)).toBeUndefined();
 });

@@ -1,4 +1,5 @@
-import type { Store, TokenRecord } from '../storage/store';
+import type { TokenStore } from '../storage/token-store';
+import type { TokenRecord } from '../storage/token-types';
 import type { Clock } from '../support/clock';
 import type { Ids } from '../support/ids';
 import type { Client } from './credentials';
@@ -28,7 +29,7 @@ export class TokenService {
   readonly #kept = new Map<string, { token: TokenRecord; until: number }>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: TokenStore,
     private readonly clock: Clock,
     private readonly ids: Ids,
     private readonly ttlSeconds: number,

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Store, UsageCount } from '../storage/store';
+import type { UsageStore } from '../storage/usage-store';
+import type { UsageCount } from '../storage/usage-types';
 import type { Clock } from '../support/clock';
 
 function keyOf({ orgId, apiKey, operationId }: Pick<UsageCount, 'orgId' | 'apiKey' | 'operationId'>): string {
@@ -17,7 +18,7 @@ export class UsageMeter {
 
   /** @param observe - told of every call as it is counted (the metrics). */
   constructor(
-    private readonly store: Store,
+    private readonly store: UsageStore,
     private readonly clock: Clock,
     private readonly observe: (orgId: string, apiKey: string, operationId: string) => void,
   ) {}

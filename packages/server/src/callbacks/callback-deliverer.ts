@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ClaimedDelivery, DeliveryAttempt, DeliveryState, Store } from '../storage/store';
+import type { DeliveryAttempt, DeliveryState } from '../storage/delivery-types';
+import type { Storage } from '../storage/storage';
+import type { ClaimedDelivery } from '../storage/unit-of-work';
 import type { Clock } from '../support/clock';
 import type { Random } from '../support/random';
 import { callbackPayload } from './callback-payload';
@@ -21,7 +23,7 @@ export interface DeliveryObserver {
 
 /** Settings of a {@link CallbackDeliverer}. */
 export interface CallbackDelivererOptions {
-  store: Store;
+  store: Storage;
   transport: CallbackTransport;
   clock: Clock;
   random: Random;
@@ -98,7 +100,7 @@ export class CallbackDeliverer {
     await this.#claiming;
     const cutShort = await drainWithin(graceMs, () => [...this.#inFlight.values()]);
     if (cutShort > 0) {
-      const released = await this.#options.store.releaseDeliveries(this.#options.workerId, this.#options.clock.now());
+      const released = await this.#options.store.deliveries.releaseDeliveries(this.#options.workerId, this.#options.clock.now());
       this.#options.log.info({ released }, 'callback deliveries under way given back');
     }
     this.#options.transport.close();
@@ -200,7 +202,7 @@ export class CallbackDeliverer {
     observer.attempted(outcome, durationMs / 1000);
     const url = withoutQuery(delivery.url);
     try {
-      const written = await store.recordDeliveryAttempt({ deliveryId: delivery.deliveryId, workerId, attempt, status });
+      const written = await store.deliveries.recordDeliveryAttempt({ deliveryId: delivery.deliveryId, workerId, attempt, status });
       if (!written) {
         log.warn({ url, attempt: attempt.attempt }, 'the lease on the callback delivery was lost; another deliverer owns it now');
         return;

@@ -1,4 +1,4 @@
-import type { TriggerRecord } from '../storage/store';
+import type { TriggerRecord } from '../storage/trigger-types';
 import { triggerOutcome } from '../triggers/trigger-outcome';
 
 /**

@@ -4,7 +4,7 @@ import { hashApiKey, hashClientSecret } from '../auth/secret-hash';
 import { newCallbackSecret as makeCallbackSecret } from '../callbacks/callback-secret';
 import { loadConfig } from '../config/load-config';
 import { createServer } from '../server';
-import { SqliteStore } from '../storage/sqlite/sqlite-store';
+import { SqliteStorage } from '../storage/sqlite/sqlite-storage';
 import { runUntilSignal } from './run-until-signal';
 
 /** `start`: runs the server of a configuration file until SIGTERM or SIGINT. */
@@ -34,9 +34,9 @@ export async function newApiKey(): Promise<void> {
 /** `usage`: prints the usage counters of a configuration's store, as JSON. */
 export async function usage(configFile: string): Promise<void> {
   const config = await loadConfig(configFile);
-  const store = new SqliteStore(config.storage.sqlite);
+  const store = new SqliteStorage(config.storage.sqlite);
   try {
-    process.stdout.write(`${JSON.stringify(await store.listUsage(), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(await store.usage.listUsage(), null, 2)}\n`);
   } finally {
     await store.close();
   }
@@ -53,9 +53,9 @@ export async function newCallbackSecret(): Promise<void> {
  */
 export async function deliveries(configFile: string, triggerUUID: string): Promise<void> {
   const config = await loadConfig(configFile);
-  const store = new SqliteStore(config.storage.sqlite);
+  const store = new SqliteStorage(config.storage.sqlite);
   try {
-    const found = await store.findDeliveries(triggerUUID.toLowerCase());
+    const found = await store.deliveries.findDeliveries(triggerUUID.toLowerCase());
     if (found.length === 0) throw new Error(`No callback deliveries for the trigger ${triggerUUID}`);
     const dated = (key: string, value: unknown) =>
       /At$/.test(key) && typeof value === 'number' ? new Date(value).toISOString() : value;

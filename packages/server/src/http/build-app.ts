@@ -8,7 +8,7 @@ import { getHealth } from '../operations/get-health';
 import { getMetrics } from '../operations/get-metrics';
 import { getTriggerResult } from '../operations/get-trigger-result';
 import type { SpecRoute } from '../spec/load-spec';
-import type { Store } from '../storage/store';
+import type { Storage } from '../storage/storage';
 import type { Ids } from '../support/ids';
 import { installErrorHandling } from './error-handler';
 import { installFaultInjection } from './fault-injection';
@@ -21,7 +21,7 @@ import { specRoutes } from './spec-routes';
 export interface AppDependencies {
   config: ServerConfig;
   routes: SpecRoute[];
-  store: Store;
+  store: Storage;
   authentication: ApiAuthenticationDependencies;
   /** What execute needs besides its authentication. */
   execute: Omit<ExecuteDependencies, 'authentication'>;
@@ -55,7 +55,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     operations: {
       getAccessToken: getAccessToken({ credentials: authentication.credentials, tokens: authentication.tokens, decoySecretHash }),
       executeService: executeService({ authentication, ...dependencies.execute }),
-      getTriggerResult: getTriggerResult({ authentication, store }),
+      getTriggerResult: getTriggerResult({ authentication, store: store.triggers }),
       getMetrics: getMetrics(metrics),
       getHealth: getHealth(store),
     },

@@ -1,4 +1,4 @@
-import type { Store } from '../storage/store';
+import type { TriggerStore } from '../storage/trigger-store';
 import type { Clock } from '../support/clock';
 
 interface Known {
@@ -21,7 +21,7 @@ export class QueueBound {
   readonly #counting = new Map<string, Promise<Known>>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: TriggerStore,
     private readonly clock: Clock,
     private readonly max: number,
   ) {}

@@ -1,6 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptOutcome, DeliveryObserver } from '../callbacks/callback-deliverer';
-import type { DeliveryState, FinishedState, Store } from '../storage/store';
+import type { DeliveryState } from '../storage/delivery-types';
+import type { Storage } from '../storage/storage';
+import type { FinishedState } from '../storage/trigger-types';
 
 const prefix = 'autofacilitate_';
 
@@ -22,7 +24,7 @@ export class ServerMetrics implements DeliveryObserver {
   readonly #deliverySeconds: Histogram<'state'>;
 
   /** @param orgIds - the configured organisations, reported with zeros when they have no trigger. */
-  constructor(store: Store, orgIds: readonly string[]) {
+  constructor(store: Storage, orgIds: readonly string[]) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.#requests = new Counter({

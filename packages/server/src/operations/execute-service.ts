@@ -8,7 +8,8 @@ import { parseTriggerXml } from '../http/xml-body';
 import type { QueueBound } from '../limits/queue-bound';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { ServiceRegistry } from '../services/service-registry';
-import { IdempotencyKeyLost, type Store } from '../storage/store';
+import { IdempotencyKeyLost } from '../storage/idempotency-types';
+import type { Storage } from '../storage/storage';
 import type { Clock } from '../support/clock';
 import type { Ids } from '../support/ids';
 import { malformedCallbackUrl, unreachableCallbackUrl } from './callback-url-checks';
@@ -19,7 +20,7 @@ import { limitProblems, type TriggerLimits } from './trigger-limits';
 export interface ExecuteDependencies {
   authentication: ApiAuthenticationDependencies;
   services: ServiceRegistry;
-  store: Store;
+  store: Storage;
   /** Told when a trigger was written, so that it runs at once. */
   worker: { wake(): void };
   clock: Clock;
@@ -125,7 +126,7 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
         const reservation = key === undefined ? undefined : { key, owner: ids.idempotencyOwner() };
         if (reservation) {
           const requestHash = executeRequestHash(vsn, triggerParameters, callbackUrls);
-          const found = await store.reserveIdempotencyKey({
+          const found = await store.idempotencyKeys.reserveIdempotencyKey({
             orgId,
             ...reservation,
             requestHash,
@@ -164,7 +165,7 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
           if (admitted) queueBound.withdraw(orgId);
           // Nothing was written: the key is free for a retry.
           if (reservation) {
-            await store.releaseIdempotencyKey(orgId, reservation.key, reservation.owner).catch((releaseError: unknown) => {
+            await store.idempotencyKeys.releaseIdempotencyKey(orgId, reservation.key, reservation.owner).catch((releaseError: unknown) => {
               request.log.error({ err: releaseError }, 'the Idempotency-Key could not be released; it frees itself after a minute');
             });
           }

@@ -1,11 +1,11 @@
 import type { LogLevel } from 'fastify';
 import type { OperationPlugin } from '../http/spec-routes';
-import type { Store } from '../storage/store';
+import type { Storage } from '../storage/storage';
 
 const levels: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /** `getHealth` (`GET /healthz`): 200 while the store answers, 503 when it does not. No credentials. */
-export function getHealth(store: Store): OperationPlugin {
+export function getHealth(store: Storage): OperationPlugin {
   return async (app, { route }) => {
     // Probes call often: their requests are logged from warn up, never more than the server logs.
     const logLevel = levels[Math.max(levels.indexOf('warn'), levels.indexOf(app.log.level as LogLevel))]!;

@@ -1,13 +1,13 @@
 import { apiAuthentication, type ApiAuthenticationDependencies } from '../auth/api-authentication';
 import { badRequest, notFound, unprocessable } from '../http/api-error';
 import type { OperationPlugin } from '../http/spec-routes';
-import type { Store } from '../storage/store';
+import type { TriggerStore } from '../storage/trigger-store';
 import { triggerOutcome, triggerProgress } from '../triggers/trigger-outcome';
 
 /** What `getTriggerResult` needs. */
 export interface ResultDependencies {
   authentication: ApiAuthenticationDependencies;
-  store: Store;
+  store: TriggerStore;
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

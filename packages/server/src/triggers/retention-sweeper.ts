@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Store } from '../storage/store';
+import type { Storage } from '../storage/storage';
 import type { Clock } from '../support/clock';
 
 /** Settings of a {@link RetentionSweeper}. */
 export interface RetentionOptions {
-  store: Store;
+  store: Storage;
   clock: Clock;
   log: FastifyBaseLogger;
   /** Results of triggers finished longer ago than this are removed. */

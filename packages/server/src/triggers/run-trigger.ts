@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { FinishedState, TriggerError, TriggerRecord } from '../storage/store';
+import type { FinishedState, TriggerError, TriggerRecord } from '../storage/trigger-types';
 import type { Service } from '../services/service';
 
 /** How a run ended. */

@@ -1,4 +1,4 @@
-import type { TriggerRecord } from '../storage/store';
+import type { TriggerRecord } from '../storage/trigger-types';
 
 function iso(time: number | undefined): string | undefined {
   return time === undefined ? undefined : new Date(time).toISOString();

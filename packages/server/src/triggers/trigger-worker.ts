@@ -1,13 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceRegistry } from '../services/service-registry';
-import type { FinishedState, Store, TriggerRecord } from '../storage/store';
+import type { Storage } from '../storage/storage';
+import type { FinishedState, TriggerRecord } from '../storage/trigger-types';
 import type { Clock } from '../support/clock';
 import { drainWithin, type Cancellable } from '../support/drain';
 import { runTrigger, type Outcome } from './run-trigger';
 
 /** Settings of a {@link TriggerWorker}. */
 export interface TriggerWorkerOptions {
-  store: Store;
+  store: Storage;
   services: ServiceRegistry;
   clock: Clock;
   log: FastifyBaseLogger;
@@ -85,7 +86,7 @@ export class TriggerWorker {
     const cutShort = await drainWithin(graceMs, () => [...this.#running.values()]);
     clearInterval(this.#renewTimer);
     if (cutShort > 0) {
-      const released = await this.#options.store.releaseTriggers(this.#options.workerId);
+      const released = await this.#options.store.triggers.releaseTriggers(this.#options.workerId);
       this.#options.log.info({ released }, 'running triggers given back to the queue');
     }
   }
@@ -100,7 +101,7 @@ export class TriggerWorker {
         .filter((service) => (this.#runningPerService.get(`${service.orgId}\n${service.vsn}`) ?? 0) < service.config.concurrency)
         .map((service) => ({ orgId: service.orgId, vsn: service.vsn, concurrency: service.config.concurrency }));
       if (capacity.length > 0 && !this.#stopped) {
-        const claimed = await store.claimTriggers({ workerId, now: clock.now(), leaseMs, services: capacity });
+        const claimed = await store.triggers.claimTriggers({ workerId, now: clock.now(), leaseMs, services: capacity });
         for (const trigger of claimed) this.#start(trigger);
       }
     } catch (error) {
@@ -171,7 +172,7 @@ export class TriggerWorker {
     const { store, clock, workerId, leaseMs, log } = this.#options;
     for (const running of [...this.#running.values()]) {
       try {
-        const held = await store.renewLease(running.trigger.triggerUUID, workerId, clock.now() + leaseMs);
+        const held = await store.triggers.renewLease(running.trigger.triggerUUID, workerId, clock.now() + leaseMs);
         if (!held) running.stop.abort(new Error('the lease was lost'));
       } catch (error) {
         log.error({ err: error, triggerUUID: running.trigger.triggerUUID }, 'renewing a lease failed');

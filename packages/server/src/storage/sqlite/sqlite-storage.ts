@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { DeliveryStore } from '../delivery-store';
+import type { DeliveryClaimRequest } from '../delivery-types';
+import type { IdempotencyKeyStore } from '../idempotency-key-store';
+import type { IdempotencyCompletion } from '../idempotency-types';
+import type { Storage } from '../storage';
+import type { TokenStore } from '../token-store';
+import type { TriggerStore } from '../trigger-store';
+import type { NewTrigger, TriggerFinish } from '../trigger-types';
+import type { ClaimedDelivery, PurgeResult, QueueStats } from '../unit-of-work';
+import type { UsageStore } from '../usage-store';
+import { Checkpointer } from './checkpointer';
+import { migrate } from './migrations';
+import { SqliteDeliveryStore } from './sqlite-delivery-store';
+import { SqliteIdempotencyKeyStore } from './sqlite-idempotency-key-store';
+import { SqliteTokenStore } from './sqlite-token-store';
+import { SqliteTriggerStore } from './sqlite-trigger-store';
+import { SqliteUnitOfWork } from './sqlite-unit-of-work';
+import { SqliteUsageStore } from './sqlite-usage-store';
+
+/** Options of the embedded SQLite storage. */
+export interface SqliteStorageOptions {
+  /** The database file; its folder is created when missing. */
+  file: string;
+  /**
+   * `NORMAL` (the default) keeps every committed trigger through a crash of the process;
+   * `FULL` also through a power cut, at the cost of one fsync per write.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** How long a write waits for another process's transaction before failing. */
+  busyTimeoutMs?: number;
+}
+
+const checkpointIntervalMs = 500;
+// SQLite's own default, used again should the checkpointer stop.
+const autoCheckpointPages = 1000;
+
+/**
+ * The embedded storage adapter: one SQLite file in WAL mode, one connection shared by the
+ * aggregates. Several processes may share the file: every write is an immediate transaction, so
+ * claims never interleave.
+ */
+export class SqliteStorage implements Storage {
+  // Typed as the ports: their synchronous methods are for the unit of work alone.
+  readonly triggers: TriggerStore;
+  readonly idempotencyKeys: IdempotencyKeyStore;
+  readonly deliveries: DeliveryStore;
+  readonly tokens: TokenStore;
+  readonly usage: UsageStore;
+  readonly #db: Database.Database;
+  readonly #work: SqliteUnitOfWork;
+  readonly #deliveries: SqliteDeliveryStore;
+  readonly #ping: Database.Statement;
+  readonly #checkpointer: Checkpointer;
+
+  /** Opens (and creates or migrates) the database file. */
+  constructor(options: SqliteStorageOptions) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    this.#db = db;
+    try {
+      // The busy timeout first: another process may be writing or migrating right now.
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      migrate(db);
+      db.pragma('wal_autocheckpoint = 0');
+      this.#checkpointer = new Checkpointer(options.file, checkpointIntervalMs, options.busyTimeoutMs ?? 5000, () => {
+        if (db.open) db.pragma(`wal_autocheckpoint = ${autoCheckpointPages}`);
+      });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    const triggers = new SqliteTriggerStore(db);
+    const idempotencyKeys = new SqliteIdempotencyKeyStore(db);
+    const tokens = new SqliteTokenStore(db);
+    this.#deliveries = new SqliteDeliveryStore(db);
+    this.#work = new SqliteUnitOfWork(db, { triggers, idempotencyKeys, deliveries: this.#deliveries, tokens });
+    this.triggers = triggers;
+    this.idempotencyKeys = idempotencyKeys;
+    this.deliveries = this.#deliveries;
+    this.tokens = tokens;
+    this.usage = new SqliteUsageStore(db);
+    this.#ping = db.prepare('SELECT 1');
+  }
+
+  createTrigger(trigger: NewTrigger, idempotency?: IdempotencyCompletion): Promise<void> {
+    return this.#work.createTrigger(trigger, idempotency);
+  }
+
+  finishTrigger(finish: TriggerFinish): Promise<boolean> {
+    return this.#work.finishTrigger(finish);
+  }
+
+  claimDeliveries(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]> {
+    return this.#work.claimDeliveries(request);
+  }
+
+  purge(finishedBefore: number, now: number): Promise<PurgeResult> {
+    return this.#work.purge(finishedBefore, now);
+  }
+
+  queueStats(): Promise<QueueStats> {
+    return this.#work.queueStats();
+  }
+
+  async ping(): Promise<void> {
+    this.#ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) {
+      this.#work.flush();
+      this.#deliveries.flush();
+    }
+    await this.#checkpointer.stop();
+    if (this.#db.open) this.#db.close();
+  }
+}

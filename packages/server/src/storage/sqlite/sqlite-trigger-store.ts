@@ -1,0 +1,168 @@
+import type Database from 'better-sqlite3';
+import type { TriggerStore } from '../trigger-store';
+import type { ClaimRequest, NewTrigger, TriggerError, TriggerFinish, TriggerRecord, TriggerState, UnfinishedCount } from '../trigger-types';
+
+interface TriggerRow {
+  trigger_uuid: string;
+  org_id: string;
+  vsn: string;
+  trigger_parameters: string;
+  callback_urls: string;
+  request_id: string;
+  status: TriggerState;
+  output: string | null;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  attempts: number;
+}
+
+function toTrigger(row: TriggerRow): TriggerRecord {
+  const trigger: TriggerRecord = {
+    triggerUUID: row.trigger_uuid,
+    orgId: row.org_id,
+    vsn: row.vsn,
+    triggerParameters: JSON.parse(row.trigger_parameters) as Record<string, string>,
+    callbackUrls: JSON.parse(row.callback_urls) as string[],
+    requestId: row.request_id,
+    status: row.status,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+  };
+  if (row.output !== null) trigger.output = JSON.parse(row.output);
+  if (row.error !== null) trigger.error = JSON.parse(row.error) as TriggerError;
+  if (row.started_at !== null) trigger.startedAt = row.started_at;
+  if (row.finished_at !== null) trigger.finishedAt = row.finished_at;
+  return trigger;
+}
+
+function prepare(db: Database.Database) {
+  return {
+    insert: db.prepare<[string, string, string, string, string, string, number]>(
+      `INSERT INTO triggers (trigger_uuid, org_id, vsn, trigger_parameters, callback_urls, request_id, status, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)`,
+    ),
+    find: db.prepare<[string, string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ? AND org_id = ?'),
+    findAnywhere: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ?'),
+    countActive: db.prepare<[string, string, number], number>(
+      `SELECT count(*) FROM triggers
+       WHERE org_id = ? AND vsn = ? AND finished_at IS NULL AND lease_expires_at > ?`,
+    ).pluck(),
+    findAvailable: db.prepare<[string, string, number, number], string>(
+      `SELECT trigger_uuid FROM triggers
+       WHERE org_id = ? AND vsn = ? AND finished_at IS NULL AND lease_expires_at <= ?
+       ORDER BY created_at, trigger_uuid LIMIT ?`,
+    ).pluck(),
+    lease: db.prepare<[string, number, number, string], TriggerRow>(
+      `UPDATE triggers SET lease_owner = ?, lease_expires_at = ?, status = 'running', started_at = ?, attempts = attempts + 1
+       WHERE trigger_uuid = ? RETURNING *`,
+    ),
+    renewLease: db.prepare<[number, string, string]>(
+      `UPDATE triggers SET lease_expires_at = ?
+       WHERE trigger_uuid = ? AND lease_owner = ? AND finished_at IS NULL`,
+    ),
+    finish: db.prepare<[Record<string, unknown>], TriggerRow>(
+      `UPDATE triggers SET status = @status, output = @output, error = @error, finished_at = @finishedAt,
+         lease_owner = NULL, lease_expires_at = 0
+       WHERE trigger_uuid = @triggerUUID AND lease_owner = @workerId AND finished_at IS NULL RETURNING *`,
+    ),
+    release: db.prepare<[string]>(
+      `UPDATE triggers SET status = 'queued', attempts = max(attempts - 1, 0), lease_owner = NULL, lease_expires_at = 0
+       WHERE lease_owner = ? AND finished_at IS NULL`,
+    ),
+    remove: db.prepare<[string]>('DELETE FROM triggers WHERE trigger_uuid IN (SELECT value FROM json_each(?))'),
+    countUnfinished: db.prepare<[string], number>('SELECT count(*) FROM triggers WHERE org_id = ? AND finished_at IS NULL').pluck(),
+    countByState: db.prepare<[], { org_id: string; status: 'queued' | 'running'; count: number }>(
+      'SELECT org_id, status, count(*) AS count FROM triggers WHERE finished_at IS NULL GROUP BY org_id, status ORDER BY org_id, status',
+    ),
+  };
+}
+
+/**
+ * The triggers of the SQLite storage. A trigger's job (its lease) lives on the trigger's own row,
+ * so one insert writes both. The synchronous methods are for the unit of work's transactions.
+ */
+export class SqliteTriggerStore implements TriggerStore {
+  readonly #statements: ReturnType<typeof prepare>;
+  readonly #claim: Database.Transaction<(request: ClaimRequest) => TriggerRecord[]>;
+
+  constructor(db: Database.Database) {
+    const s = prepare(db);
+    this.#statements = s;
+    this.#claim = db.transaction((request: ClaimRequest) => {
+      const claimed: TriggerRecord[] = [];
+      const leaseExpiresAt = request.now + request.leaseMs;
+      for (const service of request.services) {
+        const free = service.concurrency - (s.countActive.get(service.orgId, service.vsn, request.now) ?? 0);
+        if (free <= 0) continue;
+        for (const triggerUUID of s.findAvailable.all(service.orgId, service.vsn, request.now, free)) {
+          claimed.push(toTrigger(s.lease.get(request.workerId, leaseExpiresAt, request.now, triggerUUID)!));
+        }
+      }
+      return claimed;
+    });
+  }
+
+  /** Writes a queued trigger; throws when its triggerUUID is taken. */
+  insert(trigger: NewTrigger): void {
+    this.#statements.insert.run(
+      trigger.triggerUUID,
+      trigger.orgId,
+      trigger.vsn,
+      JSON.stringify(trigger.triggerParameters),
+      JSON.stringify(trigger.callbackUrls),
+      trigger.requestId,
+      trigger.createdAt,
+    );
+  }
+
+  /** Finishes a trigger for its lease holder; the finished trigger, or undefined when the lease was lost. */
+  finish(finish: TriggerFinish): TriggerRecord | undefined {
+    const row = this.#statements.finish.get({
+      triggerUUID: finish.triggerUUID,
+      workerId: finish.workerId,
+      status: finish.status,
+      output: finish.output === undefined || finish.output === null ? null : JSON.stringify(finish.output),
+      error: finish.error === undefined ? null : JSON.stringify(finish.error),
+      finishedAt: finish.finishedAt,
+    });
+    return row && toTrigger(row);
+  }
+
+  /** The trigger with this id, whatever its organisation. */
+  findAnywhere(triggerUUID: string): TriggerRecord | undefined {
+    const row = this.#statements.findAnywhere.get(triggerUUID);
+    return row && toTrigger(row);
+  }
+
+  /** Removes the triggers with these ids; how many there were. */
+  remove(triggerUUIDs: string[]): number {
+    return this.#statements.remove.run(JSON.stringify(triggerUUIDs)).changes;
+  }
+
+  async findTrigger(orgId: string, triggerUUID: string): Promise<TriggerRecord | undefined> {
+    const row = this.#statements.find.get(triggerUUID, orgId);
+    return row && toTrigger(row);
+  }
+
+  async claimTriggers(request: ClaimRequest): Promise<TriggerRecord[]> {
+    return this.#claim.immediate(request);
+  }
+
+  async renewLease(triggerUUID: string, workerId: string, leaseExpiresAt: number): Promise<boolean> {
+    return this.#statements.renewLease.run(leaseExpiresAt, triggerUUID, workerId).changes === 1;
+  }
+
+  async releaseTriggers(workerId: string): Promise<number> {
+    return this.#statements.release.run(workerId).changes;
+  }
+
+  async countUnfinishedTriggers(orgId: string): Promise<number> {
+    return this.#statements.countUnfinished.get(orgId) ?? 0;
+  }
+
+  async countByState(): Promise<UnfinishedCount[]> {
+    return this.#statements.countByState.all().map((row) => ({ orgId: row.org_id, status: row.status, count: row.count }));
+  }
+}

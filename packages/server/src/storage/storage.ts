@@ -1,0 +1,22 @@
+import type { DeliveryStore } from './delivery-store';
+import type { IdempotencyKeyStore } from './idempotency-key-store';
+import type { TokenStore } from './token-store';
+import type { TriggerStore } from './trigger-store';
+import type { UnitOfWork } from './unit-of-work';
+import type { UsageStore } from './usage-store';
+
+/**
+ * The storage port: one repository per aggregate, and the unit of work for what spans them. Every
+ * adapter (the embedded SQLite one, a PostgreSQL one) keeps the same promises, and none may assume
+ * it is the only process sharing the storage.
+ */
+export interface Storage extends UnitOfWork {
+  readonly triggers: TriggerStore;
+  readonly idempotencyKeys: IdempotencyKeyStore;
+  readonly deliveries: DeliveryStore;
+  readonly tokens: TokenStore;
+  readonly usage: UsageStore;
+  /** Resolves when the storage answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

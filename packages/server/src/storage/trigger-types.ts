@@ -1,0 +1,73 @@
+/** Where a trigger is in its life (the spec's `triggerState`). */
+export type TriggerState = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out';
+
+/** How a finished trigger ended. */
+export type FinishedState = Extract<TriggerState, 'succeeded' | 'failed' | 'timed_out'>;
+
+/** One problem, in the spec's `Error` shape. */
+export interface TriggerError {
+  scope: string;
+  reason: string;
+  message: string;
+}
+
+/** What `execute` writes: the trigger and, in the same transaction, its job. */
+export interface NewTrigger {
+  triggerUUID: string;
+  orgId: string;
+  vsn: string;
+  triggerParameters: Record<string, string>;
+  callbackUrls: string[];
+  /** The request that created the trigger, so the worker's log lines can name it. */
+  requestId: string;
+  createdAt: number;
+}
+
+/** A trigger as the store keeps it. Times are milliseconds since the Unix epoch. */
+export interface TriggerRecord extends NewTrigger {
+  status: TriggerState;
+  /** What the service returned; `undefined` when it returned nothing. */
+  output?: unknown;
+  error?: TriggerError;
+  startedAt?: number;
+  finishedAt?: number;
+  /** How many times a worker has claimed the trigger. */
+  attempts: number;
+}
+
+/** One service's share of a claim: at most `concurrency` of its triggers run at once, across all processes. */
+export interface ServiceCapacity {
+  orgId: string;
+  vsn: string;
+  concurrency: number;
+}
+
+/** A worker asking for triggers to run. */
+export interface ClaimRequest {
+  workerId: string;
+  now: number;
+  leaseMs: number;
+  services: ServiceCapacity[];
+}
+
+/** The end of a run, written only while the worker still holds the lease. */
+export interface TriggerFinish {
+  triggerUUID: string;
+  workerId: string;
+  status: FinishedState;
+  output?: unknown;
+  error?: TriggerError;
+  finishedAt: number;
+  /**
+   * The `webhook-id` of the trigger's callback: in the same transaction, one delivery to each of
+   * its `callbackUrls` is queued under it, due at once.
+   */
+  webhookId: string;
+}
+
+/** Unfinished triggers, per organisation and state. */
+export interface UnfinishedCount {
+  orgId: string;
+  status: 'queued' | 'running';
+  count: number;
+}

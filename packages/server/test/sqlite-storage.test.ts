@@ -1,0 +1,89 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStorage } from '../src';
+import { newTrigger } from './support/conformance/storage-fixtures';
+import { storageConformance } from './support/storage-conformance';
+
+storageConformance('SQLite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'autofacilitate-store-'));
+  const file = join(dir, 'nested', 'store.sqlite');
+  // Two connections to one file, as two processes would have.
+  const first = new SqliteStorage({ file });
+  const second = new SqliteStorage({ file, busyTimeoutMs: 2000 });
+  return {
+    first,
+    second,
+    close: async () => {
+      await first.close();
+      await second.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SQLite specifics', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autofacilitate-store-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('the file is in WAL mode', async () => {
+    const store = new SqliteStorage({ file: join(dir, 'a.sqlite') });
+    await store.close();
+    const db = new Database(join(dir, 'a.sqlite'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  test('a database from a newer server is refused, not damaged', async () => {
+    const file = join(dir, 'newer.sqlite');
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => new SqliteStorage({ file })).toThrow('The database schema (version 99) is newer than this server knows');
+  });
+
+  test('a file that is not a database is refused', async () => {
+    const file = join(dir, 'text.sqlite');
+    await writeFile(file, 'this is not a database, it is a text file that happens to be long enough');
+    expect(() => new SqliteStorage({ file })).toThrow();
+  });
+
+  test('triggers written at the same moment share one commit, and a bad one fails alone', async () => {
+    const store = new SqliteStorage({ file: join(dir, 'group.sqlite') });
+    const [one, two, three] = [newTrigger(), newTrigger(), newTrigger()];
+    await store.createTrigger(one);
+    // Issued together: two and three are new, the second one repeats a triggerUUID.
+    const outcomes = await Promise.allSettled([store.createTrigger(two), store.createTrigger(one), store.createTrigger(three)]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.triggers.findTrigger('acme', two.triggerUUID)).toBeDefined();
+    expect(await store.triggers.findTrigger('acme', three.triggerUUID)).toBeDefined();
+    await store.close();
+  });
+
+  test('a write asked for just before close is committed', async () => {
+    const file = join(dir, 'closing.sqlite');
+    const store = new SqliteStorage({ file });
+    const trigger = newTrigger();
+    const written = store.createTrigger(trigger);
+    await store.close();
+    await written;
+    const reopened = new SqliteStorage({ file });
+    expect(await reopened.triggers.findTrigger('acme', trigger.triggerUUID)).toBeDefined();
+    await reopened.close();
+  });
+
+  test('reopening keeps everything', async () => {
+    const file = join(dir, 'b.sqlite');
+    const store = new SqliteStorage({ file });
+    const trigger = newTrigger();
+    await store.createTrigger(trigger);
+    await store.close();
+    const reopened = new SqliteStorage({ file });
+    expect(await reopened.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ status: 'queued' });
+    await reopened.close();
+  });
+});
