@@ -4,13 +4,19 @@ import { defineConfig, type Options } from 'tsup';
 
 /**
  * The server is built as ESM for Node 24: the library (`index`), the `autofacilitate-server`
- * command (`main`) and the demo behind `npm start` (`demo`). The spec the routes are bound to is
- * copied beside them, so the package carries its own contract.
+ * command (`main`), the demo behind `npm start` (`demo`) and the SQLite checkpointer's thread
+ * (`checkpoint-worker`, started from beside them). The spec the routes are bound to is copied
+ * beside them, so the package carries its own contract.
  */
 export default defineConfig((overrides: Options) => {
   const outDir = overrides.outDir ?? 'dist';
   return {
-    entry: ['src/index.ts', 'src/main.ts', 'src/demo.ts'],
+    entry: {
+      index: 'src/index.ts',
+      main: 'src/main.ts',
+      demo: 'src/demo.ts',
+      'checkpoint-worker': 'src/storage/sqlite/checkpoint-worker.ts',
+    },
     format: ['esm'],
     outDir,
     // tsup's declaration build still sets `baseUrl`, which TypeScript 6 deprecates.

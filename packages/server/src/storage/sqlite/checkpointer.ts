@@ -1,55 +1,81 @@
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { CheckpointReply, CheckpointRequest, CheckpointWorkerData } from './checkpoint-messages';
 
-// Runs in its own thread with its own connection. PASSIVE never waits for readers or writers, and
-// every failure is kept inside: a checkpoint that cannot run now runs at the next tick.
-const workerSource = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-const checkpoint = () => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch {}
-};
-const timer = setInterval(checkpoint, workerData.intervalMs);
-parentPort.on('message', () => {
-  clearInterval(timer);
-  db.close();
-  parentPort.close();
-});
-`;
+/** Settings of a {@link Checkpointer}. */
+export interface CheckpointerOptions {
+  /** The database file, in WAL mode. */
+  file: string;
+  intervalMs: number;
+  busyTimeoutMs: number;
+  /** Called once the thread has ended, however it ended. */
+  onExit: () => void;
+}
+
+// Beside this module: checkpoint-worker.js in the built package, checkpoint-worker.ts from the
+// sources (under jest), which Node runs by stripping its types.
+const workerFile = join(__dirname, `checkpoint-worker${extname(__filename)}`);
 
 /**
  * Moves WAL checkpoints off the event loop. A checkpoint copies the WAL into the database file and
  * waits for the disk (fsync); run by the serving connection, as SQLite does by default, it stalls
- * every request for as long. Here a worker thread checkpoints every `intervalMs` instead.
+ * every request for as long. Here a worker thread with its own connection checkpoints instead,
+ * every `intervalMs` and whenever {@link checkpoint} asks.
  */
 export class Checkpointer {
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
+  readonly #timer: NodeJS.Timeout;
+  // Replies come in the order of the requests.
+  readonly #waiting: Array<(reply: CheckpointReply | undefined) => void> = [];
+  #ended = false;
 
-  constructor(file: string, intervalMs: number, busyTimeoutMs: number, onExit: () => void) {
-    const driver = createRequire(__filename).resolve('better-sqlite3');
-    this.#worker = new Worker(workerSource, { eval: true, workerData: { driver, file, intervalMs, busyTimeoutMs } });
-    // An open store must not keep the process alive on its own.
+  constructor({ file, intervalMs, busyTimeoutMs, onExit }: CheckpointerOptions) {
+    // Fails the start of a package built without its thread, rather than never checkpointing.
+    if (!existsSync(workerFile)) throw new Error(`The checkpointer's thread ${workerFile} is missing: rebuild the server`);
+    const workerData: CheckpointWorkerData = { file, busyTimeoutMs };
+    this.#worker = new Worker(workerFile, { workerData });
+    // An open storage must not keep the process alive on its own.
     this.#worker.unref();
+    this.#worker.on('message', (reply: CheckpointReply) => this.#waiting.shift()?.(reply));
     this.#exited = new Promise((resolve) => {
       this.#worker.once('exit', () => {
+        this.#ended = true;
+        clearInterval(this.#timer);
+        for (const settle of this.#waiting.splice(0)) settle(undefined);
         onExit();
         resolve();
       });
     });
-    // A worker that cannot even open the file exits; onExit lets the store checkpoint itself again.
+    // A thread that cannot even open the file exits; onExit lets the storage checkpoint itself again.
     this.#worker.on('error', () => undefined);
+    this.#timer = setInterval(() => {
+      // A checkpoint still running is not queued behind.
+      if (this.#waiting.length === 0) void this.checkpoint();
+    }, intervalMs);
+    this.#timer.unref();
   }
 
-  /** Stops the worker and waits until its connection is closed. */
+  /** Checkpoints now; resolves to SQLite's answer, or undefined when the thread has ended. */
+  checkpoint(): Promise<CheckpointReply | undefined> {
+    if (this.#ended) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      this.#post('checkpoint');
+    });
+  }
+
+  /** Stops the thread and waits until its connection is closed. */
   async stop(): Promise<void> {
+    clearInterval(this.#timer);
     // Held until it has closed its connection, even if nothing else keeps the process alive.
     this.#worker.ref();
-    this.#worker.postMessage('stop');
+    this.#post('stop');
     await this.#exited;
+  }
+
+  #post(request: CheckpointRequest): void {
+    this.#worker.postMessage(request);
   }
 }

@@ -7,10 +7,9 @@ interface Pending<T, R> {
 }
 
 /**
- * Group commit: the writes asked for during one turn of the event loop are committed together, in
- * one transaction, at the start of the next. Each caller's promise resolves only once its write is
- * committed, so nothing is answered before it is stored; many requests share one commit, and with
- * time-ordered keys one page write, instead of paying for their own.
+ * Group commit: the writes asked for during one turn of the event loop are committed in one
+ * transaction at the start of the next, so many requests pay for one commit. Each caller's promise
+ * resolves only once its write is committed, so nothing is answered before it is stored.
  */
 export class GroupCommit<T, R> {
   #pending: Pending<T, R>[] = [];

@@ -67,8 +67,13 @@ export class SqliteStorage implements Storage {
       db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       migrate(db);
       db.pragma('wal_autocheckpoint = 0');
-      this.#checkpointer = new Checkpointer(options.file, checkpointIntervalMs, options.busyTimeoutMs ?? 5000, () => {
-        if (db.open) db.pragma(`wal_autocheckpoint = ${autoCheckpointPages}`);
+      this.#checkpointer = new Checkpointer({
+        file: options.file,
+        intervalMs: checkpointIntervalMs,
+        busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+        onExit: () => {
+          if (db.open) db.pragma(`wal_autocheckpoint = ${autoCheckpointPages}`);
+        },
       });
     } catch (error) {
       db.close();

@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { GroupCommit } from '../src/storage/sqlite/group-commit';
+
+describe('GroupCommit', () => {
+  let dir: string;
+  let db: Database.Database;
+  // A second connection, as another process would have: it sees only what is committed.
+  let reader: Database.Database;
+  let insert: Database.Statement<[number]>;
+  const committed = () => reader.prepare<[], number>('SELECT count(*) FROM items').pluck().get();
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'autofacilitate-group-commit-'));
+    db = new Database(join(dir, 'group.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE items (n INTEGER PRIMARY KEY)');
+    insert = db.prepare<[number]>('INSERT INTO items (n) VALUES (?)');
+    reader = new Database(join(dir, 'group.sqlite'), { readonly: true });
+  });
+
+  afterEach(async () => {
+    reader.close();
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('commits the writes asked for in one turn together, at the start of the next, and resolves once they are', async () => {
+    const seen: number[] = [];
+    const commit = new GroupCommit(db, (n: number) => {
+      seen.push(committed()!);
+      insert.run(n);
+      return n * 10;
+    });
+    const written = [commit.add(1), commit.add(2), commit.add(3)];
+    expect(seen).toEqual([]);
+    expect(await Promise.all(written)).toEqual([10, 20, 30]);
+    // No write saw another committed: the three shared one transaction.
+    expect(seen).toEqual([0, 0, 0]);
+    expect(committed()).toBe(3);
+  });
+
+  test('writes asked for in a later turn are committed on their own', async () => {
+    const seen: number[] = [];
+    const commit = new GroupCommit(db, (n: number) => {
+      seen.push(committed()!);
+      insert.run(n);
+    });
+    await commit.add(1);
+    await commit.add(2);
+    expect(seen).toEqual([0, 1]);
+  });
+
+  test('a write that throws fails alone, undone; the others are committed', async () => {
+    const commit = new GroupCommit(db, (n: number) => {
+      insert.run(n);
+      if (n === 2) throw new Error('refused 2');
+    });
+    const outcomes = await Promise.allSettled([commit.add(1), commit.add(2), commit.add(3)]);
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: undefined },
+      { status: 'rejected', reason: new Error('refused 2') },
+      { status: 'fulfilled', value: undefined },
+    ]);
+    expect(reader.prepare('SELECT n FROM items ORDER BY n').pluck().all()).toEqual([1, 3]);
+  });
+
+  test('flush commits what waits at once, without waiting for the next turn', async () => {
+    const commit = new GroupCommit(db, (n: number) => insert.run(n).changes);
+    const written = commit.add(1);
+    commit.flush();
+    expect(committed()).toBe(1);
+    expect(await written).toBe(1);
+    // Nothing is left to commit at the next turn, and flushing nothing does nothing.
+    commit.flush();
+    expect(committed()).toBe(1);
+  });
+});
