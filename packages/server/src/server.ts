@@ -129,7 +129,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   try {
     app = await buildApp({
       config,
-      routes: loadSpec(),
+      routes: await loadSpec(),
       store,
       authentication: { tokens: new TokenService(store.tokens, clock, ids, config.tokens.ttlSeconds), credentials: credentialsFrom(config), usage },
       execute: {

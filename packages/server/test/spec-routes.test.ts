@@ -1,8 +1,11 @@
 import Fastify from 'fastify';
 import { specRoutes, type OperationPlugin } from '../src/http/spec-routes';
-import { loadSpec, toJsonSchema } from '../src/spec/load-spec';
+import { loadSpec, toJsonSchema, type SpecRoute } from '../src/spec/load-spec';
 
-const routes = loadSpec();
+let routes: SpecRoute[];
+beforeAll(async () => {
+  routes = await loadSpec();
+});
 
 test("every operation of the spec becomes a route, with the spec's schemas", () => {
   expect(routes.map(({ operationId, method, url }) => ({ operationId, method, url }))).toEqual([
@@ -51,6 +54,16 @@ test('documentation keywords go, properties named like them stay', () => {
     properties: { example: { type: 'string' }, xml: { type: 'string' } },
     additionalProperties: { type: 'string' },
   });
+});
+
+test("OpenAPI 3.0's own keywords become JSON Schema: nullable, discriminator", () => {
+  expect(
+    toJsonSchema({
+      type: 'object',
+      discriminator: { propertyName: 'kind' },
+      properties: { kind: { type: 'string', enum: ['a', 'b'], nullable: true } },
+    }),
+  ).toEqual({ type: 'object', properties: { kind: { type: ['string', 'null'], enum: ['a', 'b', null] } } });
 });
 
 describe('binding', () => {

@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { dereference } from '@apidevtools/json-schema-ref-parser';
+import { fromSchema } from '@openapi-contrib/openapi-schema-to-json-schema';
 import type { FastifySchema, HTTPMethods } from 'fastify';
-import { parse } from 'yaml';
 import { specFile } from './spec-file';
+
+// `$ref`s are resolved by json-schema-ref-parser and OpenAPI 3.0 schemas become JSON Schema through
+// openapi-schema-to-json-schema (nullable, discriminator, documentation keywords): well-kept
+// libraries that cover what a converter of our own missed. fastify-openapi-glue would bind the
+// routes too, but it does not convert schemas, nor give each operation its own encapsulated
+// plugin, as `http/spec-routes.ts` does. What stays here is how an operation maps to a route.
 
 /** One operation of the spec, as a Fastify route. */
 export interface SpecRoute {
@@ -17,49 +23,17 @@ type Json = Record<string, unknown>;
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
-// Keywords that document a schema but are not JSON Schema; Ajv's strict mode refuses them.
-const documentationOnly = new Set(['example', 'examples', 'xml', 'externalDocs']);
-
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function dereference(document: Json, value: unknown, seen: readonly string[] = []): unknown {
-  if (Array.isArray(value)) return value.map((item) => dereference(document, item, seen));
-  if (!isObject(value)) return value;
-  const ref = value.$ref;
-  if (typeof ref === 'string') {
-    if (!ref.startsWith('#/')) throw new Error(`Only local references are supported: ${ref}`);
-    if (seen.includes(ref)) throw new Error(`Recursive reference: ${ref}`);
-    const target = ref
-      .slice(2)
-      .split('/')
-      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((node, part) => (isObject(node) ? node[part] : undefined), document);
-    if (target === undefined) throw new Error(`Unresolved reference: ${ref}`);
-    return dereference(document, target, [...seen, ref]);
-  }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, dereference(document, item, seen)]));
-}
-
-/** An OpenAPI 3.0 schema object as plain JSON Schema (its property names are kept whatever they are). */
+/** An OpenAPI 3.0 schema object as the JSON Schema Fastify's Ajv compiles (its property names are kept whatever they are). */
 export function toJsonSchema(schema: Json): Json {
-  const result: Json = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (documentationOnly.has(key) || key.startsWith('x-')) continue;
-    if (key === 'properties' && isObject(value)) {
-      result[key] = Object.fromEntries(
-        Object.entries(value).map(([name, property]) => [name, toJsonSchema(property as Json)]),
-      );
-    } else if (['items', 'additionalProperties', 'not'].includes(key) && isObject(value)) {
-      result[key] = toJsonSchema(value);
-    } else if (['allOf', 'anyOf', 'oneOf'].includes(key) && Array.isArray(value)) {
-      result[key] = value.map((item) => toJsonSchema(item as Json));
-    } else {
-      result[key] = value;
-    }
-  }
-  return result;
+  const { $schema: _draft, ...converted } = fromSchema(schema, {
+    // Ajv's strict mode refuses keywords it does not know, and the converter keeps extensions.
+    afterTransform: (node) => Object.fromEntries(Object.entries(node).filter(([key]) => !key.startsWith('x-'))),
+  });
+  return converted;
 }
 
 function parametersSchema(parameters: Json[], location: string): Json | undefined {
@@ -107,11 +81,10 @@ function routeSchema(operation: Json): FastifySchema {
 }
 
 /** The routes of an OpenAPI document, one per operation, with their schemas. */
-export function loadSpec(file: string = specFile): SpecRoute[] {
-  const document = parse(readFileSync(file, 'utf8')) as Json;
-  const paths = dereference(document, document.paths) as Record<string, Json>;
+export async function loadSpec(file: string = specFile): Promise<SpecRoute[]> {
+  const document = (await dereference(file)) as Json;
   const routes: SpecRoute[] = [];
-  for (const [path, item] of Object.entries(paths)) {
+  for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
     for (const method of methods) {
       const operation = item[method];
       if (!isObject(operation)) continue;
