@@ -13,7 +13,7 @@ module.exports = function preset(packageDir, overrides = {}) {
       '^.+\\.ts$': ['ts-jest', { tsconfig: join(__dirname, 'tsconfig.spec.json') }],
     },
     moduleNameMapper: {
-      '^@autofacilitate/(client|sdk|server)$': join(__dirname, 'packages/$1/src/index.ts'),
+      '^@autofacilitate/(client|sdk|server|types)$': join(__dirname, 'packages/$1/src/index.ts'),
     },
     ...overrides,
   };

@@ -88,7 +88,7 @@ function main() {
 }
 
 /** Lists the files that are missing, extra or different between the fresh and committed trees. */
-function compare(fresh, committed) {
+export function compare(fresh, committed) {
   const freshFiles = listFiles(fresh);
   const committedFiles = listFiles(committed).filter((file) => !KEEP.has(file));
   const differences = [];

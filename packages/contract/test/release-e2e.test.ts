@@ -2,7 +2,8 @@
 // of its own), `nx release` versions the public packages together, writes the changelogs, commits
 // and tags; `nx release publish` puts them on a throwaway Verdaccio; then a new project outside the
 // repo installs them from it and calls a Prism mock through them, from ESM TypeScript and CommonJS
-// (and through the CLI's `npx autofacilitate`, once packages/cli is a public package).
+// (and through the CLI's `npx autofacilitate`, once packages/cli is a public package), and loads
+// the server, whose wire types come from the registry's @autofacilitate/types.
 // npm runs with its own user config and cache: ~/.npmrc is never read or written.
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -46,6 +47,9 @@ function publicPackages(root: string): Map<string, Manifest> {
 const released = publicPackages(workspaceRoot);
 // The CLI joins the test as soon as its package exists and is public.
 const withCli = released.has('cli');
+// What the new project installs, and what it gets from the registry with it (the server's types).
+const installed = ['client', 'sdk', 'server', ...(withCli ? ['cli'] : [])];
+const fromRegistry = [...installed, 'types'];
 const npmrcPath = join(homedir(), '.npmrc');
 const readNpmrc = () => (existsSync(npmrcPath) ? readFileSync(npmrcPath, 'utf8') : undefined);
 const npmrcBefore = readNpmrc();
@@ -184,7 +188,7 @@ describe('a new project outside the repo, installing from the registry', () => {
 
   beforeAll(async () => {
     succeeded(await npm(consumer, 'init', '-y'), 'npm init');
-    const packages = ['client', 'sdk', ...(withCli ? ['cli'] : [])].map((name) => `@autofacilitate/${name}@${version}`);
+    const packages = installed.map((name) => `@autofacilitate/${name}@${version}`);
     succeeded(await npm(consumer, 'install', ...packages), `npm install ${packages.join(' ')}`);
     for (const file of readdirSync(CONSUMERS)) copyFileSync(join(CONSUMERS, file), join(consumer, file));
   }, STEP_TIMEOUT_MS);
@@ -194,9 +198,7 @@ describe('a new project outside the repo, installing from the registry', () => {
       packages: Record<string, { version: string; resolved: string }>;
     };
     const ours = Object.entries(lock.packages).filter(([path]) => path.startsWith('node_modules/@autofacilitate/'));
-    expect(ours.map(([path]) => path).sort()).toEqual(
-      ['client', 'sdk', ...(withCli ? ['cli'] : [])].map((name) => `node_modules/@autofacilitate/${name}`).sort(),
-    );
+    expect(ours.map(([path]) => path).sort()).toEqual(fromRegistry.map((name) => `node_modules/@autofacilitate/${name}`).sort());
     for (const [path, entry] of ours) {
       expect(`${path} ${entry.version}`).toBe(`${path} ${version}`);
       expect(entry.resolved.startsWith(registry!.url)).toBe(true);
@@ -246,6 +248,16 @@ describe('a new project outside the repo, installing from the registry', () => {
         expect(result.stderr).toBe('');
         expect(JSON.parse(result.stdout)).toEqual({ package: application.split('-')[0], module: 'cjs', triggerUUID: '1234', status: 'succeeded' });
       }
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  test(
+    'the server loads from what the registry installed',
+    async () => {
+      const load = "const { createServer } = await import('@autofacilitate/server'); console.log(typeof createServer);";
+      const result = succeeded(await run(nodeBinary, ['--input-type=module', '--eval', load], { cwd: consumer, env }), 'import @autofacilitate/server');
+      expect(result.stdout.trim()).toBe('function');
     },
     STEP_TIMEOUT_MS,
   );

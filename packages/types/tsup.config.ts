@@ -1,0 +1,2 @@
+// The shared build of the libraries that run everywhere.
+export { default } from '../../tsup.library';
