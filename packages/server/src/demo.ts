@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runUntilSignal } from './cli/run-until-signal';
-import { ConfigError } from './config/config-error';
+import { ConfigError } from './errors/catalogue';
 import { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from './config/env-overrides';
 import { loadConfig } from './config/load-config';
 import { demoBanner } from './demo/demo-banner';

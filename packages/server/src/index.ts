@@ -9,7 +9,7 @@
  */
 export { createServer, type AutoFacilitateServer, type ServerOptions } from './server';
 export { loadConfig, resolveConfig, type ConfigSource } from './config/load-config';
-export { ConfigError } from './config/config-error';
+export { ConfigError, IdempotencyKeyLost } from './errors/catalogue';
 export { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from './config/env-overrides';
 export type * from './config/server-config';
 export { hashApiKey, hashClientSecret } from './auth/secret-hash';
@@ -26,7 +26,6 @@ export type * from './storage/token-store';
 export type * from './storage/token-types';
 export type * from './storage/usage-store';
 export type * from './storage/usage-types';
-export { IdempotencyKeyLost } from './storage/idempotency-types';
 export { newCallbackSecret } from './callbacks/callback-secret';
 export type { Connect } from './callbacks/callback-transport';
 export type { ServiceContext, ParameterProblem } from './services/service';

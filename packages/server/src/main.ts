@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { deliveries, hashSecret, newApiKey, newCallbackSecret, start, usage } from './cli/commands';
-import { ConfigError } from './config/config-error';
+import { ConfigError } from './errors/catalogue';
 
 const help = `Usage: autofacilitate-server [command] [--config <file>]
 

@@ -1,7 +1,8 @@
 import { connect as netConnect, Socket } from 'node:net';
 import type { ClientRequestArgs } from 'node:http';
 import { AddressGuard } from '../src/callbacks/address-guard';
-import { CallbackFailure, CallbackTransport, type Connect } from '../src/callbacks/callback-transport';
+import { CallbackTransport, type Connect } from '../src/callbacks/callback-transport';
+import { CallbackFailure } from '../src/errors/catalogue';
 import type { Resolver } from '../src';
 import { execute } from './support/api-client';
 import { startReceiver, type CallbackReceiver } from './support/callback-receiver';

@@ -1,5 +1,5 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { notFound, Unauthorized } from '../http/api-error';
+import { apiKeyRefused, organisationNotFound, tokenLacksScope, tokenMalformed, tokenMissing, tokenUnknown } from '../errors/catalogue';
 import type { Credentials } from './credentials';
 import { sha256 } from './secret-hash';
 import { apiScope, type TokenService } from './token-service';
@@ -44,19 +44,19 @@ export function apiAuthentication(
     if (apiKey) usage.record(apiKey.orgId, apiKey.name, operationId);
 
     const authorization = request.headers.authorization;
-    if (!authorization) throw new Unauthorized(undefined, 'An access token is required');
+    if (!authorization) throw tokenMissing();
     const accessToken = bearer.exec(authorization)?.[1];
-    if (!accessToken) throw new Unauthorized('invalid_token', 'The Authorization header must be Bearer {accessToken}');
+    if (!accessToken) throw tokenMalformed();
     const token = await tokens.find(accessToken);
-    if (!token) throw new Unauthorized('invalid_token', 'The access token is unknown or has expired');
+    if (!token) throw tokenUnknown();
     if (!token.scope.split(' ').includes(apiScope)) {
-      throw new Unauthorized('insufficient_scope', `The access token lacks the ${apiScope} scope`);
+      throw tokenLacksScope(apiScope);
     }
     if (!apiKey || apiKey.orgId !== token.orgId) {
-      throw new Unauthorized('invalid_request', 'The x-api-key header is missing or unknown');
+      throw apiKeyRefused();
     }
     const { orgId } = request.params as { orgId: string };
-    if (orgId !== token.orgId) throw notFound('path.orgId', `Organisation ${orgId} not found`);
+    if (orgId !== token.orgId) throw organisationNotFound(orgId);
     request.principal = { orgId, clientId: token.clientId, apiKey: apiKey.name };
   };
 }

@@ -1,4 +1,4 @@
-import { OAuthError } from './oauth-error';
+import { clientAuthenticationFailed, clientAuthenticationTwice, clientBasicMalformed, clientBasicNotFormEncoded } from '../errors/catalogue';
 
 /** The client credentials a token request presents. */
 export interface PresentedClient {
@@ -11,7 +11,7 @@ function formDecode(value: string): string {
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
-    throw new OAuthError('invalid_client', 'The Basic credentials are not form-encoded');
+    throw clientBasicNotFormEncoded();
   }
 }
 
@@ -22,16 +22,16 @@ function formDecode(value: string): string {
 export function presentedClient(authorization: string | undefined, form: Record<string, unknown>): PresentedClient {
   const inForm = form.client_id !== undefined || form.client_secret !== undefined;
   if (authorization !== undefined) {
-    if (inForm) throw new OAuthError('invalid_request', 'Authenticate the client with HTTP Basic or with form fields, not both');
+    if (inForm) throw clientAuthenticationTwice();
     const encoded = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(authorization)?.[1];
     const decoded = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 1) throw new OAuthError('invalid_client', 'The Authorization header must be Basic client_id:client_secret');
+    if (colon < 1) throw clientBasicMalformed();
     return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
   }
   const { client_id: clientId, client_secret: clientSecret } = form;
   if (typeof clientId !== 'string' || typeof clientSecret !== 'string' || clientId === '') {
-    throw new OAuthError('invalid_client', 'Client authentication failed');
+    throw clientAuthenticationFailed();
   }
   return { clientId, clientSecret };
 }

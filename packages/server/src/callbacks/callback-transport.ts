@@ -3,22 +3,8 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Resolver } from '../support/resolver';
+import { CallbackFailure } from '../errors/catalogue';
 import { AddressGuard, hostOf } from './address-guard';
-
-/** Why an attempt got no answer. */
-export type CallbackFailureKind = 'refused' | 'timeout' | 'network';
-
-/** An attempt that got no answer: its address was refused, it timed out, or the network failed. */
-export class CallbackFailure extends Error {
-  override readonly name = 'CallbackFailure';
-
-  constructor(
-    readonly kind: CallbackFailureKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** One POST of a callback. */
 export interface CallbackRequest {

@@ -6,7 +6,7 @@ import { parseDocument } from 'yaml';
 import { hashApiKey, hashClientSecret, isClientSecretHash } from '../auth/secret-hash';
 import { parseAllowedRange } from '../callbacks/address-guard';
 import { callbackSecretKey } from '../callbacks/callback-secret';
-import { ConfigError } from './config-error';
+import { ConfigError } from '../errors/catalogue';
 import { configSchema } from './config-schema';
 import { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from './env-overrides';
 import type { ServerConfig } from './server-config';

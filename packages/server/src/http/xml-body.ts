@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { badRequest } from './api-error';
+import { xmlDoctype, xmlEncoding, xmlMalformed, xmlMixedContent, xmlRoot, xmlUnreadable } from '../errors/catalogue';
 
 /**
  * The seed's XML form of a trigger:
@@ -35,36 +35,30 @@ const parser = new XMLParser({
 function refuseMixedContent(value: unknown, path: string): void {
   if (typeof value !== 'object' || value === null) return;
   for (const [key, child] of Object.entries(value)) {
-    if (key === textNode) throw badRequest(path, `<${path.split('.').pop()}> mixes text and elements`);
+    if (key === textNode) throw xmlMixedContent(path);
     refuseMixedContent(child, `${path}.${key}`);
   }
 }
 
 /** Reads a trigger sent as XML; anything but a well-formed, DOCTYPE-free `<root>` document is a 400. */
 export function parseTriggerXml(text: string): unknown {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-    throw badRequest('body', 'XML documents with a DOCTYPE or entity declarations are not accepted');
-  }
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw xmlDoctype();
   const declaredEncoding = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
-  if (declaredEncoding && declaredEncoding.toLowerCase() !== 'utf-8') {
-    throw badRequest('body', `XML must be encoded in UTF-8, not ${declaredEncoding}`);
-  }
+  if (declaredEncoding && declaredEncoding.toLowerCase() !== 'utf-8') throw xmlEncoding(declaredEncoding);
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { msg, line, col } = validation.err;
-    throw badRequest('body', `The XML is not well-formed: ${msg} (line ${line}, column ${col})`);
+    throw xmlMalformed(msg, line, col);
   }
   let document: Record<string, unknown>;
   try {
     document = parser.parse(text) as Record<string, unknown>;
   } catch (error) {
     // The parser refuses names such as __proto__ that would reach an object's prototype.
-    throw badRequest('body', `The XML cannot be read: ${(error as Error).message}`);
+    throw xmlUnreadable((error as Error).message);
   }
   const elements = Object.keys(document);
-  if (elements.length !== 1 || elements[0] !== 'root') {
-    throw badRequest('body', 'The XML document element must be <root>');
-  }
+  if (elements.length !== 1 || elements[0] !== 'root') throw xmlRoot();
   // An empty element reads as "": an empty <root/> or <triggerParameters/> has nothing in it.
   const root = document.root === '' ? {} : document.root;
   refuseMixedContent(root, 'root');

@@ -1,7 +1,20 @@
 import { apiAuthentication, type ApiAuthenticationDependencies } from '../auth/api-authentication';
 import type { AddressGuard } from '../callbacks/address-guard';
 import type { RateConfig } from '../config/server-config';
-import { badRequest, conflict, notFound, tooManyRequests, unprocessable, type Problem } from '../http/api-error';
+import {
+  bodyRequired,
+  callbacksUnsigned,
+  callbackUrlMalformed,
+  callbackUrlUnreachable,
+  idempotencyKeyInFlight,
+  idempotencyKeyReused,
+  idempotencyKeyTakenOver,
+  parameterRefused,
+  queueFull,
+  rateLimited,
+  serviceNotFound,
+  unprocessable,
+} from '../errors/catalogue';
 import { holdIfAsked } from '../http/fault-injection';
 import type { OperationPlugin } from '../http/spec-routes';
 import { parseTriggerXml } from '../http/xml-body';
@@ -48,11 +61,6 @@ interface TriggerParameter {
 const idempotencyLeaseMs = 60_000;
 // What a full queue asks callers to wait: long enough for a queue to drain somewhat.
 const queueFullRetryAfterSeconds = 5;
-const keyScope = 'header.Idempotency-Key';
-
-function unprocessableEntity(scope: string, message: string): Problem {
-  return { scope, reason: 'Unprocessable Entity', message };
-}
 
 /**
  * `executeService`: writes the trigger and its job in one transaction and answers with the fresh
@@ -80,44 +88,36 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
         authenticate,
         (request, _reply, done) => {
           const { orgId, vsn } = request.params as { orgId: string; vsn: string };
-          if (!services.get(orgId, vsn)) return done(notFound('path.vsn', `Service ${vsn} not found in organisation ${orgId}`));
+          if (!services.get(orgId, vsn)) return done(serviceNotFound(orgId, vsn));
           const { clientId } = request.principal!;
           const rate = dependencies.executeRate(orgId, clientId);
           const waitSeconds = rateLimiter.take(`${orgId}\n${clientId}`, rate);
           if (waitSeconds === undefined) return done();
-          done(
-            tooManyRequests(
-              waitSeconds,
-              'Rate limit exceeded',
-              `The client ${clientId} may start at most ${rate.perSecond} triggers per second (bursts of ${rate.burst})`,
-            ),
-          );
+          done(rateLimited(waitSeconds, clientId, rate.perSecond, rate.burst));
         },
       ],
       handler: async (request, reply) => {
         const { orgId, vsn } = request.params as { orgId: string; vsn: string };
         const body = request.body as TriggerParameter | undefined;
-        if (body === undefined) {
-          throw badRequest('body', 'A body is required: send the trigger as application/json or application/xml');
-        }
+        if (body === undefined) throw bodyRequired();
         const triggerParameters = body.triggerParameters ?? {};
         const callbackUrls = body.callbackUrls ?? [];
         callbackUrls.forEach((url, index) => {
           const malformed = malformedCallbackUrl(url);
-          if (malformed) throw badRequest(`body.callbackUrls[${index}]`, `body.callbackUrls[${index}] ${malformed}`);
+          if (malformed) throw callbackUrlMalformed(index, malformed);
         });
         // The onRequest check found the service.
         const service = services.get(orgId, vsn)!;
         const problems = limitProblems(triggerParameters, callbackUrls, limits);
         callbackUrls.forEach((url, index) => {
           const refusal = unreachableCallbackUrl(url, guard);
-          if (refusal) problems.push(unprocessableEntity(`body.callbackUrls[${index}]`, `Callbacks are not delivered there: ${refusal}`));
+          if (refusal) problems.push(callbackUrlUnreachable(index, refusal));
         });
         if (callbackUrls.length > 0 && !dependencies.signsCallbacks(orgId)) {
-          problems.push(unprocessableEntity('body.callbackUrls', `The organisation ${orgId} has no secret to sign callbacks with`));
+          problems.push(callbacksUnsigned(orgId));
         }
         for (const { parameter, message } of service.check(triggerParameters)) {
-          problems.push(unprocessableEntity(`body.triggerParameters.${parameter}`, message));
+          problems.push(parameterRefused(parameter, message));
         }
         const [first, ...more] = problems;
         if (first) throw unprocessable([first, ...more]);
@@ -136,10 +136,10 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
           });
           if (found.state !== 'reserved') {
             if (found.requestHash !== requestHash) {
-              throw unprocessable([unprocessableEntity(keyScope, 'This Idempotency-Key was used with another request: use a new key for a new request')]);
+              throw idempotencyKeyReused();
             }
             if (found.state === 'in_flight') {
-              throw conflict(keyScope, 'Request in progress', 'A request with this Idempotency-Key is still being handled');
+              throw idempotencyKeyInFlight();
             }
             reply.header('idempotent-replayed', 'true');
             return found.response;
@@ -150,7 +150,7 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
         try {
           admitted = await queueBound.admit(orgId);
           if (!admitted) {
-            throw tooManyRequests(queueFullRetryAfterSeconds, 'Queue full', `The organisation ${orgId} has as many unfinished triggers as it may have`);
+            throw queueFull(queueFullRetryAfterSeconds, orgId);
           }
           await holdIfAsked(request, reply);
           const triggerUUID = ids.triggerUUID();
@@ -170,7 +170,7 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
             });
           }
           if (error instanceof IdempotencyKeyLost) {
-            throw conflict(keyScope, 'Request in progress', 'Another request took this Idempotency-Key over');
+            throw idempotencyKeyTakenOver();
           }
           throw error;
         }

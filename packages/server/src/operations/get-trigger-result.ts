@@ -1,5 +1,5 @@
 import { apiAuthentication, type ApiAuthenticationDependencies } from '../auth/api-authentication';
-import { badRequest, notFound, unprocessable } from '../http/api-error';
+import { triggerNotFound, triggerOfAnotherService, triggerUuidMalformed } from '../errors/catalogue';
 import type { OperationPlugin } from '../http/spec-routes';
 import type { TriggerStore } from '../storage/trigger-store';
 import { triggerOutcome, triggerProgress } from '../triggers/trigger-outcome';
@@ -25,18 +25,12 @@ export function getTriggerResult({ authentication, store }: ResultDependencies):
       handler: async (request, reply) => {
         const { orgId, vsn, triggerUUID } = request.params as { orgId: string; vsn: string; triggerUUID: string };
         if (!uuid.test(triggerUUID)) {
-          throw badRequest('path.triggerUUID', 'triggerUUID must be a UUID, as execute answers it');
+          throw triggerUuidMalformed();
         }
         const trigger = await store.findTrigger(orgId, triggerUUID.toLowerCase());
-        if (!trigger) throw notFound('path.triggerUUID', `Trigger ${triggerUUID} not found`);
+        if (!trigger) throw triggerNotFound(triggerUUID);
         if (trigger.vsn !== vsn) {
-          throw unprocessable([
-            {
-              scope: 'path.vsn',
-              reason: 'Unprocessable Entity',
-              message: `Trigger ${triggerUUID} was started by the service ${trigger.vsn}, not ${vsn}`,
-            },
-          ]);
+          throw triggerOfAnotherService(triggerUUID, trigger.vsn, vsn);
         }
         switch (trigger.status) {
           case 'queued':

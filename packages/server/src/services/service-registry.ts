@@ -1,5 +1,5 @@
 import type { ServerConfig, ServiceConfig } from '../config/server-config';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../errors/catalogue';
 import { echoService } from './echo-service';
 import { failService } from './fail-service';
 import { httpService } from './http-service';

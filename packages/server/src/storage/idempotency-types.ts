@@ -31,7 +31,5 @@ export interface IdempotencyCompletion {
   response: unknown;
 }
 
-/** Thrown by `createTrigger` when the request no longer holds its `Idempotency-Key`; nothing is written. */
-export class IdempotencyKeyLost extends Error {
-  override readonly name = 'IdempotencyKeyLost';
-}
+// `createTrigger` rejects with it when the request no longer holds its `Idempotency-Key`; nothing is written.
+export { IdempotencyKeyLost } from '../errors/catalogue';

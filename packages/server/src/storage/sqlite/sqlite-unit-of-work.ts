@@ -45,7 +45,7 @@ export class SqliteUnitOfWork implements UnitOfWork {
       triggers.insert(trigger);
       // Throwing undoes the insert: a trigger is never written under a key it does not hold.
       if (idempotency && !idempotencyKeys.complete(trigger.orgId, idempotency.key, idempotency.owner, idempotency.response)) {
-        throw new IdempotencyKeyLost(`The Idempotency-Key ${idempotency.key} is no longer held by this request`);
+        throw new IdempotencyKeyLost(idempotency.key);
       }
     });
 

@@ -1,0 +1,74 @@
+import type { FastifyError } from 'fastify';
+import {
+  bodyEmpty,
+  bodyNotJson,
+  bodyTooLarge,
+  grantInvalid,
+  grantMediaType,
+  grantRefused,
+  grantTypeUnsupported,
+  internalError,
+  mediaTypeUnsupported,
+  requestRefused,
+  schemaViolation,
+  tokenRequestFailed,
+} from '../errors/catalogue';
+import { ServerError } from '../errors/server-error';
+
+// Fastify reports what it refuses (a body too large, a schema broken…) with its own errors, and
+// so does any other code with plain ones: these turn them into errors of our catalogue.
+
+interface ValidationIssue {
+  instancePath: string;
+  keyword?: string;
+  message?: string;
+  params?: { missingProperty?: string };
+}
+
+const isClientError = (error: FastifyError) => error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500;
+
+// `/callbackUrls/0` → `callbackUrls[0]`, `/triggerParameters/key` → `triggerParameters.key`.
+function dotted(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+/** Any error met while serving an API request, as an error of the catalogue. */
+export function apiErrorOf(error: FastifyError, bodyLimit: number): ServerError {
+  if (error instanceof ServerError) return error;
+  if (error.validation && error.validation.length > 0) {
+    const issue = error.validation[0] as ValidationIssue;
+    const context = error.validationContext === 'params' ? 'path' : (error.validationContext ?? 'body');
+    const field = dotted(issue.instancePath);
+    return schemaViolation(field ? `${context}.${field}` : context, issue.message ?? 'is invalid');
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return bodyTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return mediaTypeUnsupported();
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return bodyEmpty();
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return bodyNotJson();
+  }
+  // Fastify's own client errors (bad Content-Length, bad URL…) carry messages fit to show.
+  if (isClientError(error)) return requestRefused(error.statusCode!, error.code?.startsWith('FST_ERR_CTP_') ? 'body' : 'global', error.message);
+  return internalError();
+}
+
+/** Any error met while serving a token request, as an error of the catalogue (RFC 6749 §5.2). */
+export function oauthErrorOf(error: FastifyError): ServerError {
+  if (error instanceof ServerError) return error;
+  if (error.validation && error.validation.length > 0) {
+    const issue = error.validation[0] as ValidationIssue;
+    if (issue.instancePath === '/grant_type' && issue.keyword === 'enum') return grantTypeUnsupported();
+    return grantInvalid(issue.instancePath.slice(1) || String(issue.params?.missingProperty ?? 'body'), issue.message ?? 'is invalid');
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return grantMediaType();
+  if (isClientError(error)) return grantRefused(error.message);
+  return tokenRequestFailed();
+}
