@@ -1,3 +1,4 @@
+import type { TriggerCallback } from '@autofacilitate/types';
 import type { TriggerRecord } from '../storage/trigger-types';
 import { triggerOutcome } from '../triggers/trigger-outcome';
 
@@ -7,9 +8,10 @@ import { triggerOutcome } from '../triggers/trigger-outcome';
  * stored trigger at every attempt, the same bytes each time.
  */
 export function callbackPayload(trigger: TriggerRecord): string {
-  return JSON.stringify({
+  const payload: TriggerCallback = {
     type: 'trigger.finished',
     timestamp: new Date(trigger.finishedAt ?? trigger.createdAt).toISOString(),
     data: triggerOutcome(trigger),
-  });
+  };
+  return JSON.stringify(payload);
 }

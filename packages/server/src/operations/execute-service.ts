@@ -1,3 +1,4 @@
+import type { TriggerParameter, TriggerResult } from '@autofacilitate/types';
 import { apiAuthentication, type ApiAuthenticationDependencies } from '../auth/api-authentication';
 import type { AddressGuard } from '../callbacks/address-guard';
 import type { RateConfig } from '../config/server-config';
@@ -16,6 +17,7 @@ import {
   unprocessable,
 } from '../errors/catalogue';
 import { holdIfAsked } from '../http/fault-injection';
+import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import { parseTriggerXml } from '../http/xml-body';
 import type { QueueBound } from '../limits/queue-bound';
@@ -51,12 +53,6 @@ export interface ExecuteDependencies {
   idempotencyRetentionMs: number;
 }
 
-/** The body, JSON or XML, once the spec's schema has validated it. */
-interface TriggerParameter {
-  triggerParameters?: Record<string, string>;
-  callbackUrls?: string[];
-}
-
 // A key held by a request that died (its process was killed mid-request) is free again after this.
 const idempotencyLeaseMs = 60_000;
 // What a full queue asks callers to wait: long enough for a queue to drain somewhat.
@@ -82,12 +78,12 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
       }
     });
     const authenticate = apiAuthentication(dependencies.authentication, route.operationId);
-    app.route({
+    app.route<OperationRoute<'executeService'>>({
       ...route,
       onRequest: [
         authenticate,
         (request, _reply, done) => {
-          const { orgId, vsn } = request.params as { orgId: string; vsn: string };
+          const { orgId, vsn } = request.params;
           if (!services.get(orgId, vsn)) return done(serviceNotFound(orgId, vsn));
           const { clientId } = request.principal!;
           const rate = dependencies.executeRate(orgId, clientId);
@@ -97,8 +93,9 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
         },
       ],
       handler: async (request, reply) => {
-        const { orgId, vsn } = request.params as { orgId: string; vsn: string };
-        const body = request.body as TriggerParameter | undefined;
+        const { orgId, vsn } = request.params;
+        // Without a Content-Type there is no body to validate: the spec's schema has not seen it.
+        const body: TriggerParameter | undefined = request.body;
         if (body === undefined) throw bodyRequired();
         const triggerParameters = body.triggerParameters ?? {};
         const callbackUrls = body.callbackUrls ?? [];
@@ -122,7 +119,7 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
         const [first, ...more] = problems;
         if (first) throw unprocessable([first, ...more]);
 
-        const key = request.headers['idempotency-key'] as string | undefined;
+        const key = request.headers['idempotency-key'];
         const reservation = key === undefined ? undefined : { key, owner: ids.idempotencyOwner() };
         if (reservation) {
           const requestHash = executeRequestHash(vsn, triggerParameters, callbackUrls);
@@ -142,7 +139,8 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
               throw idempotencyKeyInFlight();
             }
             reply.header('idempotent-replayed', 'true');
-            return found.response;
+            // The store keeps the answer it was given with the key.
+            return found.response as TriggerResult;
           }
         }
 
@@ -154,7 +152,7 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
           }
           await holdIfAsked(request, reply);
           const triggerUUID = ids.triggerUUID();
-          const answer = { message: `Successfully triggered ${vsn}@${orgId}`, triggerUUID };
+          const answer: TriggerResult = { message: `Successfully triggered ${vsn}@${orgId}`, triggerUUID };
           await store.createTrigger(
             { triggerUUID, orgId, vsn, triggerParameters, callbackUrls, requestId: request.id, createdAt: clock.now() },
             reservation && { ...reservation, response: answer },

@@ -1,9 +1,11 @@
+import type { AccessToken } from '@autofacilitate/types';
 import formBody from '@fastify/formbody';
 import { presentedClient } from '../auth/client-authentication';
 import type { Credentials } from '../auth/credentials';
 import { verifyClientSecret } from '../auth/secret-hash';
 import { apiScope, type TokenService } from '../auth/token-service';
 import { clientAuthenticationFailed, grantScopeInvalid } from '../errors/catalogue';
+import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 
 /** What the token endpoint needs. */
@@ -25,12 +27,12 @@ export function getAccessToken({ credentials, tokens, decoySecretHash }: TokenEn
   return async (app, { route }) => {
     app.removeAllContentTypeParsers();
     await app.register(formBody);
-    app.route({
+    app.route<OperationRoute<'getAccessToken'>>({
       ...route,
       // Its refusals are OAuth error bodies, not `ErrorResponse`s.
       config: { oauthErrors: true },
       handler: async (request, reply) => {
-        const form = request.body as Record<string, string | undefined>;
+        const form = request.body;
         const presented = presentedClient(request.headers.authorization, form);
         const client = credentials.client(presented.clientId);
         const secretMatches = await verifyClientSecret(presented.clientSecret, client?.secretHash ?? decoySecretHash);
@@ -42,7 +44,8 @@ export function getAccessToken({ credentials, tokens, decoySecretHash }: TokenEn
         const token = await tokens.issue(client, apiScope);
         request.log.info({ clientId: client.clientId, orgId: client.orgId }, 'token issued');
         reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-        return { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: token.scope };
+        const answer: AccessToken = { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: token.scope };
+        return answer;
       },
     });
   };

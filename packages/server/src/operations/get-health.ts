@@ -1,4 +1,5 @@
 import type { LogLevel } from 'fastify';
+import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import type { Storage } from '../storage/storage';
 
@@ -9,7 +10,7 @@ export function getHealth(store: Storage): OperationPlugin {
   return async (app, { route }) => {
     // Probes call often: their requests are logged from warn up, never more than the server logs.
     const logLevel = levels[Math.max(levels.indexOf('warn'), levels.indexOf(app.log.level as LogLevel))]!;
-    app.route({
+    app.route<OperationRoute<'getHealth'>>({
       ...route,
       logLevel,
       handler: async (request, reply) => {

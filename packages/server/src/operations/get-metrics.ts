@@ -1,3 +1,4 @@
+import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import type { ServerMetrics } from '../metrics/server-metrics';
 
@@ -7,9 +8,9 @@ import type { ServerMetrics } from '../metrics/server-metrics';
  */
 export function getMetrics(metrics: ServerMetrics): OperationPlugin {
   return async (app, { route }) => {
-    app.route({
+    app.route<OperationRoute<'getMetrics'>>({
       ...route,
-      handler: async (_request, reply) => reply.header('content-type', 'text/plain').send(await metrics.registry.metrics()),
+      handler: async (_request, reply) => reply.header('content-type', 'text/plain').code(200).send(await metrics.registry.metrics()),
     });
   };
 }

@@ -1,5 +1,6 @@
 import { apiAuthentication, type ApiAuthenticationDependencies } from '../auth/api-authentication';
 import { triggerNotFound, triggerOfAnotherService, triggerUuidMalformed } from '../errors/catalogue';
+import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import type { TriggerStore } from '../storage/trigger-store';
 import { triggerOutcome, triggerProgress } from '../triggers/trigger-outcome';
@@ -19,11 +20,11 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function getTriggerResult({ authentication, store }: ResultDependencies): OperationPlugin {
   return async (app, { route }) => {
-    app.route({
+    app.route<OperationRoute<'getTriggerResult'>>({
       ...route,
       onRequest: apiAuthentication(authentication, route.operationId),
       handler: async (request, reply) => {
-        const { orgId, vsn, triggerUUID } = request.params as { orgId: string; vsn: string; triggerUUID: string };
+        const { orgId, vsn, triggerUUID } = request.params;
         if (!uuid.test(triggerUUID)) {
           throw triggerUuidMalformed();
         }
@@ -35,7 +36,7 @@ export function getTriggerResult({ authentication, store }: ResultDependencies):
         switch (trigger.status) {
           case 'queued':
           case 'running':
-            return reply.code(202).header('retry-after', '1').send(triggerProgress(trigger));
+            return reply.header('retry-after', '1').code(202).send(triggerProgress(trigger));
           case 'succeeded':
             if (trigger.output === undefined) return reply.code(204).send();
             return triggerOutcome(trigger);

@@ -1,3 +1,4 @@
+import type { TriggerOutcome, TriggerProgress } from '@autofacilitate/types';
 import type { TriggerRecord } from '../storage/trigger-types';
 
 function iso(time: number | undefined): string | undefined {
@@ -5,18 +6,18 @@ function iso(time: number | undefined): string | undefined {
 }
 
 /** The spec's `triggerProgress`: a trigger that has not finished. */
-export function triggerProgress(trigger: TriggerRecord) {
+export function triggerProgress(trigger: TriggerRecord): TriggerProgress {
   return {
     triggerUUID: trigger.triggerUUID,
     vsn: trigger.vsn,
     status: trigger.status,
-    createdAt: iso(trigger.createdAt),
+    createdAt: new Date(trigger.createdAt).toISOString(),
     startedAt: iso(trigger.startedAt),
   };
 }
 
 /** The spec's `triggerOutcome`: a finished trigger, with its output or its error. */
-export function triggerOutcome(trigger: TriggerRecord) {
+export function triggerOutcome(trigger: TriggerRecord): TriggerOutcome {
   return {
     ...triggerProgress(trigger),
     output: trigger.output,
