@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateClient, listFiles } from '../generator/generate.mjs';
+import { generateClient } from '../generator/generate.mjs';
+import { listFiles } from '../generator/generated-folder.mjs';
 
 /**
  * Generates the client of both specs' texts and compares them: a list of
