@@ -1,36 +1,27 @@
 // `types:check-generated` must fail when the spec changes and the types are not regenerated, and
 // once they are, a spec change the server does not follow must fail the server's type check.
 // Proven on a scratch copy of the generator's inputs, so the work tree is never touched.
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { nodeBinary, workspaceRoot } from '../src/paths';
+import { run } from '../src/run';
+import { scratchCopy } from '../src/scratch-copy';
 
-const exec = promisify(execFile);
 let scratch: string;
 
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'check-generated-types-'));
-  for (const path of ['spec', 'tools/generator', 'packages/types/package.json', 'packages/types/src']) {
-    cpSync(join(workspaceRoot, path), join(scratch, path), { recursive: true });
-  }
-  symlinkSync(join(workspaceRoot, 'node_modules'), join(scratch, 'node_modules'));
-  // openapi-typescript and the TypeScript it wants live beside the types package.
-  symlinkSync(join(workspaceRoot, 'packages/types/node_modules'), join(scratch, 'packages/types/node_modules'));
+  scratch = scratchCopy(
+    'check-generated-types-',
+    ['spec', 'tools/generator', 'packages/types/package.json', 'packages/types/src'],
+    // openapi-typescript and the TypeScript it wants live beside the types package.
+    ['node_modules', 'packages/types/node_modules'],
+  );
 });
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function run(file: string, ...args: string[]) {
-  return exec(nodeBinary, [file, ...args], { cwd: scratch }).then(
-    ({ stdout }) => ({ code: 0, output: stdout }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: error.stdout + error.stderr }),
-  );
-}
-
-const check = () => run('tools/generator/generate-types.mjs', '--check');
+const node = (file: string, ...args: string[]) => run(nodeBinary, [file, ...args], { cwd: scratch });
+const check = () => node('tools/generator/generate-types.mjs', '--check');
 
 /** `tsc` over the server's sources, with `@autofacilitate/types` taken from the scratch copy. */
 function typeCheckServer() {
@@ -40,15 +31,15 @@ function typeCheckServer() {
     include: [join(workspaceRoot, 'packages/server/src/**/*.ts')],
   };
   writeFileSync(join(scratch, 'tsconfig.server.json'), JSON.stringify(tsconfig));
-  return run(join(workspaceRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json');
+  return node(join(workspaceRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json');
 }
 
 test('passes while the committed types match the spec', async () => {
-  expect(await check()).toEqual({ code: 0, output: expect.stringContaining('match') });
+  expect(await check()).toMatchObject({ code: 0, output: expect.stringContaining('matches') });
 });
 
 test('the server type-checks against the committed types', async () => {
-  expect(await typeCheckServer()).toEqual({ code: 0, output: '' });
+  expect(await typeCheckServer()).toMatchObject({ code: 0, output: '' });
 });
 
 describe('after a property of the execute answer is renamed in the spec', () => {
@@ -71,7 +62,7 @@ describe('after a property of the execute answer is renamed in the spec', () => 
   });
 
   test('once the types are regenerated, the server fails its type check where it answers execute', async () => {
-    expect(await run('tools/generator/generate-types.mjs')).toMatchObject({ code: 0 });
+    expect(await node('tools/generator/generate-types.mjs')).toMatchObject({ code: 0 });
     const result = await typeCheckServer();
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/operations\/execute-service\.ts\(\d+,\d+\): error TS\d+: .*triggerUUID/);
