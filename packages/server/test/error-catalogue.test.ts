@@ -12,6 +12,7 @@ const refusal = (status: number, headline: string, scope: string, reason: string
 });
 const invalid = (scope: string, message: string) => refusal(400, 'Validation exception', scope, 'Invalid request', message);
 const unprocessable = (scope: string, message: string) => refusal(422, 'Unprocessable Entity', scope, 'Unprocessable Entity', message);
+const notFound = (scope: string, message: string) => refusal(404, 'Not found', scope, 'Not found', message);
 const bearer = (challenge: string) => ({ statusCode: 401, headers: { 'www-authenticate': `Bearer realm="autofacilitate"${challenge}` } });
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const oauth = (status: number, error: string, description: string) => ({
@@ -21,38 +22,134 @@ const oauth = (status: number, error: string, description: string) => ({
 });
 
 const cases: Record<Factory, [ServerError, string, object]> = {
-  schemaViolation: [catalogue.schemaViolation('body.callbackUrls[0]', 'must be string'), 'AF_ERR_SCHEMA_VIOLATION', invalid('body.callbackUrls[0]', 'body.callbackUrls[0] must be string')],
+  schemaViolation: [
+    catalogue.schemaViolation('body.callbackUrls[0]', 'must be string'),
+    'AF_ERR_SCHEMA_VIOLATION',
+    invalid('body.callbackUrls[0]', 'body.callbackUrls[0] must be string'),
+  ],
   bodyEmpty: [catalogue.bodyEmpty(), 'AF_ERR_BODY_EMPTY', invalid('body', 'The request body is empty')],
   bodyNotJson: [catalogue.bodyNotJson(), 'AF_ERR_BODY_NOT_JSON', invalid('body', 'The request body is not valid JSON')],
-  bodyRequired: [catalogue.bodyRequired(), 'AF_ERR_BODY_REQUIRED', invalid('body', 'A body is required: send the trigger as application/json or application/xml')],
-  xmlDoctype: [catalogue.xmlDoctype(), 'AF_ERR_XML_DOCTYPE', invalid('body', 'XML documents with a DOCTYPE or entity declarations are not accepted')],
+  bodyRequired: [
+    catalogue.bodyRequired(),
+    'AF_ERR_BODY_REQUIRED',
+    invalid('body', 'A body is required: send the trigger as application/json or application/xml'),
+  ],
+  xmlDoctype: [
+    catalogue.xmlDoctype(),
+    'AF_ERR_XML_DOCTYPE',
+    invalid('body', 'XML documents with a DOCTYPE or entity declarations are not accepted'),
+  ],
   xmlEncoding: [catalogue.xmlEncoding('UTF-16'), 'AF_ERR_XML_ENCODING', invalid('body', 'XML must be encoded in UTF-8, not UTF-16')],
-  xmlMalformed: [catalogue.xmlMalformed('Unexpected end', 2, 7), 'AF_ERR_XML_MALFORMED', invalid('body', 'The XML is not well-formed: Unexpected end (line 2, column 7)')],
+  xmlMalformed: [
+    catalogue.xmlMalformed('Unexpected end', 2, 7),
+    'AF_ERR_XML_MALFORMED',
+    invalid('body', 'The XML is not well-formed: Unexpected end (line 2, column 7)'),
+  ],
   xmlUnreadable: [catalogue.xmlUnreadable('bad name'), 'AF_ERR_XML_UNREADABLE', invalid('body', 'The XML cannot be read: bad name')],
   xmlRoot: [catalogue.xmlRoot(), 'AF_ERR_XML_ROOT', invalid('body', 'The XML document element must be <root>')],
-  xmlMixedContent: [catalogue.xmlMixedContent('root.triggerParameters'), 'AF_ERR_XML_MIXED_CONTENT', invalid('root.triggerParameters', '<triggerParameters> mixes text and elements')],
-  callbackUrlMalformed: [catalogue.callbackUrlMalformed(1, 'must be an http:// or https:// URL'), 'AF_ERR_CALLBACK_URL_MALFORMED', invalid('body.callbackUrls[1]', 'body.callbackUrls[1] must be an http:// or https:// URL')],
-  triggerUuidMalformed: [catalogue.triggerUuidMalformed(), 'AF_ERR_TRIGGER_UUID_MALFORMED', invalid('path.triggerUUID', 'triggerUUID must be a UUID, as execute answers it')],
+  xmlMixedContent: [
+    catalogue.xmlMixedContent('root.triggerParameters'),
+    'AF_ERR_XML_MIXED_CONTENT',
+    invalid('root.triggerParameters', '<triggerParameters> mixes text and elements'),
+  ],
+  callbackUrlMalformed: [
+    catalogue.callbackUrlMalformed(1, 'must be an http:// or https:// URL'),
+    'AF_ERR_CALLBACK_URL_MALFORMED',
+    invalid('body.callbackUrls[1]', 'body.callbackUrls[1] must be an http:// or https:// URL'),
+  ],
+  triggerUuidMalformed: [
+    catalogue.triggerUuidMalformed(),
+    'AF_ERR_TRIGGER_UUID_MALFORMED',
+    invalid('path.triggerUUID', 'triggerUUID must be a UUID, as execute answers it'),
+  ],
   requestRefused: [catalogue.requestRefused(400, 'global', 'Bad URL'), 'AF_ERR_REQUEST_REFUSED', invalid('global', 'Bad URL')],
-  routeNotFound: [catalogue.routeNotFound('GET', '/nowhere'), 'AF_ERR_ROUTE_NOT_FOUND', refusal(404, 'Not found', 'path', 'Not found', 'No operation at GET /nowhere')],
-  organisationNotFound: [catalogue.organisationNotFound('globex'), 'AF_ERR_ORGANISATION_NOT_FOUND', refusal(404, 'Not found', 'path.orgId', 'Not found', 'Organisation globex not found')],
-  serviceNotFound: [catalogue.serviceNotFound('acme', 'nope'), 'AF_ERR_SERVICE_NOT_FOUND', refusal(404, 'Not found', 'path.vsn', 'Not found', 'Service nope not found in organisation acme')],
-  triggerNotFound: [catalogue.triggerNotFound('0b7f'), 'AF_ERR_TRIGGER_NOT_FOUND', refusal(404, 'Not found', 'path.triggerUUID', 'Not found', 'Trigger 0b7f not found')],
-  idempotencyKeyInFlight: [catalogue.idempotencyKeyInFlight(), 'AF_ERR_IDEMPOTENCY_KEY_IN_FLIGHT', refusal(409, 'Conflict', 'header.Idempotency-Key', 'Request in progress', 'A request with this Idempotency-Key is still being handled')],
-  idempotencyKeyTakenOver: [catalogue.idempotencyKeyTakenOver(), 'AF_ERR_IDEMPOTENCY_KEY_TAKEN_OVER', refusal(409, 'Conflict', 'header.Idempotency-Key', 'Request in progress', 'Another request took this Idempotency-Key over')],
-  bodyTooLarge: [catalogue.bodyTooLarge(1024), 'AF_ERR_BODY_TOO_LARGE', refusal(413, 'Payload Too Large', 'body', 'Payload Too Large', 'The request body is larger than 1024 bytes')],
-  mediaTypeUnsupported: [catalogue.mediaTypeUnsupported(), 'AF_ERR_MEDIA_TYPE_UNSUPPORTED', refusal(415, 'Unsupported Media Type', 'body', 'Unsupported Media Type', 'Send the body as application/json or application/xml')],
-  tooManyParameters: [catalogue.tooManyParameters(100, 101), 'AF_ERR_TOO_MANY_PARAMETERS', unprocessable('body.triggerParameters', 'A trigger has at most 100 parameters, not 101')],
-  parameterNameEmpty: [catalogue.parameterNameEmpty(''), 'AF_ERR_PARAMETER_NAME_EMPTY', unprocessable('body.triggerParameters.', 'A parameter name must not be empty')],
-  parameterNameTooLong: [catalogue.parameterNameTooLong('n', 128), 'AF_ERR_PARAMETER_NAME_TOO_LONG', unprocessable('body.triggerParameters.n', 'A parameter name is at most 128 bytes long')],
-  parameterValueTooLong: [catalogue.parameterValueTooLong('v', 8192), 'AF_ERR_PARAMETER_VALUE_TOO_LONG', unprocessable('body.triggerParameters.v', 'A parameter value is at most 8192 bytes long')],
-  parameterRefused: [catalogue.parameterRefused('customerId', 'customerId is required'), 'AF_ERR_PARAMETER_REFUSED', unprocessable('body.triggerParameters.customerId', 'customerId is required')],
-  tooManyCallbackUrls: [catalogue.tooManyCallbackUrls(5, 6), 'AF_ERR_TOO_MANY_CALLBACK_URLS', unprocessable('body.callbackUrls', 'A trigger has at most 5 callback URLs, not 6')],
-  callbackUrlTooLong: [catalogue.callbackUrlTooLong(0, 2048), 'AF_ERR_CALLBACK_URL_TOO_LONG', unprocessable('body.callbackUrls[0]', 'A callback URL is at most 2048 bytes long')],
-  callbackUrlUnreachable: [catalogue.callbackUrlUnreachable(2, '127.0.0.1 is a loopback address'), 'AF_ERR_CALLBACK_URL_UNREACHABLE', unprocessable('body.callbackUrls[2]', 'Callbacks are not delivered there: 127.0.0.1 is a loopback address')],
-  callbacksUnsigned: [catalogue.callbacksUnsigned('acme'), 'AF_ERR_CALLBACKS_UNSIGNED', unprocessable('body.callbackUrls', 'The organisation acme has no secret to sign callbacks with')],
-  idempotencyKeyReused: [catalogue.idempotencyKeyReused(), 'AF_ERR_IDEMPOTENCY_KEY_REUSED', unprocessable('header.Idempotency-Key', 'This Idempotency-Key was used with another request: use a new key for a new request')],
-  triggerOfAnotherService: [catalogue.triggerOfAnotherService('0b7f', 'echo', 'sleep'), 'AF_ERR_TRIGGER_OF_ANOTHER_SERVICE', unprocessable('path.vsn', 'Trigger 0b7f was started by the service echo, not sleep')],
+  routeNotFound: [catalogue.routeNotFound('GET', '/nowhere'), 'AF_ERR_ROUTE_NOT_FOUND', notFound('path', 'No operation at GET /nowhere')],
+  organisationNotFound: [
+    catalogue.organisationNotFound('globex'),
+    'AF_ERR_ORGANISATION_NOT_FOUND',
+    notFound('path.orgId', 'Organisation globex not found'),
+  ],
+  serviceNotFound: [
+    catalogue.serviceNotFound('acme', 'nope'),
+    'AF_ERR_SERVICE_NOT_FOUND',
+    notFound('path.vsn', 'Service nope not found in organisation acme'),
+  ],
+  triggerNotFound: [catalogue.triggerNotFound('0b7f'), 'AF_ERR_TRIGGER_NOT_FOUND', notFound('path.triggerUUID', 'Trigger 0b7f not found')],
+  idempotencyKeyInFlight: [
+    catalogue.idempotencyKeyInFlight(),
+    'AF_ERR_IDEMPOTENCY_KEY_IN_FLIGHT',
+    refusal(409, 'Conflict', 'header.Idempotency-Key', 'Request in progress', 'A request with this Idempotency-Key is still being handled'),
+  ],
+  idempotencyKeyTakenOver: [
+    catalogue.idempotencyKeyTakenOver(),
+    'AF_ERR_IDEMPOTENCY_KEY_TAKEN_OVER',
+    refusal(409, 'Conflict', 'header.Idempotency-Key', 'Request in progress', 'Another request took this Idempotency-Key over'),
+  ],
+  bodyTooLarge: [
+    catalogue.bodyTooLarge(1024),
+    'AF_ERR_BODY_TOO_LARGE',
+    refusal(413, 'Payload Too Large', 'body', 'Payload Too Large', 'The request body is larger than 1024 bytes'),
+  ],
+  mediaTypeUnsupported: [
+    catalogue.mediaTypeUnsupported(),
+    'AF_ERR_MEDIA_TYPE_UNSUPPORTED',
+    refusal(415, 'Unsupported Media Type', 'body', 'Unsupported Media Type', 'Send the body as application/json or application/xml'),
+  ],
+  tooManyParameters: [
+    catalogue.tooManyParameters(100, 101),
+    'AF_ERR_TOO_MANY_PARAMETERS',
+    unprocessable('body.triggerParameters', 'A trigger has at most 100 parameters, not 101'),
+  ],
+  parameterNameEmpty: [
+    catalogue.parameterNameEmpty(''),
+    'AF_ERR_PARAMETER_NAME_EMPTY',
+    unprocessable('body.triggerParameters.', 'A parameter name must not be empty'),
+  ],
+  parameterNameTooLong: [
+    catalogue.parameterNameTooLong('n', 128),
+    'AF_ERR_PARAMETER_NAME_TOO_LONG',
+    unprocessable('body.triggerParameters.n', 'A parameter name is at most 128 bytes long'),
+  ],
+  parameterValueTooLong: [
+    catalogue.parameterValueTooLong('v', 8192),
+    'AF_ERR_PARAMETER_VALUE_TOO_LONG',
+    unprocessable('body.triggerParameters.v', 'A parameter value is at most 8192 bytes long'),
+  ],
+  parameterRefused: [
+    catalogue.parameterRefused('customerId', 'customerId is required'),
+    'AF_ERR_PARAMETER_REFUSED',
+    unprocessable('body.triggerParameters.customerId', 'customerId is required'),
+  ],
+  tooManyCallbackUrls: [
+    catalogue.tooManyCallbackUrls(5, 6),
+    'AF_ERR_TOO_MANY_CALLBACK_URLS',
+    unprocessable('body.callbackUrls', 'A trigger has at most 5 callback URLs, not 6'),
+  ],
+  callbackUrlTooLong: [
+    catalogue.callbackUrlTooLong(0, 2048),
+    'AF_ERR_CALLBACK_URL_TOO_LONG',
+    unprocessable('body.callbackUrls[0]', 'A callback URL is at most 2048 bytes long'),
+  ],
+  callbackUrlUnreachable: [
+    catalogue.callbackUrlUnreachable(2, '127.0.0.1 is a loopback address'),
+    'AF_ERR_CALLBACK_URL_UNREACHABLE',
+    unprocessable('body.callbackUrls[2]', 'Callbacks are not delivered there: 127.0.0.1 is a loopback address'),
+  ],
+  callbacksUnsigned: [
+    catalogue.callbacksUnsigned('acme'),
+    'AF_ERR_CALLBACKS_UNSIGNED',
+    unprocessable('body.callbackUrls', 'The organisation acme has no secret to sign callbacks with'),
+  ],
+  idempotencyKeyReused: [
+    catalogue.idempotencyKeyReused(),
+    'AF_ERR_IDEMPOTENCY_KEY_REUSED',
+    unprocessable('header.Idempotency-Key', 'This Idempotency-Key was used with another request: use a new key for a new request'),
+  ],
+  triggerOfAnotherService: [
+    catalogue.triggerOfAnotherService('0b7f', 'echo', 'sleep'),
+    'AF_ERR_TRIGGER_OF_ANOTHER_SERVICE',
+    unprocessable('path.vsn', 'Trigger 0b7f was started by the service echo, not sleep'),
+  ],
   unprocessable: [
     catalogue.unprocessable([catalogue.tooManyCallbackUrls(5, 6), catalogue.callbacksUnsigned('acme')]),
     'AF_ERR_UNPROCESSABLE',
@@ -64,29 +161,113 @@ const cases: Record<Factory, [ServerError, string, object]> = {
         message: 'Unprocessable Entity',
         errors: [
           { scope: 'body.callbackUrls', reason: 'Unprocessable Entity', message: 'A trigger has at most 5 callback URLs, not 6' },
-          { scope: 'body.callbackUrls', reason: 'Unprocessable Entity', message: 'The organisation acme has no secret to sign callbacks with' },
+          {
+            scope: 'body.callbackUrls',
+            reason: 'Unprocessable Entity',
+            message: 'The organisation acme has no secret to sign callbacks with',
+          },
         ],
       },
     },
   ],
-  rateLimited: [catalogue.rateLimited(0.2, 'acme-client', 50, 100), 'AF_ERR_RATE_LIMITED', refusal(429, 'Too Many Requests', 'global', 'Rate limit exceeded', 'The client acme-client may start at most 50 triggers per second (bursts of 100)', { 'retry-after': '1' })],
-  queueFull: [catalogue.queueFull(4.5, 'acme'), 'AF_ERR_QUEUE_FULL', refusal(429, 'Too Many Requests', 'global', 'Queue full', 'The organisation acme has as many unfinished triggers as it may have', { 'retry-after': '5' })],
-  internalError: [catalogue.internalError(), 'AF_ERR_INTERNAL', refusal(500, 'Internal server error', 'global', 'Internal server error', 'An unexpected error occurred')],
+  rateLimited: [
+    catalogue.rateLimited(0.2, 'acme-client', 50, 100),
+    'AF_ERR_RATE_LIMITED',
+    refusal(
+      429,
+      'Too Many Requests',
+      'global',
+      'Rate limit exceeded',
+      'The client acme-client may start at most 50 triggers per second (bursts of 100)',
+      { 'retry-after': '1' },
+    ),
+  ],
+  queueFull: [
+    catalogue.queueFull(4.5, 'acme'),
+    'AF_ERR_QUEUE_FULL',
+    refusal(
+      429,
+      'Too Many Requests',
+      'global',
+      'Queue full',
+      'The organisation acme has as many unfinished triggers as it may have',
+      { 'retry-after': '5' },
+    ),
+  ],
+  internalError: [
+    catalogue.internalError(),
+    'AF_ERR_INTERNAL',
+    refusal(500, 'Internal server error', 'global', 'Internal server error', 'An unexpected error occurred'),
+  ],
   tokenMissing: [catalogue.tokenMissing(), 'AF_ERR_TOKEN_MISSING', bearer('')],
-  tokenMalformed: [catalogue.tokenMalformed(), 'AF_ERR_TOKEN_MALFORMED', bearer(', error="invalid_token", error_description="The Authorization header must be Bearer {accessToken}"')],
-  tokenUnknown: [catalogue.tokenUnknown(), 'AF_ERR_TOKEN_UNKNOWN', bearer(', error="invalid_token", error_description="The access token is unknown or has expired"')],
-  tokenLacksScope: [catalogue.tokenLacksScope('autofacilitateapi'), 'AF_ERR_TOKEN_SCOPE', bearer(', error="insufficient_scope", error_description="The access token lacks the autofacilitateapi scope", scope="autofacilitateapi"')],
-  apiKeyRefused: [catalogue.apiKeyRefused(), 'AF_ERR_API_KEY_REFUSED', bearer(', error="invalid_request", error_description="The x-api-key header is missing or unknown"')],
-  grantInvalid: [catalogue.grantInvalid('grant_type', 'must be string'), 'AF_ERR_GRANT_INVALID', oauth(400, 'invalid_request', 'grant_type must be string')],
-  grantTypeUnsupported: [catalogue.grantTypeUnsupported(), 'AF_ERR_GRANT_TYPE_UNSUPPORTED', oauth(400, 'unsupported_grant_type', 'Only the client_credentials grant is supported')],
-  grantMediaType: [catalogue.grantMediaType(), 'AF_ERR_GRANT_MEDIA_TYPE', oauth(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded')],
+  tokenMalformed: [
+    catalogue.tokenMalformed(),
+    'AF_ERR_TOKEN_MALFORMED',
+    bearer(', error="invalid_token", error_description="The Authorization header must be Bearer {accessToken}"'),
+  ],
+  tokenUnknown: [
+    catalogue.tokenUnknown(),
+    'AF_ERR_TOKEN_UNKNOWN',
+    bearer(', error="invalid_token", error_description="The access token is unknown or has expired"'),
+  ],
+  tokenLacksScope: [
+    catalogue.tokenLacksScope('autofacilitateapi'),
+    'AF_ERR_TOKEN_SCOPE',
+    bearer(
+      ', error="insufficient_scope", error_description="The access token lacks the autofacilitateapi scope", scope="autofacilitateapi"',
+    ),
+  ],
+  apiKeyRefused: [
+    catalogue.apiKeyRefused(),
+    'AF_ERR_API_KEY_REFUSED',
+    bearer(', error="invalid_request", error_description="The x-api-key header is missing or unknown"'),
+  ],
+  grantInvalid: [
+    catalogue.grantInvalid('grant_type', 'must be string'),
+    'AF_ERR_GRANT_INVALID',
+    oauth(400, 'invalid_request', 'grant_type must be string'),
+  ],
+  grantTypeUnsupported: [
+    catalogue.grantTypeUnsupported(),
+    'AF_ERR_GRANT_TYPE_UNSUPPORTED',
+    oauth(400, 'unsupported_grant_type', 'Only the client_credentials grant is supported'),
+  ],
+  grantMediaType: [
+    catalogue.grantMediaType(),
+    'AF_ERR_GRANT_MEDIA_TYPE',
+    oauth(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded'),
+  ],
   grantRefused: [catalogue.grantRefused('Bad URL'), 'AF_ERR_GRANT_REFUSED', oauth(400, 'invalid_request', 'Bad URL')],
-  grantScopeInvalid: [catalogue.grantScopeInvalid('autofacilitateapi'), 'AF_ERR_GRANT_SCOPE_INVALID', oauth(400, 'invalid_scope', 'The scope must be autofacilitateapi')],
-  clientAuthenticationTwice: [catalogue.clientAuthenticationTwice(), 'AF_ERR_CLIENT_AUTHENTICATION_TWICE', oauth(400, 'invalid_request', 'Authenticate the client with HTTP Basic or with form fields, not both')],
-  clientAuthenticationFailed: [catalogue.clientAuthenticationFailed(), 'AF_ERR_CLIENT_AUTHENTICATION_FAILED', oauth(401, 'invalid_client', 'Client authentication failed')],
-  clientBasicMalformed: [catalogue.clientBasicMalformed(), 'AF_ERR_CLIENT_BASIC_MALFORMED', oauth(401, 'invalid_client', 'The Authorization header must be Basic client_id:client_secret')],
-  clientBasicNotFormEncoded: [catalogue.clientBasicNotFormEncoded(), 'AF_ERR_CLIENT_BASIC_NOT_FORM_ENCODED', oauth(401, 'invalid_client', 'The Basic credentials are not form-encoded')],
-  tokenRequestFailed: [catalogue.tokenRequestFailed(), 'AF_ERR_TOKEN_REQUEST_FAILED', oauth(500, 'server_error', 'An unexpected error occurred')],
+  grantScopeInvalid: [
+    catalogue.grantScopeInvalid('autofacilitateapi'),
+    'AF_ERR_GRANT_SCOPE_INVALID',
+    oauth(400, 'invalid_scope', 'The scope must be autofacilitateapi'),
+  ],
+  clientAuthenticationTwice: [
+    catalogue.clientAuthenticationTwice(),
+    'AF_ERR_CLIENT_AUTHENTICATION_TWICE',
+    oauth(400, 'invalid_request', 'Authenticate the client with HTTP Basic or with form fields, not both'),
+  ],
+  clientAuthenticationFailed: [
+    catalogue.clientAuthenticationFailed(),
+    'AF_ERR_CLIENT_AUTHENTICATION_FAILED',
+    oauth(401, 'invalid_client', 'Client authentication failed'),
+  ],
+  clientBasicMalformed: [
+    catalogue.clientBasicMalformed(),
+    'AF_ERR_CLIENT_BASIC_MALFORMED',
+    oauth(401, 'invalid_client', 'The Authorization header must be Basic client_id:client_secret'),
+  ],
+  clientBasicNotFormEncoded: [
+    catalogue.clientBasicNotFormEncoded(),
+    'AF_ERR_CLIENT_BASIC_NOT_FORM_ENCODED',
+    oauth(401, 'invalid_client', 'The Basic credentials are not form-encoded'),
+  ],
+  tokenRequestFailed: [
+    catalogue.tokenRequestFailed(),
+    'AF_ERR_TOKEN_REQUEST_FAILED',
+    oauth(500, 'server_error', 'An unexpected error occurred'),
+  ],
 };
 
 test.each(Object.entries(cases))('%s: its code, status and message become the wire answer', (_name, [error, code, answer]) => {

@@ -35,7 +35,8 @@ export const bodyRequired = () =>
   refusal('AF_ERR_BODY_REQUIRED', 400, 'body', 'A body is required: send the trigger as application/json or application/xml');
 export const xmlDoctype = () =>
   refusal('AF_ERR_XML_DOCTYPE', 400, 'body', 'XML documents with a DOCTYPE or entity declarations are not accepted');
-export const xmlEncoding = (encoding: string) => refusal('AF_ERR_XML_ENCODING', 400, 'body', `XML must be encoded in UTF-8, not ${encoding}`);
+export const xmlEncoding = (encoding: string) =>
+  refusal('AF_ERR_XML_ENCODING', 400, 'body', `XML must be encoded in UTF-8, not ${encoding}`);
 export const xmlMalformed = (detail: string, line: number, column: number) =>
   refusal('AF_ERR_XML_MALFORMED', 400, 'body', `The XML is not well-formed: ${detail} (line ${line}, column ${column})`);
 export const xmlUnreadable = (detail: string) => refusal('AF_ERR_XML_UNREADABLE', 400, 'body', `The XML cannot be read: ${detail}`);
@@ -51,11 +52,14 @@ export const requestRefused = (statusCode: number, scope: string, message: strin
   refusal('AF_ERR_REQUEST_REFUSED', statusCode, scope, message, 'Invalid request');
 
 // 404: the resource does not exist, or belongs to an organisation the caller is not part of.
-export const routeNotFound = (method: string, path: string) => refusal('AF_ERR_ROUTE_NOT_FOUND', 404, 'path', `No operation at ${method} ${path}`);
-export const organisationNotFound = (orgId: string) => refusal('AF_ERR_ORGANISATION_NOT_FOUND', 404, 'path.orgId', `Organisation ${orgId} not found`);
+export const routeNotFound = (method: string, path: string) =>
+  refusal('AF_ERR_ROUTE_NOT_FOUND', 404, 'path', `No operation at ${method} ${path}`);
+export const organisationNotFound = (orgId: string) =>
+  refusal('AF_ERR_ORGANISATION_NOT_FOUND', 404, 'path.orgId', `Organisation ${orgId} not found`);
 export const serviceNotFound = (orgId: string, vsn: string) =>
   refusal('AF_ERR_SERVICE_NOT_FOUND', 404, 'path.vsn', `Service ${vsn} not found in organisation ${orgId}`);
-export const triggerNotFound = (triggerUUID: string) => refusal('AF_ERR_TRIGGER_NOT_FOUND', 404, 'path.triggerUUID', `Trigger ${triggerUUID} not found`);
+export const triggerNotFound = (triggerUUID: string) =>
+  refusal('AF_ERR_TRIGGER_NOT_FOUND', 404, 'path.triggerUUID', `Trigger ${triggerUUID} not found`);
 
 // 409: another request holds the `Idempotency-Key` this one needs; retry once it is done.
 export const idempotencyKeyInFlight = () =>
@@ -109,20 +113,24 @@ export const internalError = () => refusal('AF_ERR_INTERNAL', 500, 'global', 'An
 // 401 of the API (RFC 6750), answered with no body.
 const unauthorized = (code: string, error: BearerErrorCode, message: string) => new Unauthorized(code, error, message);
 export const tokenMissing = () => unauthorized('AF_ERR_TOKEN_MISSING', undefined, 'An access token is required');
-export const tokenMalformed = () => unauthorized('AF_ERR_TOKEN_MALFORMED', 'invalid_token', 'The Authorization header must be Bearer {accessToken}');
+export const tokenMalformed = () =>
+  unauthorized('AF_ERR_TOKEN_MALFORMED', 'invalid_token', 'The Authorization header must be Bearer {accessToken}');
 export const tokenUnknown = () => unauthorized('AF_ERR_TOKEN_UNKNOWN', 'invalid_token', 'The access token is unknown or has expired');
-export const tokenLacksScope = (scope: string) => unauthorized('AF_ERR_TOKEN_SCOPE', 'insufficient_scope', `The access token lacks the ${scope} scope`);
+export const tokenLacksScope = (scope: string) =>
+  unauthorized('AF_ERR_TOKEN_SCOPE', 'insufficient_scope', `The access token lacks the ${scope} scope`);
 export const apiKeyRefused = () => unauthorized('AF_ERR_API_KEY_REFUSED', 'invalid_request', 'The x-api-key header is missing or unknown');
 
 // The token endpoint's refusals (RFC 6749 §5.2).
-export const grantInvalid = (field: string, detail: string) => new OAuthError('AF_ERR_GRANT_INVALID', 'invalid_request', `${field} ${detail}`);
+export const grantInvalid = (field: string, detail: string) =>
+  new OAuthError('AF_ERR_GRANT_INVALID', 'invalid_request', `${field} ${detail}`);
 export const grantTypeUnsupported = () =>
   new OAuthError('AF_ERR_GRANT_TYPE_UNSUPPORTED', 'unsupported_grant_type', 'Only the client_credentials grant is supported');
 export const grantMediaType = () =>
   new OAuthError('AF_ERR_GRANT_MEDIA_TYPE', 'invalid_request', 'The request must be application/x-www-form-urlencoded');
 /** Fastify's own refusals of a token request, whose messages are fit to show. */
 export const grantRefused = (message: string) => new OAuthError('AF_ERR_GRANT_REFUSED', 'invalid_request', message);
-export const grantScopeInvalid = (scope: string) => new OAuthError('AF_ERR_GRANT_SCOPE_INVALID', 'invalid_scope', `The scope must be ${scope}`);
+export const grantScopeInvalid = (scope: string) =>
+  new OAuthError('AF_ERR_GRANT_SCOPE_INVALID', 'invalid_scope', `The scope must be ${scope}`);
 export const clientAuthenticationTwice = () =>
   new OAuthError('AF_ERR_CLIENT_AUTHENTICATION_TWICE', 'invalid_request', 'Authenticate the client with HTTP Basic or with form fields, not both');
 export const clientAuthenticationFailed = () =>

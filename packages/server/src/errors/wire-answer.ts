@@ -22,7 +22,7 @@ const headlines: Record<number, string> = {
 };
 
 /** The headline the `ErrorResponse.message` of a status carries. */
-export function headline(statusCode: number): string {
+function headline(statusCode: number): string {
   return headlines[statusCode] ?? (statusCode >= 500 ? 'Internal server error' : 'Request refused');
 }
 

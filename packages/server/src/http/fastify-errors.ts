@@ -56,7 +56,10 @@ export function apiErrorOf(error: FastifyError, bodyLimit: number): ServerError 
       return bodyNotJson();
   }
   // Fastify's own client errors (bad Content-Length, bad URL…) carry messages fit to show.
-  if (isClientError(error)) return requestRefused(error.statusCode!, error.code?.startsWith('FST_ERR_CTP_') ? 'body' : 'global', error.message);
+  if (isClientError(error)) {
+    const scope = error.code?.startsWith('FST_ERR_CTP_') ? 'body' : 'global';
+    return requestRefused(error.statusCode!, scope, error.message);
+  }
   return internalError();
 }
 
