@@ -17,6 +17,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Dependencies flow spec → types → server: the server speaks the wire, never through a client.
+    files: ['packages/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@autofacilitate/client', '@autofacilitate/sdk', '@autofacilitate/cli'].map((name) => ({
+            name,
+            message: 'The server imports neither the client, the SDK nor the CLI.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
