@@ -45,13 +45,13 @@ test('documentation keywords go, properties named like them stay', () => {
       example: { a: 1 },
       xml: { name: 'root' },
       'x-autofacilitate-extension': true,
-      properties: { example: { type: 'string', example: 'e' }, xml: { type: 'string' } },
+      properties: { example: { type: 'string', example: 'e' }, xml: { type: 'string' }, 'x-trace': { type: 'string', 'x-note': 'n' } },
       additionalProperties: { type: 'string', example: 'v' },
     }),
   ).toEqual({
     type: 'object',
     description: 'd',
-    properties: { example: { type: 'string' }, xml: { type: 'string' } },
+    properties: { example: { type: 'string' }, xml: { type: 'string' }, 'x-trace': { type: 'string' } },
     additionalProperties: { type: 'string' },
   });
 });
