@@ -1,7 +1,7 @@
 import type { operations } from '@autofacilitate/types';
 
 type OperationId = keyof operations;
-type Parameters<Id extends OperationId> = operations[Id]['parameters'];
+type ParametersOf<Id extends OperationId> = operations[Id]['parameters'];
 
 // The body of a request or an answer of the spec, whatever its media type; `undefined` when it has none.
 type ContentOf<Message> = Message extends { content: infer Content } ? Content[keyof Content] : undefined;
@@ -18,9 +18,9 @@ type LowerCaseKeys<Headers> = { [Name in keyof Headers as Lowercase<Name & strin
  * fails the type check.
  */
 export interface OperationRoute<Id extends OperationId> {
-  Params: In<Parameters<Id>['path']>;
-  Querystring: In<Parameters<Id>['query']>;
-  Headers: LowerCaseKeys<In<Parameters<Id>['header']>>;
+  Params: In<ParametersOf<Id>['path']>;
+  Querystring: In<ParametersOf<Id>['query']>;
+  Headers: LowerCaseKeys<In<ParametersOf<Id>['header']>>;
   Body: ContentOf<operations[Id]['requestBody']>;
   Reply: { [Status in keyof operations[Id]['responses']]: ContentOf<operations[Id]['responses'][Status]> };
 }

@@ -5,9 +5,11 @@ import { specFile } from './spec-file';
 
 // `$ref`s are resolved by json-schema-ref-parser and OpenAPI 3.0 schemas become JSON Schema through
 // openapi-schema-to-json-schema (nullable, discriminator, documentation keywords): well-kept
-// libraries that cover what a converter of our own missed. fastify-openapi-glue would bind the
-// routes too, but it does not convert schemas, nor give each operation its own encapsulated
-// plugin, as `http/spec-routes.ts` does. What stays here is how an operation maps to a route.
+// libraries that cover what a converter of our own missed. (json-schema-ref-parser stays on 14.x:
+// later lines are ESM only, which jest, running the sources as CommonJS, cannot require.)
+// fastify-openapi-glue would bind the routes too, but it does not convert schemas, nor give each
+// operation its own encapsulated plugin, as `http/spec-routes.ts` does. What stays here is how an
+// operation maps to a route.
 
 /** One operation of the spec, as a Fastify route. */
 export interface SpecRoute {
@@ -29,6 +31,7 @@ function isObject(value: unknown): value is Json {
 
 /** An OpenAPI 3.0 schema object as the JSON Schema Fastify's Ajv compiles (its property names are kept whatever they are). */
 export function toJsonSchema(schema: Json): Json {
+  // The converter stamps draft-04 on its output, a `$schema` Fastify's Ajv 8 does not know.
   const { $schema: _draft, ...converted } = fromSchema(schema, {
     // Ajv's strict mode refuses keywords it does not know, and the converter keeps extensions.
     afterTransform: (node) => Object.fromEntries(Object.entries(node).filter(([key]) => !key.startsWith('x-'))),
