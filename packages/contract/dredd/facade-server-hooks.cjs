@@ -1,8 +1,8 @@
 // Dredd hooks for the facade harness in front of the real server, beside server-hooks.cjs.
 // - The API's 401s: the harness's facade authenticates with its own client, so the caller's
 //   missing token changes nothing; an unknown API key is sent instead, which the server refuses
-//   with 401 whatever the token. The facade then refreshes its token once, retries once, and must
-//   bring the refusal back as the spec documents it.
+//   with 401 whatever the token, naming the API key. The facade fetches no second token for it
+//   and must bring the refusal back as the spec documents it.
 // - A few transactions need a request the facade never sends; they are skipped, each with why.
 //
 // Dredd runs every file's beforeEach hooks first (files in name order), then the hooks `before`

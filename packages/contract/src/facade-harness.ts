@@ -93,14 +93,15 @@ function sendError(response: ServerResponse, error: unknown, token: boolean): vo
     return;
   }
   if (status === 401) {
-    response.writeHead(401, challenge);
+    const credential = 'credential' in error && error.credential === 'apiKey' ? 'api-key' : 'access-token';
+    response.writeHead(401, { ...challenge, 'Refused-Credential': credential });
     response.end();
     return;
   }
   const headers: Record<string, string> = {};
   if (error.requestId !== undefined) headers['x-request-id'] = error.requestId;
   if (error.retryAfterMs !== undefined) headers['Retry-After'] = String(Math.ceil(error.retryAfterMs / 1000));
-  sendJson(response, status, ErrorResponseToJSON({ code: String(error.code ?? status), message: error.message, errors: [...error.errors] }), headers);
+  sendJson(response, status, ErrorResponseToJSON({ code: String(error.code ?? status), message: error.responseMessage ?? error.message, errors: [...error.errors] }), headers);
 }
 
 function facade(upstream: string, orgId: string, apiKey: string | undefined, credentials: FacadeHarnessOptions['credentials'] = HARNESS_CLIENT): AutoFacilitate {
@@ -168,7 +169,7 @@ async function serveExecute(options: FacadeHarnessOptions, [orgId, vsn]: string[
       headers: forwarded(request),
       ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
     });
-    sendJson(response, 200, TriggerResultToJSON(started));
+    sendJson(response, 200, TriggerResultToJSON(started), started.replayed ? { 'Idempotent-Replayed': 'true' } : {});
   } catch (error) {
     sendError(response, error, false);
   }

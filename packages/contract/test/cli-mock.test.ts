@@ -61,5 +61,6 @@ test('a request the mock refuses exits with the validation code', async () => {
   // Prism cannot parse XML, so it answers the spec's 422: the CLI reports it as a refusal.
   const { code, stderr } = await autofacilitate('execute', 'ServerName', '--xml', '-p', 'key=value');
   expect(code).toBe(5);
-  expect(stderr).toMatch(/^error: Unprocessable Entity \(status 422\)/);
+  // The message is the server's detail (errors[].message), not the headline.
+  expect(stderr).toBe('error: The request could not be processed (status 422)\n');
 });

@@ -1,17 +1,16 @@
 import { Configuration, TriggerResultFromJSON, type HTTPHeaders } from '@autofacilitate/client';
-import { TokenProvider, type AccessTokenInfo } from './auth/token-provider';
-import { ExecuteEndpoint, ResultEndpoint, TokenEndpoint } from './endpoints';
+import { TokenClient, tokenProviderOf } from './auth/token-client';
+import type { AccessTokenInfo, TokenProvider } from './auth/token-provider';
+import { callEnvironment } from './call-environment';
+import { ExecuteEndpoint, ResultEndpoint } from './endpoints';
 import { AutoFacilitateError, TimeoutError, type OperationId } from './errors';
 import { Deadline } from './http/deadline';
 import { isTransient, runExchange, type CallEnvironment, type Exchange } from './http/exchange';
 import { readJson } from './http/read-json';
 import { parseRetryAfter } from './http/retry-after';
-import { resolveRetryPolicy } from './http/retry-policy';
-import type { AccessTokenOptions, AutoFacilitateOptions, CallOptions, ExecuteAndWaitOptions, ExecuteOptions } from './options';
-import { systemClock } from './time/clock';
-import { systemRandom } from './time/random';
+import type { AccessTokenOptions, AutoFacilitateOptions, CallOptions, ExecuteAndWaitOptions, ExecuteOptions, WaitOptions } from './options';
 import { finishedWithoutOutput, idOf, outcomeFromWire, type TriggerFinished, type TriggerOutcome, type TriggerRef } from './trigger/outcome';
-import { pollUntilFinished } from './trigger/poll';
+import { pollUntilFinished, type PollPacing } from './trigger/poll';
 import { checkTriggerBody, checkTriggerUUID, checkVsn, type TriggerParameters } from './trigger/trigger-input';
 import { triggerXml } from './trigger/trigger-xml';
 import { checkCredentials, checkHeaders, checkIdempotencyKey, duration } from './option-checks';
@@ -23,6 +22,11 @@ export interface ExecuteResult {
   triggerUUID: string;
   /** The server's confirmation, for people. */
   message?: string;
+  /**
+   * `true` when the answer is an idempotent replay: an earlier request with the same
+   * `idempotencyKey` started this trigger, and nothing new was started (`Idempotent-Replayed`).
+   */
+  replayed?: true;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -54,6 +58,7 @@ export class AutoFacilitate {
   // Private fields: not enumerable, not shown by console.log or util.inspect.
   readonly #env: CallEnvironment;
   readonly #timeoutMs: number;
+  readonly #tokenClient: TokenClient;
   readonly #tokens: TokenProvider;
   readonly #execute: ExecuteEndpoint;
   readonly #result: ResultEndpoint;
@@ -70,18 +75,12 @@ export class AutoFacilitate {
     this.baseUrl = urls.baseUrl;
     this.tokenUrl = urls.tokenUrl;
     this.#timeoutMs = duration('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
-    this.#env = {
-      clock: options.clock ?? systemClock,
-      random: options.random ?? systemRandom,
-      retry: resolveRetryPolicy(options.retry),
-      logger: options.logger ?? {},
-    };
-    const fetchApi = options.fetch;
-    const api = new Configuration({ basePath: this.baseUrl, apiKey, fetchApi });
+    this.#env = callEnvironment(options);
+    const api = new Configuration({ basePath: this.baseUrl, apiKey, fetchApi: options.fetch });
     this.#execute = new ExecuteEndpoint(api);
     this.#result = new ResultEndpoint(api);
-    const token = new Configuration({ basePath: '', username: this.clientId, password: clientSecret, fetchApi });
-    this.#tokens = new TokenProvider(new TokenEndpoint(this.tokenUrl, token), this.#env);
+    this.#tokenClient = new TokenClient({ ...options, tokenUrl: this.tokenUrl, clientSecret });
+    this.#tokens = tokenProviderOf(this.#tokenClient);
   }
 
   /**
@@ -124,37 +123,30 @@ export class AutoFacilitate {
    * Starts `vsn`, then polls its result until it has finished, with backoff and jitter (or the
    * server's `Retry-After`). One deadline, `maxWaitMs`, covers it all. Refusals (401 after a
    * refresh, 403, 404) fail at once instead of being waited out; a trigger that failed is an
-   * outcome, not an error: check `status`.
+   * outcome, not an error: check `status`. `onStarted` hears the triggerUUID as soon as execute answers.
    *
    * @throws TimeoutError carrying the `triggerUUID` when `maxWaitMs` passes first, so the result can still be fetched later.
    */
   async executeAndWait(vsn: string, triggerParameters: TriggerParameters = {}, options: ExecuteAndWaitOptions = {}): Promise<TriggerFinished> {
-    const maxWaitMs = duration('maxWaitMs', options.maxWaitMs, DEFAULT_MAX_WAIT_MS);
-    const pacing = {
-      initialIntervalMs: duration('pollIntervalMs', options.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS),
-      maxIntervalMs: duration('maxPollIntervalMs', options.maxPollIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS),
-    };
-    let triggerUUID: string | undefined;
-    const deadline = new Deadline(this.#env.clock, maxWaitMs, options.signal, () => {
-      const what = triggerUUID === undefined ? `executeAndWait(${vsn})` : `Trigger ${triggerUUID} of ${vsn}`;
-      const operation = triggerUUID === undefined ? 'executeService' : 'getTriggerResult';
-      return new TimeoutError(`${what} did not finish within ${maxWaitMs} ms`, { timeoutMs: maxWaitMs, triggerUUID, operation });
-    });
-    try {
+    let ref: TriggerRef | undefined;
+    return this.#waiting(options, () => ref, async (deadline, pacing) => {
       const started = await this.#executeWithin(deadline, vsn, triggerParameters, options);
-      triggerUUID = started.triggerUUID;
-      const ref = { vsn, triggerUUID };
-      return await pollUntilFinished(
-        () => this.#getResultWithin(deadline, ref, options.headers),
-        options.onProgress,
-        pacing,
-        this.#env.clock,
-        this.#env.random,
-        deadline.signal,
-      );
-    } finally {
-      deadline.dispose();
-    }
+      ref = { vsn, triggerUUID: started.triggerUUID };
+      options.onStarted?.(started);
+      return this.#pollWithin(deadline, ref, pacing, options);
+    }, vsn);
+  }
+
+  /**
+   * Polls the result of a trigger already started until it has finished: what
+   * {@link AutoFacilitate.executeAndWait} does once execute has answered, e.g. to wait again for a
+   * trigger after an earlier wait gave up. One deadline, `maxWaitMs`, covers every poll.
+   *
+   * @throws TimeoutError carrying the `triggerUUID` when `maxWaitMs` passes first.
+   */
+  async waitForResult(vsn: string, triggerUUID: string | number, options: WaitOptions = {}): Promise<TriggerFinished> {
+    const ref = { vsn: checkVsn(vsn), triggerUUID: checkTriggerUUID(triggerUUID) };
+    return this.#waiting(options, () => ref, (deadline, pacing) => this.#pollWithin(deadline, ref, pacing, options), vsn);
   }
 
   /**
@@ -165,17 +157,7 @@ export class AutoFacilitate {
    * @throws AuthError carrying the RFC 6749 `error` code (`oauthError`) when the token service refuses the client.
    */
   async getAccessToken(options: AccessTokenOptions = {}): Promise<AccessTokenInfo> {
-    const deadline = this.#deadline('getAccessToken', options.timeoutMs, options.signal);
-    try {
-      if (options.headers !== undefined) {
-        return await this.#tokens.fetchUncached(checkHeaders(options.headers), deadline.signal, () => deadline.remainingMs());
-      }
-      return await this.#tokens.info(deadline.signal, options.forceRefresh === true);
-    } catch (error) {
-      throw deadline.signal.aborted ? deadline.signal.reason : error;
-    } finally {
-      deadline.dispose();
-    }
+    return this.#tokenClient.getAccessToken(options);
   }
 
   /** Names the client without its secrets. */
@@ -193,6 +175,42 @@ export class AutoFacilitate {
     return this.toString();
   }
 
+  /** Runs a wait under one deadline, `maxWaitMs`, whose timeout names the trigger once it is known. */
+  async #waiting(
+    options: WaitOptions,
+    ref: () => TriggerRef | undefined,
+    wait: (deadline: Deadline, pacing: PollPacing) => Promise<TriggerFinished>,
+    vsn: string,
+  ): Promise<TriggerFinished> {
+    const maxWaitMs = duration('maxWaitMs', options.maxWaitMs, DEFAULT_MAX_WAIT_MS);
+    const pacing = {
+      initialIntervalMs: duration('pollIntervalMs', options.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS),
+      maxIntervalMs: duration('maxPollIntervalMs', options.maxPollIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS),
+    };
+    const deadline = new Deadline(this.#env.clock, maxWaitMs, options.signal, () => {
+      const triggerUUID = ref()?.triggerUUID;
+      const what = triggerUUID === undefined ? `executeAndWait(${vsn})` : `Trigger ${triggerUUID} of ${vsn}`;
+      const operation = triggerUUID === undefined ? 'executeService' : 'getTriggerResult';
+      return new TimeoutError(`${what} did not finish within ${maxWaitMs} ms`, { timeoutMs: maxWaitMs, triggerUUID, operation });
+    });
+    try {
+      return await wait(deadline, pacing);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  #pollWithin(deadline: Deadline, ref: TriggerRef, pacing: PollPacing, options: WaitOptions): Promise<TriggerFinished> {
+    return pollUntilFinished(
+      () => this.#getResultWithin(deadline, ref, options.headers),
+      options.onProgress,
+      pacing,
+      this.#env.clock,
+      this.#env.random,
+      deadline.signal,
+    );
+  }
+
   #deadline(operation: OperationId, timeoutMs: number | undefined, signal: AbortSignal | undefined): Deadline {
     const budget = duration('timeoutMs', timeoutMs, this.#timeoutMs);
     return new Deadline(this.#env.clock, budget, signal, () => new TimeoutError(`${operation} did not finish within ${budget} ms`, { timeoutMs: budget, operation }));
@@ -206,6 +224,7 @@ export class AutoFacilitate {
         this.#env,
         {
           operation,
+          url: this.baseUrl,
           mayRetry,
           attempt: async (signal) => {
             authorization = await this.#tokens.authorization(signal);
@@ -244,7 +263,11 @@ export class AutoFacilitate {
     if (triggerUUID === undefined) {
       throw new AutoFacilitateError('executeService answered without a triggerUUID', { status: response.status, operation: 'executeService' });
     }
-    return typeof result.message === 'string' ? { triggerUUID, message: result.message } : { triggerUUID };
+    return {
+      triggerUUID,
+      ...(typeof result.message === 'string' && { message: result.message }),
+      ...(response.headers.get('idempotent-replayed')?.trim().toLowerCase() === 'true' && { replayed: true as const }),
+    };
   }
 
   async #getResultWithin(deadline: Deadline, ref: TriggerRef, headers: Record<string, string> | undefined): Promise<TriggerOutcome> {

@@ -57,17 +57,18 @@ export class ResultEndpoint extends ResultApi {
  * Configure it with `basePath: ''`, so the full URL can stand in for the path.
  */
 export class TokenEndpoint extends TokenApi {
-  readonly #url: string;
+  /** The token service's full URL. */
+  readonly url: string;
 
   constructor(url: string, ...configuration: ConstructorParameters<typeof TokenApi>) {
     super(...configuration);
-    this.#url = url;
+    this.url = url;
   }
 
   /** Asks the token service for a client-credentials token. */
   async send(headers: HTTPHeaders, signal: AbortSignal): Promise<Response> {
     const generated = await this.getAccessTokenRequestOpts({ grantType: GetAccessTokenGrantTypeEnum.ClientCredentials, scope: SCOPE });
-    const options: RequestOpts = { ...generated, path: this.#url, headers: { ...headers, ...generated.headers } };
+    const options: RequestOpts = { ...generated, path: this.url, headers: { ...headers, ...generated.headers } };
     return answer(this.request(options, { signal }));
   }
 }

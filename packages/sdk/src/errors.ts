@@ -25,6 +25,8 @@ export interface AutoFacilitateErrorInit {
   code?: number | string;
   /** `ErrorResponse.errors`. */
   errors?: readonly ErrorDetail[];
+  /** `ErrorResponse.message` as the server sent it (its headline, such as `Not found`). */
+  responseMessage?: string;
   /** The server's request id (`x-request-id` or `request-id` response header). */
   requestId?: string;
   /** The operation the call was making. */
@@ -80,6 +82,11 @@ export class AutoFacilitateError extends Error {
   readonly code: number | undefined;
   /** The individual problems the server listed (`ErrorResponse.errors`), or found locally. */
   readonly errors: readonly ErrorDetail[];
+  /**
+   * `ErrorResponse.message` as the server sent it: a headline such as `Not found`. `message` says
+   * more when the server did (the details of `errors`).
+   */
+  readonly responseMessage: string | undefined;
   /** The server's request id, to quote when asking its operators about a call. */
   readonly requestId: string | undefined;
   /** The operation the call was making. */
@@ -99,6 +106,7 @@ export class AutoFacilitateError extends Error {
     this.status = init.status;
     this.code = normaliseCode(init.code, init.status);
     this.errors = init.errors ?? [];
+    this.responseMessage = init.responseMessage;
     this.requestId = init.requestId;
     this.operation = init.operation;
     this.retryAfterMs = init.retryAfterMs;
@@ -110,8 +118,16 @@ export class AutoFacilitateError extends Error {
   }
 }
 
+/**
+ * Which credential was refused: the client id and secret (by the token service), the access token
+ * or the API key (by the API, which says which in its `Refused-Credential` header).
+ */
+export type RefusedCredential = 'client' | 'accessToken' | 'apiKey';
+
 /** What an {@link AuthError} may carry besides the common fields. */
 export interface AuthErrorInit extends AutoFacilitateErrorInit {
+  /** Which credential was refused, when it is known. */
+  credential?: RefusedCredential;
   /** The RFC 6749 §5.2 `error` code the token service answered (`invalid_client`, `invalid_scope`, …). */
   oauthError?: string;
   /** The token service's `error_description`. */
@@ -122,10 +138,13 @@ export interface AuthErrorInit extends AutoFacilitateErrorInit {
 
 /**
  * The credentials were refused: the token service turned the client down (carrying the RFC 6749
- * `error` code), or the API answered 401 even with a freshly fetched token, or 403.
+ * `error` code), or the API refused the API key, or answered 401 even with a freshly fetched
+ * token, or 403. `credential` says which was refused.
  */
 export class AuthError extends AutoFacilitateError {
   static override readonly kind: string = 'AuthError';
+  /** Which credential was refused: `client`, `accessToken` or `apiKey`; `undefined` when the server did not say. */
+  readonly credential: RefusedCredential | undefined;
   /** The RFC 6749 §5.2 `error` code when the token service refused the client, e.g. `invalid_client`. */
   readonly oauthError: string | undefined;
   /** The token service's `error_description`. */
@@ -135,6 +154,7 @@ export class AuthError extends AutoFacilitateError {
 
   constructor(message: string, init: AuthErrorInit = {}) {
     super(message, init);
+    this.credential = init.credential;
     this.oauthError = init.oauthError;
     this.oauthErrorDescription = init.oauthErrorDescription;
     this.wwwAuthenticate = init.wwwAuthenticate;

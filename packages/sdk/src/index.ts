@@ -1,8 +1,9 @@
 // @autofacilitate/sdk: the AutoFacilitate API for application code. Runs wherever fetch and
 // WebCrypto do: Node ≥ 20, browsers, edge runtimes.
 export { AutoFacilitate, type ExecuteResult } from './auto-facilitate';
+export { TokenClient, type TokenClientOptions } from './auth/token-client';
 export type { AccessTokenInfo } from './auth/token-provider';
-export type { AccessTokenOptions, AutoFacilitateOptions, CallOptions, ExecuteAndWaitOptions, ExecuteOptions } from './options';
+export type { AccessTokenOptions, AutoFacilitateOptions, CallOptions, ExecuteAndWaitOptions, ExecuteOptions, WaitOptions } from './options';
 export type { RetryOptions } from './http/retry-policy';
 export type { Logger } from './logger';
 export { systemClock, type Clock } from './time/clock';
@@ -33,6 +34,7 @@ export {
   type CallbackFailure,
   type ErrorDetail,
   type OperationId,
+  type RefusedCredential,
   type TimeoutErrorInit,
 } from './errors';
 export { verifyCallback, type CallbackHeaders, type VerifiedCallback, type VerifyCallbackOptions } from './callbacks/verify-callback';

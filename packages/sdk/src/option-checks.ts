@@ -23,14 +23,20 @@ function required(name: string, value: unknown): string {
 /** The organisation and credentials, each present and fit for the header that carries it. */
 export function checkCredentials(options: AutoFacilitateOptions): Pick<AutoFacilitateOptions, 'orgId' | 'clientId' | 'clientSecret' | 'apiKey'> {
   const orgId = required('orgId', options.orgId);
+  const { clientId, clientSecret } = checkClient(options);
+  const apiKey = required('apiKey', options.apiKey);
+  if (!HEADER_VALUE.test(apiKey)) throw new TypeError('apiKey must be visible ASCII (it is sent as the x-api-key header)');
+  return { orgId, clientId, clientSecret, apiKey };
+}
+
+/** The OAuth2 client's id and secret, present and fit for HTTP Basic. */
+export function checkClient(options: Pick<AutoFacilitateOptions, 'clientId' | 'clientSecret'>): { clientId: string; clientSecret: string } {
   const clientId = required('clientId', options.clientId);
   const clientSecret = required('clientSecret', options.clientSecret);
-  const apiKey = required('apiKey', options.apiKey);
   // HTTP Basic carries the pair as `id:secret` in ISO-8859-1 (the generated client uses btoa).
   if (clientId.includes(':')) throw new TypeError('clientId cannot contain ":" (HTTP Basic separates id and secret with it)');
   if (/[^\x20-\xff]/.test(clientId + clientSecret)) throw new TypeError('clientId and clientSecret must be printable ISO-8859-1 text (HTTP Basic)');
-  if (!HEADER_VALUE.test(apiKey)) throw new TypeError('apiKey must be visible ASCII (it is sent as the x-api-key header)');
-  return { orgId, clientId, clientSecret, apiKey };
+  return { clientId, clientSecret };
 }
 
 /** A caller's extra headers: header-safe, and none the SDK sets itself. */

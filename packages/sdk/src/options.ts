@@ -2,6 +2,7 @@ import type { RetryOptions } from './http/retry-policy';
 import type { Logger } from './logger';
 import type { Clock } from './time/clock';
 import type { Random } from './time/random';
+import type { ExecuteResult } from './auto-facilitate';
 import type { TriggerPending } from './trigger/outcome';
 
 /** How to reach and authenticate with the API: the options of `new AutoFacilitate(…)`. */
@@ -64,9 +65,9 @@ export interface ExecuteOptions extends CallOptions {
   idempotencyKey?: string;
 }
 
-/** Options of {@link AutoFacilitate.executeAndWait}. */
-export interface ExecuteAndWaitOptions extends Omit<ExecuteOptions, 'timeoutMs'> {
-  /** The deadline for the whole wait, execute and every poll included, in ms. Default 120 000. */
+/** Options of {@link AutoFacilitate.waitForResult}, and of the waiting in {@link AutoFacilitate.executeAndWait}. */
+export interface WaitOptions extends Omit<CallOptions, 'timeoutMs'> {
+  /** The deadline for the whole wait, execute (when there is one) and every poll included, in ms. Default 120 000. */
   maxWaitMs?: number;
   /** The first wait between polls, in ms, when the server sends no `Retry-After`. Default 500. */
   pollIntervalMs?: number;
@@ -74,6 +75,12 @@ export interface ExecuteAndWaitOptions extends Omit<ExecuteOptions, 'timeoutMs'>
   maxPollIntervalMs?: number;
   /** Called with each answer that says the trigger has not finished yet. */
   onProgress?: (progress: TriggerPending) => void;
+}
+
+/** Options of {@link AutoFacilitate.executeAndWait}. */
+export interface ExecuteAndWaitOptions extends Omit<ExecuteOptions, 'timeoutMs'>, WaitOptions {
+  /** Called once execute has answered, with the trigger it started (or replayed), before the first poll. */
+  onStarted?: (started: ExecuteResult) => void;
 }
 
 /** Options of {@link AutoFacilitate.getAccessToken}. */

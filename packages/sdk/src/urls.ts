@@ -50,6 +50,14 @@ export function productionTokenUrl(region: string): string {
   return `https://myaspect.${label('region', region)}.id.aspect-cloud.net${TOKEN_PATH}`;
 }
 
+/** Where the token service is: `tokenUrl`, else the region's production service, else the one at `baseUrl`. */
+export function resolveTokenUrl(options: Omit<UrlOptions, 'orgId'>): string {
+  if (options.tokenUrl !== undefined) return httpUrl('tokenUrl', options.tokenUrl);
+  if (options.region !== undefined) return productionTokenUrl(options.region);
+  if (options.baseUrl !== undefined) return `${httpUrl('baseUrl', options.baseUrl)}${TOKEN_PATH}`;
+  throw new TypeError('Say where the token service is: give region (production), baseUrl (mock or self-hosted server) or tokenUrl');
+}
+
 /**
  * - `baseUrl` given: the API is there, and so is the token service unless `region` or `tokenUrl`
  *   says otherwise (the mock and the self-hosted server serve both).
@@ -57,8 +65,5 @@ export function productionTokenUrl(region: string): string {
  */
 export function resolveUrls(options: UrlOptions): ResolvedUrls {
   const baseUrl = options.baseUrl === undefined ? productionBaseUrl(options.orgId) : httpUrl('baseUrl', options.baseUrl);
-  if (options.tokenUrl !== undefined) return { baseUrl, tokenUrl: httpUrl('tokenUrl', options.tokenUrl) };
-  if (options.region !== undefined) return { baseUrl, tokenUrl: productionTokenUrl(options.region) };
-  if (options.baseUrl !== undefined) return { baseUrl, tokenUrl: `${baseUrl}${TOKEN_PATH}` };
-  throw new TypeError('Say where the token service is: give region (production), baseUrl (mock or self-hosted server) or tokenUrl');
+  return { baseUrl, tokenUrl: resolveTokenUrl(options) };
 }

@@ -30,7 +30,9 @@ describe('every error status maps to its class', () => {
     expect(error).toMatchObject({
       status,
       code: status,
-      message: `failure ${status}`,
+      // The server's detail, as stripe-node's messages carry it; its headline is kept beside it.
+      message: status === 401 ? `The access token was refused: detail ${status}` : `detail ${status}`,
+      responseMessage: `failure ${status}`,
       errors: [{ scope: 'global', reason: 'Because', message: `detail ${status}` }],
       operation: 'executeService',
     });
@@ -75,6 +77,56 @@ describe('ErrorResponse.code is normalised to a number', () => {
       message: 'The access token was refused: The x-api-key header is missing or unknown',
       wwwAuthenticate: challenge,
     });
+  });
+
+  test('the message carries every detail of errors[], not the headline', async () => {
+    const { api, clock, client } = makeClient();
+    api.script(
+      'execute',
+      json(422, {
+        code: '422',
+        message: 'Unprocessable Entity',
+        errors: [
+          { scope: 'body.triggerParameters.customerId', reason: 'Unprocessable Entity', message: 'customerId is required' },
+          { scope: 'body.callbackUrls', reason: 'Unprocessable Entity', message: 'The organisation demo has no secret to sign callbacks with' },
+        ],
+      }),
+    );
+    await expect(clock.run(client.execute('ServerName'))).rejects.toMatchObject({
+      message: 'customerId is required; The organisation demo has no secret to sign callbacks with',
+      responseMessage: 'Unprocessable Entity',
+    });
+  });
+
+  test('without errors[] the headline is the message', async () => {
+    const { api, clock, client } = makeClient();
+    api.script('result', json(404, { code: '404', message: 'Not found', errors: [] }));
+    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({ message: 'Not found', responseMessage: 'Not found' });
+  });
+
+  test('a refused API key is named, and costs no second token fetch', async () => {
+    const { api, clock, client } = makeClient();
+    const challenge = 'Bearer realm="autofacilitate", error="invalid_request", error_description="The x-api-key header is missing or unknown"';
+    api.script('result', empty(401, { 'WWW-Authenticate': challenge, 'Refused-Credential': 'api-key' }));
+    const error = await clock.run(rejection(client.getResult('ServerName', '1')));
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({ credential: 'apiKey', message: 'The API key (x-api-key) was refused: The x-api-key header is missing or unknown' });
+    expect(api.seen('token')).toHaveLength(1);
+    expect(api.seen('result')).toHaveLength(1);
+  });
+
+  test('a refused access token is named, after one new token', async () => {
+    const { api, clock, client } = makeClient();
+    const refused = () => empty(401, { 'WWW-Authenticate': 'Bearer realm="autofacilitate", error="invalid_token"', 'Refused-Credential': 'access-token' });
+    api.script('result', refused(), refused());
+    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({ name: 'AuthError', credential: 'accessToken', message: 'The access token was refused' });
+    expect(api.seen('token')).toHaveLength(2);
+  });
+
+  test('a client the token service refuses is named', async () => {
+    const { api, clock, client } = makeClient();
+    api.script('token', json(401, { error: 'invalid_client', error_description: 'Client authentication failed' }, { 'WWW-Authenticate': 'Basic realm="autofacilitate"' }));
+    await expect(clock.run(client.execute('ServerName'))).rejects.toMatchObject({ credential: 'client', oauthError: 'invalid_client' });
   });
 
   test('the request id is read from request-id too', async () => {

@@ -142,3 +142,34 @@ test('the idempotency key and per-call headers go with execute; the headers with
   expect(api.seen('result').map((request) => request.headers.get('x-trace'))).toEqual(['t', 't']);
   expect(api.seen('result').map((request) => request.headers.has('idempotency-key'))).toEqual([false, false]);
 });
+
+describe('waitForResult: waiting again for a trigger already started', () => {
+  test('polls until the trigger has finished, under one deadline', async () => {
+    const { api, clock, client } = makeClient();
+    api.script('result', running({ 'Retry-After': '2' }), succeeded());
+    const outcome = await clock.run(client.waitForResult('ServerName', '1234', { maxWaitMs: 60_000 }));
+    expect(outcome).toMatchObject({ status: 'succeeded', output: { answer: 42 } });
+    expect(api.seen('execute')).toHaveLength(0);
+    expect(polls(clock.waits, 60_000)).toEqual([2000]);
+  });
+
+  test('gives up at maxWaitMs with a TimeoutError naming the trigger', async () => {
+    const { api, clock, client } = makeClient();
+    api.script('result', ...Array.from({ length: 20 }, () => running({ 'Retry-After': '1' })));
+    const error = await clock.run(rejection(client.waitForResult('ServerName', 1234, { maxWaitMs: 5_000 })));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ triggerUUID: '1234', timeoutMs: 5_000, message: 'Trigger 1234 of ServerName did not finish within 5000 ms' });
+  });
+});
+
+test('executeAndWait tells onStarted the trigger before the first poll', async () => {
+  const { api, clock, client } = makeClient();
+  const heard: string[] = [];
+  api.script('execute', json(200, { message: 'ok', triggerUUID: '1234' }, { 'Idempotent-Replayed': 'true' }));
+  api.script('result', (request) => {
+    heard.push(`poll ${request.url.split('/').at(-1)}`);
+    return succeeded();
+  });
+  await clock.run(client.executeAndWait('ServerName', {}, { idempotencyKey: 'k', onStarted: (started) => heard.push(`started ${started.triggerUUID} ${String(started.replayed)}`) }));
+  expect(heard).toEqual(['started 1234 true', 'poll 1234']);
+});

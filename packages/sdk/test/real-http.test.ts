@@ -2,7 +2,7 @@
 // before and after the request left, aborts of requests in flight, and the bytes on the wire.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AutoFacilitate, ConnectionError, TimeoutError, type AutoFacilitateOptions } from '@autofacilitate/sdk';
+import { AutoFacilitate, ConnectionError, TimeoutError, TokenClient, type AutoFacilitateOptions } from '@autofacilitate/sdk';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -82,6 +82,21 @@ test('execute, getResult and the token over real HTTP', async () => {
   expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ triggerParameters: { key: 'value' } });
 });
 
+test('an idempotent replay is said (Idempotent-Replayed: true)', async () => {
+  let calls = 0;
+  handle = (_request, _body, response) => send(response, 200, { message: 'ok', triggerUUID: '7' }, ++calls > 1 ? { 'Idempotent-Replayed': 'true' } : {});
+  const sdk = client();
+  await expect(sdk.execute('ServerName', {}, { idempotencyKey: 'k' })).resolves.toEqual({ triggerUUID: '7', message: 'ok' });
+  await expect(sdk.execute('ServerName', {}, { idempotencyKey: 'k' })).resolves.toEqual({ triggerUUID: '7', message: 'ok', replayed: true });
+});
+
+test('a TokenClient needs no organisation and no API key', async () => {
+  const tokens = new TokenClient({ baseUrl, clientId: 'id', clientSecret: 'secret' });
+  await expect(tokens.getAccessToken()).resolves.toMatchObject({ accessToken: 'real-token', tokenType: 'Bearer' });
+  expect(String(tokens)).toBe(`TokenClient(tokenUrl=${baseUrl}/tokenservice/oauth2/access_token, clientId=id)`);
+  expect(JSON.stringify(tokens)).not.toContain('secret');
+});
+
 test('XML goes over the wire as sent', async () => {
   handle = (_request, _body, response) => send(response, 200, { triggerUUID: '1' });
   await client().execute('ServerName', { key: 'a&b' }, { format: 'xml' });
@@ -103,8 +118,16 @@ describe('connection failures', () => {
     });
     const error = await sdk.execute('ServerName').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect((error as Error).message).toBe(`executeService could not connect to http://127.0.0.1:${port} (ECONNREFUSED): is the server running?`);
     expect(attempts).toBe(3);
+  });
+
+  test('a token service that is not there is named with its URL', async () => {
+    const port = await closedPort();
+    const tokens = new TokenClient({ baseUrl: `http://127.0.0.1:${port}`, clientId: 'id', clientSecret: 'secret', retry: false });
+    await expect(tokens.getAccessToken()).rejects.toThrow(
+      `getAccessToken could not connect to http://127.0.0.1:${port}/tokenservice/oauth2/access_token (ECONNREFUSED): is the server running?`,
+    );
   });
 
   test('reset after the request arrived: execute without a key is not sent again', async () => {

@@ -61,7 +61,7 @@ describe('getResult (a GET) is retried', () => {
     api.script('result', errorResponse(500), errorResponse(502), errorResponse(503, { 'x-request-id': 'req-42' }));
     const error = await clock.run(rejection(client.getResult('ServerName', '1')));
     expect(error).toBeInstanceOf(ServerError);
-    expect(error).toMatchObject({ status: 503, code: 503, requestId: 'req-42', message: 'failure 503' });
+    expect(error).toMatchObject({ status: 503, code: 503, requestId: 'req-42', message: 'detail 503', responseMessage: 'failure 503' });
     expect(api.seen('result')).toHaveLength(3);
   });
 
@@ -167,7 +167,8 @@ describe('bodies of retried answers', () => {
     api.script('execute', json(400, { code: 400, message: 'bad', errors: [{ scope: 'body', reason: 'Invalid', message: 'no', extra: 1 }] }));
     await expect(clock.run(client.execute('ServerName'))).rejects.toMatchObject({
       code: 400,
-      message: 'bad',
+      message: 'no',
+      responseMessage: 'bad',
       errors: [{ scope: 'body', reason: 'Invalid', message: 'no' }],
     });
   });

@@ -19,10 +19,11 @@ afterAll(() => server.close());
 
 const body = { triggerParameters: { key: 'value' } };
 
-function expectRefused(answer: { status: number; text: string; headers: Headers }, challenge: string) {
+function expectRefused(answer: { status: number; text: string; headers: Headers }, challenge: string, credential = 'access-token') {
   expect(answer.status).toBe(401);
   expect(answer.text).toBe('');
   expect(answer.headers.get('www-authenticate')).toBe(challenge);
+  expect(answer.headers.get('refused-credential')).toBe(credential);
 }
 
 describe('401 with no body and a Bearer challenge', () => {
@@ -71,6 +72,7 @@ describe('401 with no body and a Bearer challenge', () => {
       expectRefused(
         await send({ token: acme.token! }),
         'Bearer realm="autofacilitate", error="invalid_request", error_description="The x-api-key header is missing or unknown"',
+        'api-key',
       );
     });
 
@@ -78,12 +80,14 @@ describe('401 with no body and a Bearer challenge', () => {
       const answer = await send({ token: acme.token!, apiKey: 'not-a-key' });
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toContain('error="invalid_request"');
+      expect(answer.headers.get('refused-credential')).toBe('api-key');
     });
 
     test("another organisation's API key", async () => {
       const answer = await send({ token: acme.token!, apiKey: secrets.globexKey });
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toContain('error="invalid_request"');
+      expect(answer.headers.get('refused-credential')).toBe('api-key');
     });
   });
 

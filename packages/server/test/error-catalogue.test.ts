@@ -13,7 +13,10 @@ const refusal = (status: number, headline: string, scope: string, reason: string
 const invalid = (scope: string, message: string) => refusal(400, 'Validation exception', scope, 'Invalid request', message);
 const unprocessable = (scope: string, message: string) => refusal(422, 'Unprocessable Entity', scope, 'Unprocessable Entity', message);
 const notFound = (scope: string, message: string) => refusal(404, 'Not found', scope, 'Not found', message);
-const bearer = (challenge: string) => ({ statusCode: 401, headers: { 'www-authenticate': `Bearer realm="autofacilitate"${challenge}` } });
+const bearer = (challenge: string, credential = 'access-token') => ({
+  statusCode: 401,
+  headers: { 'www-authenticate': `Bearer realm="autofacilitate"${challenge}`, 'refused-credential': credential },
+});
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const oauth = (status: number, error: string, description: string) => ({
   statusCode: status,
@@ -220,7 +223,7 @@ const cases: Record<Factory, [ServerError, string, object]> = {
   apiKeyRefused: [
     catalogue.apiKeyRefused(),
     'AF_ERR_API_KEY_REFUSED',
-    bearer(', error="invalid_request", error_description="The x-api-key header is missing or unknown"'),
+    bearer(', error="invalid_request", error_description="The x-api-key header is missing or unknown"', 'api-key'),
   ],
   grantInvalid: [
     catalogue.grantInvalid('grant_type', 'must be string'),

@@ -120,6 +120,7 @@ export class TokenProvider {
       this.#env,
       {
         operation: 'getAccessToken',
+        url: this.#endpoint.url,
         attempt: (attemptSignal) => this.#endpoint.send(headers, attemptSignal),
         // Asking for a token starts nothing on the server, so every transient failure may be retried.
         mayRetry: isTransient,

@@ -25,15 +25,28 @@ async function readErrorBody(response: Response): Promise<Record<string, unknown
 }
 
 const DEFAULT_MESSAGES: Record<number, string> = {
-  401: 'The access token was refused',
   403: 'The client is not allowed to do this',
   404: 'Not found',
   429: 'Too many requests',
 };
 
+/** The API's header that names the credential a 401 refused: `access-token` or `api-key`. */
+export const REFUSED_CREDENTIAL_HEADER = 'refused-credential';
+
+/** Which credential a 401 of the API refused; the access token when the server does not say. */
+export function refusedCredential(response: Response): 'accessToken' | 'apiKey' {
+  return response.headers.get(REFUSED_CREDENTIAL_HEADER)?.trim().toLowerCase() === 'api-key' ? 'apiKey' : 'accessToken';
+}
+
+const REFUSED: Record<'accessToken' | 'apiKey', string> = {
+  accessToken: 'The access token was refused',
+  apiKey: 'The API key (x-api-key) was refused',
+};
+
 /**
  * Turns a non-2xx response into the matching error subclass. The API's bodies are read with the
  * generated decoders: `ErrorResponse` for the API, RFC 6749 `oauthError` for the token service.
+ * The message is the server's detail (`errors[].message`) when it gave one, as stripe-node's is.
  */
 export async function errorFromResponse(response: Response, operation: OperationId, now: number): Promise<AutoFacilitateError> {
   const { status } = response;
@@ -52,14 +65,27 @@ export async function errorFromResponse(response: Response, operation: Operation
     const message = oauth
       ? `The token service refused the client: ${oauth.error}${oauth.errorDescription ? ` (${oauth.errorDescription})` : ''}`
       : `The token service refused the client (${status})`;
-    return new AuthError(message, { ...common, oauthError: oauth?.error, oauthErrorDescription: oauth?.errorDescription, wwwAuthenticate });
+    return new AuthError(message, {
+      ...common,
+      credential: 'client',
+      oauthError: oauth?.error,
+      oauthErrorDescription: oauth?.errorDescription,
+      wwwAuthenticate,
+    });
   }
 
   const wire = body ? ErrorResponseFromJSON(body) : undefined;
-  // A 401 has no body (the seed); its challenge may say why (RFC 6750 §3 error_description).
-  const challenge = wwwAuthenticate && /error_description="([^"]*)"/.exec(wwwAuthenticate)?.[1];
-  const message = (typeof wire?.message === 'string' && wire.message) || [DEFAULT_MESSAGES[status] ?? fallback, challenge].filter(Boolean).join(': ');
-  const init = { ...common, code: wire?.code, errors: detailsOf(wire?.errors) };
+  const errors = detailsOf(wire?.errors);
+  const responseMessage = typeof wire?.message === 'string' && wire.message !== '' ? wire.message : undefined;
+  const init = { ...common, code: wire?.code, errors, responseMessage };
+  const details = (errors ?? []).map((detail) => detail.message).filter((message): message is string => Boolean(message));
+  if (status === 401) {
+    // A 401 has no body (Alvaria's API reference); its challenge may say why (RFC 6750 §3 error_description).
+    const credential = refusedCredential(response);
+    const why = details.length > 0 ? details.join('; ') : wwwAuthenticate && /error_description="([^"]*)"/.exec(wwwAuthenticate)?.[1];
+    return new AuthError([REFUSED[credential], why].filter(Boolean).join(': '), { ...init, credential, wwwAuthenticate });
+  }
+  const message = details.length > 0 ? details.join('; ') : (responseMessage ?? DEFAULT_MESSAGES[status] ?? fallback);
   const ErrorClass = errorClassForStatus(status);
   return ErrorClass === AuthError ? new AuthError(message, { ...init, wwwAuthenticate }) : new ErrorClass(message, init);
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { Clock } from '../time/clock';
 import type { Random } from '../time/random';
 import { sleep } from '../time/sleep';
-import { errorFromResponse } from './error-from-response';
+import { errorFromResponse, refusedCredential } from './error-from-response';
 import { wasNeverSent } from './never-sent';
 import { backoffDelay, isTransientStatus, type RetryPolicy } from './retry-policy';
 
@@ -33,6 +33,8 @@ export function isTransient(failure: Failure): boolean {
 /** One request of the API, as the retry loop drives it. */
 export interface Exchange {
   operation: OperationId;
+  /** Where the request goes (the API's base URL, or the token URL), to name in a connection failure. */
+  url: string;
   /**
    * Makes one attempt and resolves with whatever the server answered. Rejecting with an
    * {@link AutoFacilitateError} ends the call as is (e.g. the token service refused the client);
@@ -41,7 +43,10 @@ export interface Exchange {
   attempt(signal: AbortSignal): Promise<Response>;
   /** Whether this failure may be retried: the rule that keeps a POST from triggering twice. */
   mayRetry(failure: Failure): boolean;
-  /** Called on the first 401: drop the token that was refused. The request is then made once more. */
+  /**
+   * Called on the first 401 that refused the access token: drop it. The request is then made once
+   * more. A refused API key is not retried: a new token would not change the answer.
+   */
   onUnauthorized?(): void;
 }
 
@@ -64,7 +69,7 @@ export async function runExchange(env: CallEnvironment, exchange: Exchange, sign
       signal.throwIfAborted();
       const response = await exchange.attempt(signal);
       if (response.ok) return response;
-      if (response.status === 401 && exchange.onUnauthorized && !refreshed) {
+      if (response.status === 401 && exchange.onUnauthorized && !refreshed && refusedCredential(response) === 'accessToken') {
         // A 401 is a refusal before anything ran, so even a POST may be repeated once with a new token.
         refreshed = true;
         await discard(response);
@@ -78,10 +83,7 @@ export async function runExchange(env: CallEnvironment, exchange: Exchange, sign
       if (signal.aborted) throw signal.reason;
       if (error instanceof AutoFacilitateError) throw error;
       const cause = (error as { cause?: unknown }).cause ?? error;
-      failure = {
-        error: new ConnectionError(`${exchange.operation} got no answer: ${describe(cause)}`, { operation: exchange.operation, cause }),
-        neverSent: wasNeverSent(error),
-      };
+      failure = { error: connectionError(exchange, cause), neverSent: wasNeverSent(error) };
     }
     if (retries >= env.retry.maxRetries || !exchange.mayRetry(failure)) throw failure.error;
     const delayMs = failure.error.retryAfterMs ?? backoffDelay(env.retry, retries, env.random);
@@ -94,6 +96,16 @@ export async function runExchange(env: CallEnvironment, exchange: Exchange, sign
     });
     await sleep(env.clock, delayMs, signal);
   }
+}
+
+/** A network failure, naming where the request went; a refused connection asks whether the server runs. */
+function connectionError({ operation, url }: Exchange, cause: unknown): ConnectionError {
+  const why = describe(cause);
+  const message =
+    why === 'ECONNREFUSED'
+      ? `${operation} could not connect to ${url} (ECONNREFUSED): is the server running?`
+      : `${operation} got no answer from ${url}: ${why}`;
+  return new ConnectionError(message, { operation, cause });
 }
 
 /** A network failure in a few words, from the innermost cause that has a code or a message. */

@@ -1,4 +1,4 @@
-import { ApiError, OAuthError, ServerError, Unauthorized, type BearerErrorCode, type Problem } from './server-error';
+import { ApiError, OAuthError, ServerError, Unauthorized, type BearerErrorCode, type Problem, type RefusedCredential } from './server-error';
 
 // Every error the server raises, declared once with its stable code, its status and its message,
 // as Fastify's `lib/errors.js` declares Fastify's. Typed factories rather than @fastify/error:
@@ -111,14 +111,16 @@ export const queueFull = (retryAfterSeconds: number, orgId: string) =>
 export const internalError = () => refusal('AF_ERR_INTERNAL', 500, 'global', 'An unexpected error occurred');
 
 // 401 of the API (RFC 6750), answered with no body.
-const unauthorized = (code: string, error: BearerErrorCode, message: string) => new Unauthorized(code, error, message);
+const unauthorized = (code: string, error: BearerErrorCode, message: string, credential?: RefusedCredential) =>
+  new Unauthorized(code, error, message, credential);
 export const tokenMissing = () => unauthorized('AF_ERR_TOKEN_MISSING', undefined, 'An access token is required');
 export const tokenMalformed = () =>
   unauthorized('AF_ERR_TOKEN_MALFORMED', 'invalid_token', 'The Authorization header must be Bearer {accessToken}');
 export const tokenUnknown = () => unauthorized('AF_ERR_TOKEN_UNKNOWN', 'invalid_token', 'The access token is unknown or has expired');
 export const tokenLacksScope = (scope: string) =>
   unauthorized('AF_ERR_TOKEN_SCOPE', 'insufficient_scope', `The access token lacks the ${scope} scope`);
-export const apiKeyRefused = () => unauthorized('AF_ERR_API_KEY_REFUSED', 'invalid_request', 'The x-api-key header is missing or unknown');
+export const apiKeyRefused = () =>
+  unauthorized('AF_ERR_API_KEY_REFUSED', 'invalid_request', 'The x-api-key header is missing or unknown', 'api-key');
 
 // The token endpoint's refusals (RFC 6749 §5.2).
 export const grantInvalid = (field: string, detail: string) =>

@@ -45,6 +45,9 @@ export class ApiError extends ServerError {
 /** The error codes of RFC 6750 §3; none when the request carried no credentials at all. */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | undefined;
 
+/** Which credential a 401 refused, as its `Refused-Credential` header says: a new token helps only with the first. */
+export type RefusedCredential = 'access-token' | 'api-key';
+
 /** A 401, answered with no body (as Alvaria's API reference documents it) and a challenge. */
 export class Unauthorized extends ServerError {
   override readonly name = 'Unauthorized';
@@ -53,6 +56,7 @@ export class Unauthorized extends ServerError {
     code: string,
     readonly error: BearerErrorCode,
     message: string,
+    readonly credential: RefusedCredential = 'access-token',
   ) {
     super(code, 401, message);
   }

@@ -42,7 +42,10 @@ function challenge({ error, message }: Unauthorized): string {
  * `ErrorResponse` for every other refusal. Errors that stay inside the server answer as a 500.
  */
 export function wireAnswer(error: ServerError): WireAnswer {
-  if (error instanceof Unauthorized) return { statusCode: 401, headers: { 'www-authenticate': challenge(error) } };
+  if (error instanceof Unauthorized) {
+    // Which credential was refused, so that a client knows whether a new token could help.
+    return { statusCode: 401, headers: { 'www-authenticate': challenge(error), 'refused-credential': error.credential } };
+  }
   if (error instanceof OAuthError) {
     const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
     if (error.statusCode === 401) headers['www-authenticate'] = 'Basic realm="autofacilitate"';

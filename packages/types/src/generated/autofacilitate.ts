@@ -490,6 +490,11 @@ export interface components {
                  * @example Bearer realm="autofacilitate", error="invalid_token"
                  */
                 "WWW-Authenticate"?: string;
+                /**
+                 * @description Extension: which credential was refused. `access-token`: the `Authorization` header's token is missing, unknown, expired or lacks the scope; a new token may help, so a client fetches one and tries once more. `api-key`: the `x-api-key` header is missing, unknown or of another organisation; a new token would not help.
+                 * @example access-token
+                 */
+                "Refused-Credential"?: "access-token" | "api-key";
                 [name: string]: unknown;
             };
             content?: never;
@@ -698,7 +703,7 @@ export interface components {
          */
         orgId: string;
         /**
-         * @description Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+         * @description Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`) with the header `Idempotent-Replayed: true`: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
          * @example order-7-start
          */
         IdempotencyKey: string;
@@ -795,7 +800,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+                 * @description Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`) with the header `Idempotent-Replayed: true`: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
                  * @example order-7-start
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

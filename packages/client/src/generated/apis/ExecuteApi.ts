@@ -43,7 +43,7 @@ export interface ExecuteServiceRequest {
      */
     triggerParameter: TriggerParameter;
     /**
-     * Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+     * Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`) with the header `Idempotent-Replayed: true`: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
      */
     idempotencyKey?: string;
 }
@@ -60,7 +60,7 @@ export interface ExecuteApiInterface {
      * @param {string} orgId Name of a customer organization
      * @param {string} vsn Service name to trigger
      * @param {TriggerParameter} triggerParameter JSON/XML Structure with trigger parameters
-     * @param {string} [idempotencyKey] Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same &#x60;triggerUUID&#x60;); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+     * @param {string} [idempotencyKey] Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same &#x60;triggerUUID&#x60;) with the header &#x60;Idempotent-Replayed: true&#x60;: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
      * @throws {RequiredError}
      * @memberof ExecuteApiInterface
      */
@@ -72,7 +72,7 @@ export interface ExecuteApiInterface {
      * @param {string} orgId Name of a customer organization
      * @param {string} vsn Service name to trigger
      * @param {TriggerParameter} triggerParameter JSON/XML Structure with trigger parameters
-     * @param {string} [idempotencyKey] Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same &#x60;triggerUUID&#x60;); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+     * @param {string} [idempotencyKey] Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same &#x60;triggerUUID&#x60;) with the header &#x60;Idempotent-Replayed: true&#x60;: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof ExecuteApiInterface
