@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { deliveries, hashSecret, newApiKey, newCallbackSecret, start, usage } from './cli/commands';
+import { runDemo } from './demo/run-demo';
 import { ConfigError } from './errors/catalogue';
 
 const help = `Usage: autofacilitate-server [command] [--config <file>]
 
 Commands:
   start                    run the server (the default)
+  demo                     run the demo: organisation demo, services echo, sleep and fail, printed
+                           credentials; --data-dir <dir> keeps its SQLite file and credentials
+                           (default: ./autofacilitate-data), --port <n> (default: 8080)
   hash-secret              read a client secret on standard input and print the hash to configure
   new-api-key              print a fresh API key and the hash to configure
   new-callback-secret      print a fresh whsec_ secret to sign an organisation's callbacks with
@@ -22,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string' }, help: { type: 'boolean' } },
+    options: { config: { type: 'string' }, help: { type: 'boolean' }, 'data-dir': { type: 'string' }, port: { type: 'string' } },
   });
   if (values.help) {
     process.stdout.write(help);
@@ -30,6 +34,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const configFile = values.config ?? process.env.AUTOFACILITATE_CONFIG ?? 'config.yaml';
   const [command = 'start', ...rest] = positionals;
+  if ((values['data-dir'] !== undefined || values.port !== undefined) && command !== 'demo') {
+    throw new Error(`--data-dir and --port go with demo (a configuration file says where its data goes and its port)\n\n${help}`);
+  }
   if (command === 'deliveries') {
     if (rest.length !== 1) throw new Error(`deliveries takes one triggerUUID\n\n${help}`);
     return deliveries(configFile, rest[0]!);
@@ -38,6 +45,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start':
       return start(configFile);
+    case 'demo':
+      // In the working directory, where the user sees it (never inside node_modules).
+      return runDemo({ dataDir: values['data-dir'] ?? 'autofacilitate-data', ...(values.port !== undefined && { port: values.port }) });
     case 'hash-secret':
       return hashSecret();
     case 'new-api-key':

@@ -31,9 +31,9 @@ export async function newApiKey(): Promise<void> {
   process.stdout.write(`API key (give it to the caller): ${apiKey}\nhash (put it in the configuration): ${hashApiKey(apiKey)}\n`);
 }
 
-/** `usage`: prints the usage counters of a configuration's store, as JSON. */
+/** `usage`: prints the usage counters of a configuration's store, as JSON; read-only, so it needs no secrets. */
 export async function usage(configFile: string): Promise<void> {
-  const config = await loadConfig(configFile);
+  const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
   const store = new SqliteStorage(config.storage.sqlite);
   try {
     process.stdout.write(`${JSON.stringify(await store.usage.listUsage(), null, 2)}\n`);
@@ -49,10 +49,10 @@ export async function newCallbackSecret(): Promise<void> {
 
 /**
  * `deliveries <triggerUUID>`: prints the callback deliveries of a trigger, each with every attempt
- * made at it, as JSON; times as ISO dates.
+ * made at it, as JSON; times as ISO dates. Read-only, so it needs no secrets.
  */
 export async function deliveries(configFile: string, triggerUUID: string): Promise<void> {
-  const config = await loadConfig(configFile);
+  const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
   const store = new SqliteStorage(config.storage.sqlite);
   try {
     const found = await store.deliveries.findDeliveries(triggerUUID.toLowerCase());

@@ -19,6 +19,8 @@ export interface ConfigSource {
   baseDir: string;
   /** Where secrets that override the file come from. */
   env: NodeJS.ProcessEnv;
+  /** Missing client secrets and API keys are no problem: for commands that only read the store. */
+  withoutSecrets?: boolean;
 }
 
 const validate = new Ajv({ allErrors: true, useDefaults: true, discriminator: true }).compile(configSchema);
@@ -80,7 +82,7 @@ async function applySecrets(config: ServerConfig, source: ConfigSource, problems
       if (secret) {
         client.secretHash = await hashClientSecret(secret);
       } else if (client.secretHash === undefined) {
-        problems.push(`${key}.secretHash: missing (or set the environment variable ${variable})`);
+        if (!source.withoutSecrets) problems.push(`${key}.secretHash: missing (or set the environment variable ${variable})`);
       } else if (!isClientSecretHash(client.secretHash)) {
         problems.push(`${key}.secretHash: ${patternMeanings.secretHash}`);
       }
@@ -92,7 +94,7 @@ async function applySecrets(config: ServerConfig, source: ConfigSource, problems
       if (plain) {
         apiKey.hash = hashApiKey(plain);
       } else if (apiKey.hash === undefined) {
-        problems.push(`${key}.hash: missing (or set the environment variable ${variable})`);
+        if (!source.withoutSecrets) problems.push(`${key}.hash: missing (or set the environment variable ${variable})`);
         continue;
       }
       const owner = apiKeyOwners.get(apiKey.hash);
@@ -148,8 +150,11 @@ export async function resolveConfig(raw: unknown, source: ConfigSource): Promise
   return typed;
 }
 
-/** Reads a configuration file (YAML, or JSON, which is YAML too) and resolves it. */
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ServerConfig> {
+/**
+ * Reads a configuration file (YAML, or JSON, which is YAML too) and resolves it. `withoutSecrets`:
+ * for commands that only read the store, which need no client secret or API key.
+ */
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, { withoutSecrets = false } = {}): Promise<ServerConfig> {
   const path = resolve(file);
   let text: string;
   try {
@@ -161,5 +166,5 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   if (document.errors.length > 0) {
     throw new ConfigError(`${path}:\n  ${document.errors.map((error) => error.message).join('\n  ')}`);
   }
-  return resolveConfig(document.toJS(), { origin: path, baseDir: dirname(path), env });
+  return resolveConfig(document.toJS(), { origin: path, baseDir: dirname(path), env, withoutSecrets });
 }
