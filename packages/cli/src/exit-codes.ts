@@ -21,18 +21,21 @@ export const ExitCode = {
   triggerFailed: 7,
   /** The server asked to slow down (429) and retries ran out. */
   rateLimited: 8,
+  /** Ctrl-C stopped the command (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** The table printed at the end of `--help`. */
 export const exitCodeHelp = `Exit codes:
-  0  done
-  1  failure (server error, network error, unexpected)
-  2  usage (unknown flag, malformed -p, missing credentials or settings)
-  3  credentials refused
-  4  organisation, service or trigger not found
-  5  request refused as invalid (400, 413, 415, 422)
-  6  deadline passed (--timeout)
-  7  trigger finished as failed or timed_out
-  8  rate limited (429) after retries`;
+  0    done
+  1    failure (server error, network error, unexpected)
+  2    usage (unknown flag, malformed -p, missing credentials or settings)
+  3    credentials refused
+  4    organisation, service or trigger not found
+  5    request refused as invalid (400, 413, 415, 422)
+  6    deadline passed (--timeout); a wait says the command that resumes it
+  7    trigger finished as failed or timed_out
+  8    rate limited (429) after retries
+  130  interrupted (Ctrl-C); a wait says the command that resumes it`;

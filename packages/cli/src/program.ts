@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { configure } from './commands/configure';
 import { execute } from './commands/execute';
 import { mock } from './commands/mock';
 import { result } from './commands/result';
@@ -10,6 +11,7 @@ import { exitCodeHelp, ExitCode } from './exit-codes';
 import type { Output } from './output';
 import { defaultProfilePath } from './profile-file';
 import { SETTINGS } from './settings';
+import { DEFAULT_WAIT_SECONDS } from './wait-for-outcome';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -17,11 +19,17 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export interface Io extends Pick<Output, 'stdout' | 'stderr'> {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** Where `configure` reads answers from, when it is a terminal. */
+  stdin?: NodeJS.ReadStream;
 }
+
+const waitTimeout = `with --wait: stop waiting after this many seconds (default: ${DEFAULT_WAIT_SECONDS}); the trigger goes on`;
 
 /** Runs the command line and answers the exit status. Never throws, never calls process.exit. */
 export async function run(argv: readonly string[], io: Io, version: string): Promise<number> {
   let status: number = ExitCode.ok;
+  // Known before commander parses, so that even a usage error is JSON with --json.
+  const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : undefined).includes('--json');
   let context: CommandContext | undefined;
   const program = new Command('autofacilitate');
   const action =
@@ -67,23 +75,33 @@ ${exitCodeHelp}`,
     .argument('<vsn>', 'the service to start')
     .option('-p, --param <key=value>', 'a trigger parameter (repeatable)', collect, [])
     .option('--callback <url>', 'a callback URL (repeatable)', collect, [])
-    .option('--xml', 'send the body as XML (the seed\'s <root> form)')
-    .option('--idempotency-key <key>', 'makes retries safe: the server starts the service once per key')
+    .option('--xml', "send the body as XML (the <root> form of Alvaria's API reference)")
+    .option('--idempotency-key <key>', 'makes retries safe: the server starts the service once per key, and says when an answer is a replay')
     .option('--wait', 'wait for the trigger to finish and print its outcome')
-    .option('--timeout <seconds>', 'with --wait: give up after this long')
+    .option('--timeout <seconds>', waitTimeout)
     .action(action((context, vsn: string, options) => execute(context, vsn, options)));
 
   program
     .command('result')
-    .description("print a trigger's status, or its outcome once finished")
+    .description("print a trigger's status, or its outcome once finished; with --wait, wait for it")
     .argument('<vsn>', 'the service the trigger was started on')
     .argument('<triggerUUID>', 'the trigger')
-    .action(action((context, vsn: string, triggerUUID: string) => result(context, vsn, triggerUUID)));
+    .option('--wait', 'wait for the trigger to finish and print its outcome')
+    .option('--timeout <seconds>', waitTimeout)
+    .action(action((context, vsn: string, triggerUUID: string, options) => result(context, vsn, triggerUUID, options)));
+
+  program
+    .command('configure')
+    .description('write a profile (asks in a terminal, else takes the settings flags) and check it against the server')
+    .option('--no-check', 'write the profile without asking the server')
+    .action(action((context, options) => configure(context, options)));
 
   program
     .command('serve')
     .description('run the self-hostable server (needs @autofacilitate/server)')
     .option('--config <file>', 'server configuration (default: the demo configuration)')
+    .option('--data-dir <dir>', "the demo's SQLite file and credentials (default: ./autofacilitate-data)")
+    .option('--port <port>', "the demo's port (default: 8080)")
     .action(action((context, options) => serve(context, options)));
 
   program
@@ -99,8 +117,10 @@ ${exitCodeHelp}`,
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message (or the help); `--help` and `--version` end with code 0.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      if (error.exitCode === 0) return ExitCode.ok;
+      if (json) io.stdout.write(`${JSON.stringify({ error: { name: 'UsageError', message: error.message.replace(/^error: /, ''), exitCode: ExitCode.usage } }, null, 2)}\n`);
+      return ExitCode.usage;
     }
-    return reportError(context?.output ?? { json: false, debug: false, ...io }, error);
+    return reportError(context?.output ?? { json, debug: false, stdout: io.stdout, stderr: io.stderr }, error);
   }
 }

@@ -4,6 +4,8 @@
  */
 export interface Spinner {
   update(state: string): void;
+  /** Prints a line that stays, above the spinner (or alone, when the stream is no terminal). */
+  print(line: string): void;
   stop(): void;
 }
 
@@ -11,7 +13,7 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 const INTERVAL_MS = 80;
 
 export function startSpinner(stream: NodeJS.WriteStream, label: string, now: () => number = Date.now): Spinner {
-  if (!stream.isTTY) return { update() {}, stop() {} };
+  if (!stream.isTTY) return { update() {}, print: (line) => stream.write(`${line}\n`), stop() {} };
   const started = now();
   let state = 'starting';
   let frame = 0;
@@ -26,6 +28,10 @@ export function startSpinner(stream: NodeJS.WriteStream, label: string, now: () 
     update(next) {
       state = next;
       draw();
+    },
+    print(line) {
+      stream.write(`\r\x1b[2K${line}\n`);
+      if (!stopped) draw();
     },
     stop() {
       if (stopped) return;

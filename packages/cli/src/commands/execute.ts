@@ -1,12 +1,10 @@
 import { createClient } from '../client';
 import type { CommandContext } from '../context';
-import { describeOutcome } from '../describe-outcome';
 import { ExitCode } from '../exit-codes';
 import { note, printResult } from '../output';
-import { parseSeconds } from '../parse-number';
 import { parseParameters } from '../parse-parameters';
-import { startSpinner } from '../spinner';
 import { UsageError } from '../usage-error';
+import { waitForOutcome } from '../wait-for-outcome';
 
 export interface ExecuteCommandOptions {
   param: string[];
@@ -17,6 +15,9 @@ export interface ExecuteCommandOptions {
   timeout?: string;
 }
 
+/** What people are told when an answer was an idempotent replay. */
+const REPLAYED = 'Idempotent replay: an earlier request with this --idempotency-key started this trigger; nothing new was started';
+
 /**
  * `execute <vsn>`: starts the service. Prints the triggerUUID alone on stdout (the server's message
  * goes to stderr), or with `--wait` polls until the trigger finishes and prints its outcome.
@@ -24,7 +25,6 @@ export interface ExecuteCommandOptions {
 export async function execute(context: CommandContext, vsn: string, options: ExecuteCommandOptions): Promise<ExitCode> {
   const triggerParameters = parseParameters(options.param);
   if (options.timeout !== undefined && !options.wait) throw new UsageError('--timeout goes with --wait');
-  const timeoutMs = options.timeout === undefined ? undefined : parseSeconds('--timeout', options.timeout);
   const client = createClient(context.settings());
   const common = {
     signal: context.signal,
@@ -34,23 +34,23 @@ export async function execute(context: CommandContext, vsn: string, options: Exe
   };
 
   if (!options.wait) {
-    const result = await client.execute(vsn, triggerParameters, common);
-    if (!context.output.json && result.message) note(context.output, result.message);
-    printResult(context.output, result, result.triggerUUID);
+    const { triggerUUID, message, replayed } = await client.execute(vsn, triggerParameters, common);
+    if (replayed) note(context.output, REPLAYED);
+    if (!context.output.json && message) note(context.output, message);
+    // With --json, what the API answered (whether it was a replay is a header).
+    printResult(context.output, { triggerUUID, ...(message !== undefined && { message }) }, triggerUUID);
     return ExitCode.ok;
   }
 
-  const spinner = context.output.json ? undefined : startSpinner(context.output.stderr, `${vsn}`);
-  try {
-    const outcome = await client.executeAndWait(vsn, triggerParameters, {
+  return waitForOutcome(context, vsn, options.timeout, (waiting) =>
+    client.executeAndWait(vsn, triggerParameters, {
       ...common,
-      ...(timeoutMs && { timeoutMs, maxWaitMs: timeoutMs }),
-      onProgress: (progress) => spinner?.update(`${progress.status} ${progress.triggerUUID}`),
-    });
-    spinner?.stop();
-    printResult(context.output, outcome, describeOutcome(outcome));
-    return outcome.status === 'succeeded' ? ExitCode.ok : ExitCode.triggerFailed;
-  } finally {
-    spinner?.stop();
-  }
+      maxWaitMs: waiting.maxWaitMs,
+      onProgress: waiting.onProgress,
+      onStarted: ({ triggerUUID, message, replayed }) => {
+        if (replayed) note(context.output, REPLAYED);
+        waiting.started(triggerUUID, `${message ?? `Started ${vsn}`}: ${triggerUUID}`);
+      },
+    }),
+  );
 }

@@ -16,7 +16,7 @@ const specPath = fileURLToPath(new URL('./autofacilitate.yaml', import.meta.url)
 /** `mock`: serves the API's spec with Prism, which answers from the spec's examples. */
 export async function mock(context: CommandContext, options: MockOptions): Promise<number> {
   const port = parsePort('--port', options.port);
-  const prism = packageBin('@stoplight/prism-cli', 'prism', '5.16.0');
+  const prism = packageBin('@stoplight/prism-cli', 'prism');
   note(context.output, `Serving the AutoFacilitate API mock on http://${options.host}:${port} (Ctrl-C stops it)`);
   return runChild(process.execPath, [prism, 'mock', specPath, '--host', options.host, '--port', String(port)]);
 }

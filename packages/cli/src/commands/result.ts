@@ -1,13 +1,35 @@
 import { createClient } from '../client';
 import type { CommandContext } from '../context';
-import { describeOutcome } from '../describe-outcome';
 import { ExitCode } from '../exit-codes';
-import { printResult } from '../output';
+import { printOutcome } from '../print-outcome';
+import { UsageError } from '../usage-error';
+import { waitForOutcome } from '../wait-for-outcome';
 
-/** `result <vsn> <triggerUUID>`: prints where the trigger is, or its outcome once finished. */
-export async function result(context: CommandContext, vsn: string, triggerUUID: string): Promise<ExitCode> {
+export interface ResultOptions {
+  wait?: boolean;
+  timeout?: string;
+}
+
+/**
+ * `result <vsn> <triggerUUID>`: prints where the trigger is, or its outcome once finished. With
+ * `--wait`, polls until it has finished, as `execute --wait` does after starting it.
+ */
+export async function result(context: CommandContext, vsn: string, triggerUUID: string, options: ResultOptions): Promise<ExitCode> {
+  if (options.timeout !== undefined && !options.wait) throw new UsageError('--timeout goes with --wait');
   const client = createClient(context.settings());
+  if (options.wait) {
+    return waitForOutcome(
+      context,
+      vsn,
+      options.timeout,
+      (waiting) => {
+        waiting.started(triggerUUID, `Waiting for ${triggerUUID} of ${vsn}`);
+        return client.waitForResult(vsn, triggerUUID, { signal: waiting.signal, maxWaitMs: waiting.maxWaitMs, onProgress: waiting.onProgress });
+      },
+      triggerUUID,
+    );
+  }
   const outcome = await client.getResult(vsn, triggerUUID, { signal: context.signal });
-  printResult(context.output, outcome, describeOutcome(outcome));
+  printOutcome(context.output, outcome);
   return outcome.status === 'failed' || outcome.status === 'timed_out' ? ExitCode.triggerFailed : ExitCode.ok;
 }

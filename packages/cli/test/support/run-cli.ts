@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
 
 /** The built binary, run as users run it. */
-const cli = join(__dirname, '../../bin/autofacilitate.js');
+export const cli = join(__dirname, '../../bin/autofacilitate.js');
 
 export interface CliRun {
   code: number;
@@ -10,17 +10,70 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI with only the environment given (plus PATH/HOME), so the machine's settings never leak in. */
+/** Only the environment given (plus PATH/HOME), so the machine's settings never leak in. */
+function environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { PATH: `${dirname(process.execPath)}:${process.env.PATH}`, HOME: process.env.HOME, XDG_CONFIG_HOME: '/nonexistent', ...env };
+}
+
+/** Runs the CLI to its end. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolveRun) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: '/nonexistent', ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolveRun({ code, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [cli, ...args], { env: environment(env) }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolveRun({ code, stdout, stderr });
+    });
   });
+}
+
+/** A CLI still running: what it wrote so far, and events to wait for. */
+export interface RunningCli {
+  child: ChildProcess;
+  /** Ctrl-C as a terminal sends it: SIGINT to the whole process group (a shell and the CLI it runs). */
+  interrupt(): void;
+  /** Resolves once stderr matches `pattern`; rejects if the CLI ends first. */
+  stderrMatches(pattern: RegExp): Promise<RegExpExecArray>;
+  /** Resolves with the exit code and everything written, once the CLI has ended. */
+  ended: Promise<CliRun>;
+}
+
+/** Starts the CLI (or, with `shell`, a shell command line that runs `autofacilitate`) in a child process. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, { shell = false } = {}): RunningCli {
+  // A process group of its own, as a terminal's foreground job has.
+  const child = shell
+    ? spawn('sh', ['-c', args.join(' ')], { detached: true, env: environment({ ...env, PATH: `${join(__dirname, 'bin')}:${dirname(process.execPath)}:${process.env.PATH}` }) })
+    : spawn(process.execPath, [cli, ...args], { detached: true, env: environment(env) });
+  let stdout = '';
+  let stderr = '';
+  const waiters = new Set<() => void>();
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const waiter of waiters) waiter();
+  });
+  const ended = new Promise<CliRun>((resolveEnd) => child.on('close', (code) => resolveEnd({ code: code ?? 1, stdout, stderr })));
+  let over = false;
+  void ended.then(() => {
+    over = true;
+    for (const waiter of waiters) waiter();
+  });
+  return {
+    child,
+    interrupt: () => process.kill(-child.pid!, 'SIGINT'),
+    ended,
+    stderrMatches: (pattern) =>
+      new Promise((resolveMatch, reject) => {
+        const check = () => {
+          const match = pattern.exec(stderr);
+          if (match) {
+            waiters.delete(check);
+            resolveMatch(match);
+          } else if (over) {
+            waiters.delete(check);
+            reject(new Error(`the CLI ended before writing ${pattern} on stderr:\n${stderr}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
 }
