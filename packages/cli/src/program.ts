@@ -58,7 +58,7 @@ export async function run(argv: readonly string[], io: Io, version: string): Pro
       `
 Settings come from flags, then AUTOFACILITATE_* environment variables, then the profile file
 (JSON: {"default": {"orgId": "acme", "baseUrl": "http://127.0.0.1:8080", "clientId": "…",
-"clientSecret": "…", "apiKey": "…"}}), in that order.
+"clientSecret": "…", "apiKey": "…"}}), in that order. autofacilitate configure writes a profile.
 
 ${exitCodeHelp}`,
     );

@@ -1,9 +1,10 @@
 // Credentials against the real server: which one was refused, what each command needs, and
 // `configure`, which writes a profile and checks it.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './support/run-cli';
+import { cli, runCli } from './support/run-cli';
 import { startRealServer, type RealServer } from './support/real-server';
 
 let server: RealServer;
@@ -94,4 +95,59 @@ describe('configure', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('missing --client-id (or AUTOFACILITATE_CLIENT_ID, or "clientId" in profile "default")');
   });
+});
+
+/** Runs configure on a real pseudo-terminal (script(1), fed from our pipe), answering each prompt once shown. */
+async function configureOnTerminal(file: string, answers: Array<[string, string]>): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, cli, 'configure', '--profile-file', file].map((word) => `'${word}'`).join(' ');
+  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'dumb' } });
+  let screen = '';
+  const waiters = new Set<() => void>();
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    for (const waiter of waiters) waiter();
+  });
+  const shown = (text: string) =>
+    new Promise<void>((resolveShown) => {
+      const check = () => {
+        if (!screen.includes(text)) return;
+        waiters.delete(check);
+        resolveShown();
+      };
+      waiters.add(check);
+      check();
+    });
+  const exited = new Promise<number | null>((resolveExit) => child.on('close', (code) => resolveExit(code)));
+  for (const [prompt, answer] of answers) {
+    await shown(prompt);
+    child.stdin.write(`${answer}\r`);
+  }
+  return { code: await exited, screen };
+}
+
+test('configure asks in a terminal, hides the secrets, and an empty answer keeps the current value', async () => {
+  const file = join(scratch, 'asked.json');
+  const first = await configureOnTerminal(file, [
+    ['Organisation (orgId): ', 'acme'],
+    ['(empty for Alvaria Cloud): ', server.url],
+    ['OAuth2 client id: ', 'cli-client'],
+    ['OAuth2 client secret: ', server.clientSecret],
+    ['API key (x-api-key): ', server.apiKey],
+  ]);
+  expect(first.code).toBe(0);
+  expect(first.screen).toContain('  API key, organisation acme: accepted');
+  expect(first.screen).not.toContain(server.clientSecret);
+  expect(first.screen).not.toContain(server.apiKey);
+  const written = { default: { orgId: 'acme', baseUrl: server.url, clientId: 'cli-client', clientSecret: server.clientSecret, apiKey: server.apiKey } };
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(written);
+
+  const again = await configureOnTerminal(file, [
+    ['Organisation (orgId) [acme]: ', ''],
+    [`(empty for Alvaria Cloud) [${server.url}]: `, ''],
+    ['OAuth2 client id [cli-client]: ', ''],
+    [`OAuth2 client secret [keep …${server.clientSecret.slice(-4)}]: `, ''],
+    [`API key (x-api-key) [keep …${server.apiKey.slice(-4)}]: `, ''],
+  ]);
+  expect(again.code).toBe(0);
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(written);
 });

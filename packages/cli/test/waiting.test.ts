@@ -21,7 +21,7 @@ test('Ctrl-C during --wait prints the triggerUUID and the command that resumes; 
 
   // The printed command, run as printed, waits for the same trigger (which naps for a minute).
   const resumed = startCli([resume], server.env, { shell: true });
-  await resumed.stderrMatches(new RegExp(`Waiting for ${triggerUUID} of nap; waiting up to 120 s`));
+  await resumed.stderrMatches(new RegExp(`Trigger ${triggerUUID} of nap; waiting up to 120 s`));
   resumed.interrupt();
   // The shell itself dies of the SIGINT; what counts is what the CLI it ran said.
   expect((await resumed.ended).stderr).toContain(`Stopped waiting (Ctrl-C); the trigger ${triggerUUID} of nap goes on. Wait for it again with:\n  ${resume}\n`);

@@ -23,7 +23,7 @@ export async function result(context: CommandContext, vsn: string, triggerUUID: 
       vsn,
       options.timeout,
       (waiting) => {
-        waiting.started(triggerUUID, `Waiting for ${triggerUUID} of ${vsn}`);
+        waiting.started(triggerUUID, `Trigger ${triggerUUID} of ${vsn}`);
         return client.waitForResult(vsn, triggerUUID, { signal: waiting.signal, maxWaitMs: waiting.maxWaitMs, onProgress: waiting.onProgress });
       },
       triggerUUID,
