@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ExitCode } from '../src/exit-codes';
 import { startRecordingServer, type Recorded } from './support/recording-server';
 import { runCli } from './support/run-cli';
 
@@ -216,4 +217,11 @@ describe('settings: flags, then environment, then profile', () => {
     expect(code).toBe(4);
     expect(JSON.parse(stdout)).toMatchObject({ error: { name: 'NotFoundError', status: 404, exitCode: 4 } });
   });
+});
+
+test.each(['README.md', 'packages/cli/README.md'])('%s names every exit code', (readme) => {
+  const text = readFileSync(join(__dirname, '..', '..', '..', readme), 'utf8');
+  for (const code of Object.values(ExitCode).filter((code) => code !== 0)) {
+    expect({ code, named: new RegExp(`(\\| ${code} \\||\\b${code} [a-z])`).test(text) }).toEqual({ code, named: true });
+  }
 });
