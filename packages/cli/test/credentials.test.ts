@@ -44,6 +44,14 @@ test("the server's detail is the message: the service that is not there, and whe
   expect(stderr).toMatch(/^error: Service nope not found in organisation acme \(status 404, request id \S+\)\n$/);
 });
 
+test('several problems: the headline, then each problem on a line of its own', async () => {
+  const { code, stderr } = await runCli(['execute', 'needs-customer'], server.env);
+  expect(code).toBe(5);
+  expect(stderr).toMatch(
+    /^error: Unprocessable Entity \(status 422, request id \S+\)\n {2}- \[body\.triggerParameters\.customerId\] Unprocessable Entity: .+\n {2}- \[body\.triggerParameters\.channel\] Unprocessable Entity: .+\n$/,
+  );
+});
+
 test('token needs neither an API key nor an organisation', async () => {
   const { AUTOFACILITATE_API_KEY: _key, AUTOFACILITATE_ORG_ID: _org, ...env } = server.env;
   const { code, stdout, stderr } = await runCli(['token'], env);

@@ -94,3 +94,24 @@ test('the refusals a caller meets are typed errors', async () => {
   const stranger = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret: 'wrong', apiKey, retry: false });
   await expect(stranger.execute('echo')).rejects.toBeInstanceOf(AuthError);
 });
+
+test("errors carry the server's detail, and name the credential that was refused", async () => {
+  await expect(client.execute('nope')).rejects.toMatchObject({ message: 'Service nope not found in organisation acme', responseMessage: 'Not found' });
+  let tokenRequests = 0;
+  const countingFetch: typeof fetch = (input, init) => {
+    if (String(input).endsWith('/tokenservice/oauth2/access_token')) tokenRequests++;
+    return fetch(input, init);
+  };
+  const wrongKey = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret, apiKey: 'not-a-key', fetch: countingFetch });
+  await expect(wrongKey.execute('echo')).rejects.toMatchObject({ name: 'AuthError', credential: 'apiKey', message: 'The API key (x-api-key) was refused: The x-api-key header is missing or unknown' });
+  expect(tokenRequests).toBe(1);
+  const wrongSecret = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret: 'wrong', apiKey, retry: false });
+  await expect(wrongSecret.execute('echo')).rejects.toMatchObject({ credential: 'client', oauthError: 'invalid_client' });
+});
+
+test('an idempotent replay is said', async () => {
+  const first = await client.execute('echo', { order: '7' }, { idempotencyKey: 'sdk-server-order-7' });
+  const again = await client.execute('echo', { order: '7' }, { idempotencyKey: 'sdk-server-order-7' });
+  expect(first.replayed).toBeUndefined();
+  expect(again).toEqual({ ...first, replayed: true });
+});

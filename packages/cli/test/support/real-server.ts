@@ -15,7 +15,10 @@ export interface RealServer {
   close(): Promise<void>;
 }
 
-/** Starts the server with organisation `acme`: `echo`, `nap` (sleeps the trigger's `ms`, 60 s by default) and `quiet` (no output: 204). */
+/**
+ * Starts the server with organisation `acme`: `echo`, `nap` (sleeps the trigger's `ms`, 60 s by
+ * default), `quiet` (no output: 204) and `needs-customer` (refuses a trigger without two parameters).
+ */
 export async function startRealServer(): Promise<RealServer> {
   const dir = await mkdtemp(join(tmpdir(), 'autofacilitate-cli-server-'));
   const clientSecret = randomBytes(16).toString('base64url');
@@ -30,7 +33,12 @@ export async function startRealServer(): Promise<RealServer> {
         acme: {
           clients: { 'cli-client': {} },
           apiKeys: { cli: {} },
-          services: { echo: { kind: 'echo' }, nap: { kind: 'sleep', ms: 60_000, timeoutMs: 120_000 }, quiet: { kind: 'sleep', ms: 0 } },
+          services: {
+            echo: { kind: 'echo' },
+            nap: { kind: 'sleep', ms: 60_000, timeoutMs: 120_000 },
+            quiet: { kind: 'sleep', ms: 0 },
+            'needs-customer': { kind: 'echo', requiredParameters: ['customerId', 'channel'] },
+          },
         },
       },
     },
