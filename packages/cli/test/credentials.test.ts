@@ -83,7 +83,9 @@ describe('configure', () => {
     // The profile is enough for the next command, and the other profiles stay.
     const echoed = await runCli(['execute', 'echo', '--wait', '--profile', 'local', '--profile-file', file]);
     expect(echoed.code).toBe(0);
-    expect((await runCli(['configure', '--profile', 'other', '--profile-file', file, '--no-check', ...flags()])).code).toBe(0);
+    const other = await runCli(['configure', '--profile', 'other', '--profile-file', file, '--no-check', '--json', ...flags()]);
+    expect(other.code).toBe(0);
+    expect(JSON.parse(other.stdout)).toEqual({ profile: 'other', profileFile: file, checked: false });
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).toEqual(['local', 'other']);
   });
 

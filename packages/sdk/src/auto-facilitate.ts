@@ -129,12 +129,12 @@ export class AutoFacilitate {
    */
   async executeAndWait(vsn: string, triggerParameters: TriggerParameters = {}, options: ExecuteAndWaitOptions = {}): Promise<TriggerFinished> {
     let ref: TriggerRef | undefined;
-    return this.#waiting(options, () => ref, async (deadline, pacing) => {
+    return this.#waiting(vsn, options, () => ref, async (deadline, pacing) => {
       const started = await this.#executeWithin(deadline, vsn, triggerParameters, options);
       ref = { vsn, triggerUUID: started.triggerUUID };
       options.onStarted?.(started);
       return this.#pollWithin(deadline, ref, pacing, options);
-    }, vsn);
+    });
   }
 
   /**
@@ -146,7 +146,7 @@ export class AutoFacilitate {
    */
   async waitForResult(vsn: string, triggerUUID: string | number, options: WaitOptions = {}): Promise<TriggerFinished> {
     const ref = { vsn: checkVsn(vsn), triggerUUID: checkTriggerUUID(triggerUUID) };
-    return this.#waiting(options, () => ref, (deadline, pacing) => this.#pollWithin(deadline, ref, pacing, options), vsn);
+    return this.#waiting(vsn, options, () => ref, (deadline, pacing) => this.#pollWithin(deadline, ref, pacing, options));
   }
 
   /**
@@ -177,10 +177,10 @@ export class AutoFacilitate {
 
   /** Runs a wait under one deadline, `maxWaitMs`, whose timeout names the trigger once it is known. */
   async #waiting(
+    vsn: string,
     options: WaitOptions,
     ref: () => TriggerRef | undefined,
     wait: (deadline: Deadline, pacing: PollPacing) => Promise<TriggerFinished>,
-    vsn: string,
   ): Promise<TriggerFinished> {
     const maxWaitMs = duration('maxWaitMs', options.maxWaitMs, DEFAULT_MAX_WAIT_MS);
     const pacing = {

@@ -2,7 +2,7 @@ import { NotFoundError } from '@autofacilitate/sdk';
 import { createClient, createTokenClient } from '../client';
 import type { CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
-import { note } from '../output';
+import { note, printResult } from '../output';
 import { writeProfile } from '../profile-file';
 import { askSettings } from '../prompt-settings';
 import { requireSettings, type ResolvedSettings } from '../settings';
@@ -35,7 +35,11 @@ export async function configure(context: CommandContext, options: ConfigureOptio
   const client = createClient(chosen);
   writeProfile(resolved.profilePath, resolved.profileName, settings);
   note(output, `Saved profile "${resolved.profileName}" in ${resolved.profilePath} (readable by you only)`);
-  if (!options.check) return ExitCode.ok;
+  const saved = { profile: resolved.profileName, profileFile: resolved.profilePath, checked: options.check };
+  if (!options.check) {
+    if (output.json) printResult(output, saved, '');
+    return ExitCode.ok;
+  }
 
   note(output, `Checking it against ${client.baseUrl} …`);
   try {
@@ -51,6 +55,6 @@ export async function configure(context: CommandContext, options: ConfigureOptio
     note(output, `The profile is saved, but the check failed; run autofacilitate configure again to change it.`);
     throw error;
   }
-  if (output.json) output.stdout.write(`${JSON.stringify({ profile: resolved.profileName, profileFile: resolved.profilePath, checked: true }, null, 2)}\n`);
+  if (output.json) printResult(output, saved, '');
   return ExitCode.ok;
 }
