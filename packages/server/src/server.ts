@@ -77,7 +77,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const log = pino({ level: config.server.logLevel }, options.logDestination);
-  const services = await createServiceRegistry(config);
+  const services = await createServiceRegistry(config, clock);
   const store = options.store ?? new SqliteStorage(config.storage.sqlite);
   const metrics = new ServerMetrics(store, Object.keys(config.organisations));
   const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) => metrics.apiKeyCall(orgId, apiKey, operationId));
@@ -87,6 +87,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     store,
     transport: new CallbackTransport({
       resolver: options.resolver ?? systemResolver,
+      clock,
       guard,
       maxSockets: config.callbacks.concurrency,
       ...(options.connect ? { connect: options.connect } : {}),
@@ -113,10 +114,10 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     maxAttempts: config.workers.maxAttempts,
     outputBytes: config.limits.outputBytes,
     webhookId: () => ids.webhookId(),
-    onFinished: (trigger, status) => {
-      metrics.triggerFinished(trigger.orgId, status);
-      if (trigger.callbackUrls.length > 0) deliverer.wake();
-    },
+  });
+  worker.on('finished', (trigger, status) => {
+    metrics.triggerFinished(trigger.orgId, status);
+    if (trigger.callbackUrls.length > 0) deliverer.wake();
   });
   const sweeper = new RetentionSweeper({
     store,

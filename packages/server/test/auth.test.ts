@@ -1,5 +1,5 @@
 import { call, execute, result, tokenFor, type Caller } from './support/api-client';
-import { ManualClock } from './support/manual-clock';
+import { VirtualClock } from './support/virtual-clock';
 import { secrets } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
 import { createHash } from 'node:crypto';
@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 let server: TestServer;
 let acme: Caller;
 let globex: Caller;
-const clock = new ManualClock();
+const clock = new VirtualClock();
 
 beforeAll(async () => {
   server = await startTestServer(undefined, { clock });
@@ -94,7 +94,7 @@ describe('401 with no body and a Bearer challenge', () => {
   test('an expired token', async () => {
     const token = await tokenFor(server.url, 'acme-client', secrets.acmeClient);
     expect((await execute(server.url, 'acme', 'echo', { token, apiKey: secrets.acmeKey }, body)).status).toBe(200);
-    clock.advance(3600 * 1000);
+    await clock.advance(3600 * 1000);
     expectRefused(
       await execute(server.url, 'acme', 'echo', { token, apiKey: secrets.acmeKey }, body),
       'Bearer realm="autofacilitate", error="invalid_token", error_description="The access token is unknown or has expired"',

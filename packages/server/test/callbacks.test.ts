@@ -3,7 +3,9 @@ import type { DeliveryHistory } from '../src';
 import { execute, finalResult, type Caller } from './support/api-client';
 import { startReceiver, type CallbackReceiver } from './support/callback-receiver';
 import { secrets, type RawConfig } from './support/test-config';
+import { deliveriesSettled, triggerRunning } from './support/server-events';
 import { startTestServer, type TestServer } from './support/test-server';
+import { VirtualClock } from './support/virtual-clock';
 
 let receiver: CallbackReceiver;
 const servers: TestServer[] = [];
@@ -17,24 +19,29 @@ afterEach(async () => {
   await receiver.close();
 });
 
-/** A server that may call back 127.0.0.1, where the receiver is. */
+/**
+ * A server that may call back 127.0.0.1, where the receiver is, on virtual time from now: each
+ * retry the deliverer sets comes at once, time moving to it.
+ */
 async function start(adjust: (raw: RawConfig) => void = () => undefined) {
-  const server = await startTestServer((raw) => {
-    raw.callbacks.allow = ['127.0.0.1/32'];
-    adjust(raw);
-  });
+  const clock = new VirtualClock(Date.now());
+  const server = await startTestServer(
+    (raw) => {
+      raw.callbacks.allow = ['127.0.0.1/32'];
+      adjust(raw);
+    },
+    { clock },
+  );
   servers.push(server);
-  return { server, acme: await server.acme() };
+  server.server.deliverer.on('attempted', (_claimed, attempt, status) => {
+    if (status === 'pending') void clock.advance(attempt.retryAt! - clock.now());
+  });
+  return { server, clock, acme: await server.acme() };
 }
 
-/** The deliveries of a trigger once none is pending any more (a bounded wait). */
-async function settled(server: TestServer, triggerUUID: string): Promise<DeliveryHistory[]> {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    const deliveries = await server.server.store.deliveries.findDeliveries(triggerUUID);
-    if (deliveries.length > 0 && deliveries.every((delivery) => delivery.status !== 'pending')) return deliveries;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`the callback of ${triggerUUID} is still pending`);
+/** The deliveries of a trigger once none is pending any more. */
+function settled(server: TestServer, triggerUUID: string): Promise<DeliveryHistory[]> {
+  return deliveriesSettled(server.server, triggerUUID);
 }
 
 async function trigger(server: TestServer, acme: Caller, callbackUrls: string[], vsn = 'echo', triggerParameters = { key: 'value' }): Promise<string> {
@@ -52,7 +59,7 @@ test('a finished trigger is POSTed to its callback URL: the outcome, as getTrigg
   const { server, acme } = await start();
   const triggerUUID = await trigger(server, acme, [`${receiver.url}/callbacks/id=123?source=test`]);
   const [callback] = await receiver.waitFor(1);
-  const result = await finalResult(server.url, 'acme', 'echo', triggerUUID, acme);
+  const result = await finalResult(server, 'acme', 'echo', triggerUUID, acme);
 
   expect(callback!.path).toBe('/callbacks/id=123?source=test');
   expect(callback!.headers['content-type']).toBe('application/json');
@@ -69,11 +76,13 @@ test('a finished trigger is POSTed to its callback URL: the outcome, as getTrigg
 });
 
 test('every callback URL gets the callback, under one webhook-id; a failed and a timed-out trigger are called back too', async () => {
-  const { server, acme } = await start();
+  const { server, clock, acme } = await start();
   const urls = [`${receiver.url}/first`, `${receiver.url}/second`];
   const triggerUUID = await trigger(server, acme, urls);
   const failed = await trigger(server, acme, [`${receiver.url}/failed`], 'broken');
   const timedOut = await trigger(server, acme, [`${receiver.url}/timed-out`], 'slowpoke');
+  await triggerRunning(server.server, 'acme', timedOut);
+  await clock.advance(50);
   const [first] = await receiver.waitFor(1, '/first');
   const [second] = await receiver.waitFor(1, '/second');
   expect(first!.headers['webhook-id']).toBe(second!.headers['webhook-id']);
@@ -142,11 +151,13 @@ test('a receiver that cannot be reached fails each attempt as a network error, u
 });
 
 test('a receiver that hangs is cut off at the timeout and tried again', async () => {
-  const { server, acme } = await start((raw) => {
+  const { server, clock, acme } = await start((raw) => {
     raw.callbacks.timeoutMs = 500;
   });
   receiver.answer = (_callback, index) => (index === 0 ? 'hang' : { status: 202 });
   const triggerUUID = await trigger(server, acme, [`${receiver.url}/slow`]);
+  await receiver.waitFor(1);
+  await clock.advance(500);
   const [delivery] = await settled(server, triggerUUID);
   expect(delivery).toMatchObject({ status: 'delivered' });
   expect(delivery!.history[0]).toMatchObject({ attempt: 1, error: 'no answer within 500 ms' });

@@ -3,9 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStorage, type Storage } from '../src';
-import { call, execute, executeUrl, requestToken, basic, result, type Caller } from './support/api-client';
+import { call, execute, executeUrl, finalResult, requestToken, basic, result, type Caller } from './support/api-client';
+import { logLines } from './support/log-lines';
 import { secrets } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
+import { VirtualClock } from './support/virtual-clock';
 
 const internalError = {
   code: '500',
@@ -21,6 +23,8 @@ describe('a store that fails', () => {
   let acme: Caller;
   let dir: string;
   const failing = new Set<StorageMethod>();
+  const clock = new VirtualClock();
+  const log = logLines();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'autofacilitate-faults-'));
@@ -35,7 +39,12 @@ describe('a store that fails', () => {
         },
       });
     const store = failable(new SqliteStorage({ file: join(dir, 'store.sqlite') }));
-    server = await startTestServer(undefined, { store });
+    server = await startTestServer(
+      (raw) => {
+        raw.server.logLevel = 'error';
+      },
+      { store, clock, logDestination: log.destination },
+    );
     acme = await server.acme();
   });
 
@@ -73,15 +82,16 @@ describe('a store that fails', () => {
     failing.add('claimTriggers');
     failing.add('addUsage');
     const started = await execute(server.url, 'acme', 'echo', acme, { triggerParameters: { key: 'value' } });
+    expect(await log.waitFor((line) => line.msg === 'claiming triggers failed')).toMatchObject({ err: { message: 'disk I/O error' } });
     await expect(server.server.usage.flush()).rejects.toThrow('disk I/O error');
+    // The flush of every interval logs its failure and keeps the counts.
+    await clock.advance(server.config.usage.flushIntervalMs);
+    expect(await log.waitFor((line) => line.msg === 'usage counts not saved; kept for the next flush')).toMatchObject({ err: { message: 'disk I/O error' } });
     failing.clear();
     await server.server.usage.flush();
-    for (let attempt = 0; attempt < 200; attempt++) {
-      const answer = await result(server.url, 'acme', 'echo', started.json.triggerUUID, acme);
-      if (answer.status === 200) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error('the trigger never ran');
+    // The next poll claims the trigger again, and it runs.
+    await clock.advance(server.config.workers.pollIntervalMs);
+    expect((await finalResult(server, 'acme', 'echo', started.json.triggerUUID, acme)).status).toBe(200);
   });
 
   test('GET /healthz is 503 while the store does not answer', async () => {
@@ -122,10 +132,15 @@ describe('the fault switch of test configurations', () => {
   });
 
   test('hold keeps an execute in flight, holding its Idempotency-Key, until its client gives up; nothing is written', async () => {
-    const server = await startTestServer((raw) => {
-      raw.testing = { faultInjection: true };
-      raw.workers.enabled = false;
-    });
+    const log = logLines();
+    const server = await startTestServer(
+      (raw) => {
+        raw.server.logLevel = 'error';
+        raw.testing = { faultInjection: true };
+        raw.workers.enabled = false;
+      },
+      { logDestination: log.destination },
+    );
     try {
       const acme = await server.acme();
       const headers = { authorization: `Bearer ${acme.token}`, 'x-api-key': acme.apiKey!, 'content-type': 'application/json', 'idempotency-key': 'held' };
@@ -147,12 +162,9 @@ describe('the fault switch of test configurations', () => {
       // Two race for the key: one holds it and is not answered, the other meets it in flight.
       expect(await Promise.race([held(), held()])).toBe(409);
       client.abort();
-      // Once the held request has let the key go, the same request starts the trigger.
-      let again = await call(executeUrl(server.url, 'acme', 'echo'), { method: 'POST', headers, body: '{}' });
-      for (let tries = 0; again.status === 409 && tries < 200; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        again = await call(executeUrl(server.url, 'acme', 'echo'), { method: 'POST', headers, body: '{}' });
-      }
+      // Once the held request has let the key go (and then failed), the same request starts the trigger.
+      await log.waitFor((line) => line.msg === 'request failed' && /given up by its client/.test(line.err?.message));
+      const again = await call(executeUrl(server.url, 'acme', 'echo'), { method: 'POST', headers, body: '{}' });
       expect(again.status).toBe(200);
       expect(await server.server.store.triggers.countUnfinishedTriggers('acme')).toBe(1);
     } finally {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStorage, type Storage } from '../src';
 import { execute, type Answer, type Caller } from './support/api-client';
-import { ManualClock } from './support/manual-clock';
+import { VirtualClock } from './support/virtual-clock';
 import type { RawConfig } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -110,7 +110,7 @@ describe('with a store held or failing on purpose', () => {
   let gate: Promise<void> | undefined;
   let entered: (() => void) | undefined;
   let failNext = false;
-  const clock = new ManualClock();
+  const clock = new VirtualClock();
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'autofacilitate-idempotency-'));
@@ -167,11 +167,11 @@ describe('with a store held or failing on purpose', () => {
 
   test('keys are kept for 24 hours, then the same key starts a new trigger', async () => {
     const first = await executeWith(server, acme, 'order-22');
-    clock.advance(24 * 3600 * 1000 - 1);
+    await clock.advance(24 * 3600 * 1000 - 1);
     // The clock moved past the token's lifetime too.
     acme = await server.acme();
     expect((await executeWith(server, acme, 'order-22')).json.triggerUUID).toBe(first.json.triggerUUID);
-    clock.advance(1);
+    await clock.advance(1);
     const later = await executeWith(server, acme, 'order-22');
     expect(later.status).toBe(200);
     expect(later.json.triggerUUID).not.toBe(first.json.triggerUUID);

@@ -1,6 +1,7 @@
 import { call, execute, finalResult, result, type Caller } from './support/api-client';
 import { startReceiver, type CallbackReceiver } from './support/callback-receiver';
 import { secrets } from './support/test-config';
+import { deliveriesSettled, triggerRunning } from './support/server-events';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -48,17 +49,14 @@ test('requests by operation and status, calls per API key, triggers by state, qu
 
   const started = await execute(server.url, 'acme', 'echo', acme, { callbackUrls: [`${receiver.url}/cb`] });
   await execute(server.url, 'acme', 'needs-customer', acme, {});
-  await finalResult(server.url, 'acme', 'echo', started.json.triggerUUID, acme);
+  await finalResult(server, 'acme', 'echo', started.json.triggerUUID, acme);
   await result(server.url, 'acme', 'echo', started.json.triggerUUID, acme);
   await receiver.waitFor(1);
   // The delivery is recorded once the receiver has answered.
-  for (let wait = 0; wait < 200 && (await server.server.store.deliveries.findDeliveries(started.json.triggerUUID))[0]?.status !== 'delivered'; wait++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  expect(await deliveriesSettled(server.server, started.json.triggerUUID)).toMatchObject([{ status: 'delivered' }]);
   const napping = (await execute(server.url, 'acme', 'nap', acme, {})).json.triggerUUID;
-  for (let wait = 0; wait < 200 && (await result(server.url, 'acme', 'nap', napping, acme)).json?.status !== 'running'; wait++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await triggerRunning(server.server, 'acme', napping);
+  expect((await result(server.url, 'acme', 'nap', napping, acme)).json.status).toBe('running');
 
   const after = (await scrape()).samples;
   const grew = (series: string) => count(after, series) - count(before, series);

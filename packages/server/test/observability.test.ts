@@ -1,23 +1,18 @@
-import { Writable } from 'node:stream';
-import { call, execute, finalResult, result, type Answer, type Caller } from './support/api-client';
+import { call, execute, finalResult, result, type Caller } from './support/api-client';
+import { logLines } from './support/log-lines';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
 let acme: Caller;
-const lines: Array<Answer['json']> = [];
+const log = logLines();
+const { lines } = log;
 
 beforeAll(async () => {
-  const logDestination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      callback();
-    },
-  });
   server = await startTestServer(
     (raw) => {
       raw.server.logLevel = 'info';
     },
-    { logDestination },
+    { logDestination: log.destination },
   );
   acme = await server.acme();
 });
@@ -29,7 +24,7 @@ test('every log line of a request, and of the trigger it started, carries the re
     'x-request-id': 'execute-request-1',
   });
   expect(executed.headers.get('x-request-id')).toBe('execute-request-1');
-  await finalResult(server.url, 'acme', 'echo', executed.json.triggerUUID, acme);
+  await finalResult(server, 'acme', 'echo', executed.json.triggerUUID, acme);
 
   const ofExecute = lines.filter((line) => line.reqId === 'execute-request-1');
   expect(ofExecute.map((line) => line.msg)).toEqual(

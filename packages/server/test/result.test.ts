@@ -1,4 +1,5 @@
 import { execute, finalResult, result, type Caller } from './support/api-client';
+import { triggerRunning } from './support/server-events';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -21,7 +22,7 @@ const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 test('200: a trigger that finished with output answers with the outcome', async () => {
   const triggerUUID = await trigger('echo', { key: 'value' });
-  const answer = await finalResult(server.url, 'acme', 'echo', triggerUUID, acme);
+  const answer = await finalResult(server, 'acme', 'echo', triggerUUID, acme);
   expect(answer.status).toBe(200);
   expect(answer.json).toEqual({
     triggerUUID,
@@ -36,18 +37,15 @@ test('200: a trigger that finished with output answers with the outcome', async 
 
 test('204: a trigger that finished with no output answers as the seed documents', async () => {
   const triggerUUID = await trigger('quick');
-  const answer = await finalResult(server.url, 'acme', 'quick', triggerUUID, acme);
+  const answer = await finalResult(server, 'acme', 'quick', triggerUUID, acme);
   expect(answer.status).toBe(204);
   expect(answer.text).toBe('');
 });
 
 test('202: a running trigger answers with its progress and Retry-After', async () => {
   const triggerUUID = await trigger('nap');
-  let answer = await result(server.url, 'acme', 'nap', triggerUUID, acme);
-  for (let attempt = 0; answer.json?.status !== 'running' && attempt < 200; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    answer = await result(server.url, 'acme', 'nap', triggerUUID, acme);
-  }
+  await triggerRunning(server.server, 'acme', triggerUUID);
+  const answer = await result(server.url, 'acme', 'nap', triggerUUID, acme);
   expect(answer.status).toBe(202);
   expect(answer.headers.get('retry-after')).toBe('1');
   expect(answer.json).toEqual({ triggerUUID, vsn: 'nap', status: 'running', createdAt: isoTime, startedAt: isoTime });
@@ -56,9 +54,8 @@ test('202: a running trigger answers with its progress and Retry-After', async (
 test('202: a queued trigger answers with its progress', async () => {
   // lonely runs one trigger at a time: while the first runs, the second waits in the queue.
   const first = await trigger('lonely');
-  for (let attempt = 0; (await result(server.url, 'acme', 'lonely', first, acme)).json.status !== 'running' && attempt < 200; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await triggerRunning(server.server, 'acme', first);
+  expect((await result(server.url, 'acme', 'lonely', first, acme)).json.status).toBe('running');
   const queued = await trigger('lonely');
   const answer = await result(server.url, 'acme', 'lonely', queued, acme);
   expect(answer.status).toBe(202);
@@ -68,7 +65,7 @@ test('202: a queued trigger answers with its progress', async () => {
 
 test('200: a failed trigger answers with its error', async () => {
   const triggerUUID = await trigger('broken');
-  const answer = await finalResult(server.url, 'acme', 'broken', triggerUUID, acme);
+  const answer = await finalResult(server, 'acme', 'broken', triggerUUID, acme);
   expect(answer.status).toBe(200);
   expect(answer.json).toEqual({
     triggerUUID,
@@ -83,7 +80,7 @@ test('200: a failed trigger answers with its error', async () => {
 
 test('200: a trigger that ran out of time answers timed_out', async () => {
   const triggerUUID = await trigger('slowpoke');
-  const answer = await finalResult(server.url, 'acme', 'slowpoke', triggerUUID, acme);
+  const answer = await finalResult(server, 'acme', 'slowpoke', triggerUUID, acme);
   expect(answer.status).toBe(200);
   expect(answer.json).toMatchObject({
     status: 'timed_out',
@@ -93,7 +90,7 @@ test('200: a trigger that ran out of time answers timed_out', async () => {
 
 test('a triggerUUID is found whatever the case of its hex digits', async () => {
   const triggerUUID = await trigger('echo', { key: 'value' });
-  await finalResult(server.url, 'acme', 'echo', triggerUUID, acme);
+  await finalResult(server, 'acme', 'echo', triggerUUID, acme);
   expect((await result(server.url, 'acme', 'echo', triggerUUID.toUpperCase(), acme)).status).toBe(200);
 });
 

@@ -3,6 +3,7 @@ import type { ServiceConfig } from '../src/config/server-config';
 import type { Service } from '../src/services/service';
 import type { TriggerRecord } from '../src/storage/trigger-types';
 import { runTrigger } from '../src/triggers/run-trigger';
+import { VirtualClock } from './support/virtual-clock';
 
 const log = { info() {}, warn() {}, error() {}, debug() {}, child: () => log } as unknown as FastifyBaseLogger;
 
@@ -23,7 +24,7 @@ function service(run: Service['run'], timeoutMs = 1000): Service {
   return { orgId: 'acme', vsn: 'custom', config, run, check: () => [] };
 }
 
-const options = () => ({ stop: new AbortController().signal, log, outputBytes: 64 });
+const options = () => ({ stop: new AbortController().signal, log, outputBytes: 64, clock: new VirtualClock() });
 
 test('the output is what the service resolved to, as JSON', async () => {
   const when = new Date('2026-01-01T00:00:00.000Z');
@@ -74,15 +75,21 @@ test('a service that throws at once, or throws what is not an Error, fails the t
 });
 
 test('a run over its timeout is timed_out and told so through its signal', async () => {
+  const clock = new VirtualClock();
   let signal: AbortSignal | undefined;
-  const outcome = await runTrigger(
+  let ended = false;
+  const run = runTrigger(
     service(async (_parameters, context) => {
       signal = context.signal;
       return new Promise(() => undefined);
     }, 20),
     trigger,
-    options(),
-  );
+    { ...options(), clock },
+  ).finally(() => (ended = true));
+  await clock.advance(19);
+  expect(ended).toBe(false);
+  await clock.advance(1);
+  const outcome = await run;
   expect(outcome).toEqual({ status: 'timed_out', error: { scope: 'service', reason: 'Timed out', message: 'The service did not finish within 20 ms' } });
   expect(signal?.aborted).toBe(true);
 });

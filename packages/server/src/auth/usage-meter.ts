@@ -14,7 +14,7 @@ function keyOf({ orgId, apiKey, operationId }: Pick<UsageCount, 'orgId' | 'apiKe
  */
 export class UsageMeter {
   readonly #pending = new Map<string, UsageCount>();
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
 
   /** @param observe - told of every call as it is counted (the metrics). */
   constructor(
@@ -39,10 +39,9 @@ export class UsageMeter {
 
   /** Starts adding the counts to the store every `intervalMs`. */
   start(intervalMs: number, log: FastifyBaseLogger): void {
-    this.#timer = setInterval(() => {
+    this.#timer = this.clock.setInterval(() => {
       this.flush().catch((error: unknown) => log.error({ err: error }, 'usage counts not saved; kept for the next flush'));
     }, intervalMs);
-    this.#timer.unref();
   }
 
   /** Adds the counts made so far to the store; when that fails they are kept for the next flush. */
@@ -64,7 +63,7 @@ export class UsageMeter {
 
   /** Stops the timer and saves what is left. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    this.clock.clearInterval(this.#timer);
     await this.flush();
   }
 }

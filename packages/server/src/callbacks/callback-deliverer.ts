@@ -1,7 +1,9 @@
+import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DeliveryAttempt, DeliveryState } from '../storage/delivery-types';
 import type { Storage } from '../storage/storage';
 import type { ClaimedDelivery } from '../storage/unit-of-work';
+import { ClaimLoop } from '../support/claim-loop';
 import type { Clock } from '../support/clock';
 import type { Random } from '../support/random';
 import { callbackPayload } from './callback-payload';
@@ -10,7 +12,6 @@ import type { CallbackTransport } from './callback-transport';
 import { answerVerdict, type DeliveryVerdict } from './delivery-verdict';
 import { nextAttemptDelay, retryAfterMs } from './retry-schedule';
 import { webhookSignature } from './webhook-signature';
-import { drainWithin, type Cancellable } from '../support/drain';
 
 /** How one attempt went, as metrics count it. */
 export type AttemptOutcome = 'delivered' | 'gone' | 'rejected' | CallbackFailureKind;
@@ -41,7 +42,11 @@ export interface CallbackDelivererOptions {
   observer: DeliveryObserver;
 }
 
-type InFlight = Cancellable;
+/** What a {@link CallbackDeliverer} tells its listeners. */
+export interface CallbackDelivererEvents {
+  /** An attempt was recorded here; `status` is where it left the delivery. */
+  attempted: [claimed: ClaimedDelivery, attempt: DeliveryAttempt, status: DeliveryState];
+}
 
 // For the logs: a callback URL's query may carry the receiver's own token.
 function withoutQuery(url: string): string {
@@ -50,44 +55,36 @@ function withoutQuery(url: string): string {
 }
 
 /**
- * Delivers callbacks, at least once: claims due deliveries from the store with a lease (on a
- * wake-up when a trigger finished, when a retry falls due, and every poll interval for the work
- * of other processes and expired leases), POSTs each signed, and records every attempt with what
- * follows: delivered, gone, or failed with the next attempt scheduled, until the schedule is over.
+ * Delivers callbacks, at least once: claims due deliveries from the store with a lease, POSTs each
+ * signed, and records every attempt with what follows: delivered, gone, or failed with the next
+ * attempt scheduled, until the schedule is over.
  */
-export class CallbackDeliverer {
+export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
   readonly #options: CallbackDelivererOptions;
   readonly #leaseMs: number;
-  readonly #inFlight = new Map<number, InFlight>();
-  #pollTimer: NodeJS.Timeout | undefined;
-  #dueTimer: NodeJS.Timeout | undefined;
-  #dueAt = Infinity;
-  #claiming: Promise<void> | undefined;
-  #claimAgain = false;
-  #stopped = true;
+  readonly #loop: ClaimLoop;
 
   constructor(options: CallbackDelivererOptions) {
+    super();
     this.#options = options;
     // Long enough for an attempt and its record; a deliverer that died loses its deliveries after it.
     this.#leaseMs = 2 * options.timeoutMs + 1000;
+    this.#loop = new ClaimLoop({
+      clock: options.clock,
+      pollIntervalMs: options.pollIntervalMs,
+      claim: () => this.#claim(),
+      claimFailed: (error) => options.log.error({ err: error }, 'claiming callback deliveries failed'),
+    });
   }
 
   /** Starts polling. */
   start(): void {
-    this.#stopped = false;
-    this.#pollTimer = setInterval(() => this.wake(), this.#options.pollIntervalMs);
-    this.#pollTimer.unref();
-    this.wake();
+    this.#loop.start();
   }
 
   /** Looks for due deliveries now, e.g. because a trigger with callback URLs just finished. */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#claiming) {
-      this.#claimAgain = true;
-      return;
-    }
-    this.#claiming = new Promise((resolve) => setImmediate(() => resolve(this.#claim())));
+    this.#loop.wake();
   }
 
   /**
@@ -95,11 +92,7 @@ export class CallbackDeliverer {
    * timeout anyway), then cuts the others short and gives their deliveries back, due at once.
    */
   async stop(graceMs: number): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#pollTimer);
-    clearTimeout(this.#dueTimer);
-    await this.#claiming;
-    const cutShort = await drainWithin(graceMs, () => [...this.#inFlight.values()]);
+    const cutShort = await this.#loop.stop(graceMs);
     if (cutShort > 0) {
       const released = await this.#options.store.deliveries.releaseDeliveries(this.#options.workerId, this.#options.clock.now());
       this.#options.log.info({ released }, 'callback deliveries under way given back');
@@ -107,50 +100,18 @@ export class CallbackDeliverer {
     this.#options.transport.close();
   }
 
-  async #claim(): Promise<void> {
-    const { store, clock, workerId, concurrency, log } = this.#options;
-    try {
-      const free = concurrency - this.#inFlight.size;
-      if (free > 0 && !this.#stopped) {
-        const claimed = await store.claimDeliveries({ workerId, now: clock.now(), leaseMs: this.#leaseMs, limit: free });
-        for (const delivery of claimed) this.#start(delivery);
-        // A full batch may have left more that are due.
-        if (claimed.length === free) this.#claimAgain = true;
-      }
-    } catch (error) {
-      log.error({ err: error }, 'claiming callback deliveries failed');
-    } finally {
-      this.#claiming = undefined;
-      if (this.#claimAgain) {
-        this.#claimAgain = false;
-        this.wake();
-      }
-    }
+  async #claim(): Promise<boolean> {
+    const { store, clock, workerId, concurrency } = this.#options;
+    const free = concurrency - this.#loop.size;
+    if (free <= 0) return false;
+    const claimed = await store.claimDeliveries({ workerId, now: clock.now(), leaseMs: this.#leaseMs, limit: free });
+    for (const delivery of claimed) this.#loop.run((stop) => this.#attempt(delivery, stop));
+    // A full batch may have left more that are due.
+    return claimed.length === free;
   }
 
-  #start(claimed: ClaimedDelivery): void {
-    const stop = new AbortController();
-    const inFlight: InFlight = { stop, done: Promise.resolve() };
-    this.#inFlight.set(claimed.delivery.deliveryId, inFlight);
-    inFlight.done = this.#attempt(claimed, stop.signal).finally(() => {
-      this.#inFlight.delete(claimed.delivery.deliveryId);
-      this.wake();
-    });
-  }
-
-  /** Wakes up when the earliest retry this process scheduled falls due. */
-  #wakeAt(time: number): void {
-    if (this.#stopped || time >= this.#dueAt) return;
-    clearTimeout(this.#dueTimer);
-    this.#dueAt = time;
-    this.#dueTimer = setTimeout(() => {
-      this.#dueAt = Infinity;
-      this.wake();
-    }, Math.max(0, time - this.#options.clock.now()));
-    this.#dueTimer.unref();
-  }
-
-  async #attempt({ delivery, trigger }: ClaimedDelivery, stop: AbortSignal): Promise<void> {
+  async #attempt(claimed: ClaimedDelivery, stop: AbortSignal): Promise<void> {
+    const { delivery, trigger } = claimed;
     const { store, transport, clock, random, workerId, keys, timeoutMs, retrySchedule, observer } = this.#options;
     const log = this.#options.log.child({ reqId: trigger.requestId, triggerUUID: trigger.triggerUUID, webhookId: delivery.webhookId });
     const startedAt = clock.now();
@@ -215,11 +176,12 @@ export class CallbackDeliverer {
     }
     if (status === 'pending') {
       log.info({ url, attempt: attempt.attempt, statusCode, error: attempt.error, retryAt: attempt.retryAt }, 'callback attempt failed; it will be retried');
-      this.#wakeAt(attempt.retryAt!);
-      return;
+      this.#loop.wakeAt(attempt.retryAt!);
+    } else {
+      observer.ended(status, (startedAt + durationMs - (trigger.finishedAt ?? startedAt)) / 1000);
+      if (status === 'delivered') log.info({ url, attempt: attempt.attempt, statusCode }, 'callback delivered');
+      else log.warn({ url, attempt: attempt.attempt, statusCode, error: attempt.error }, status === 'gone' ? 'callback refused for good by its receiver (410)' : 'callback failed: no attempt left');
     }
-    observer.ended(status, (startedAt + durationMs - (trigger.finishedAt ?? startedAt)) / 1000);
-    if (status === 'delivered') log.info({ url, attempt: attempt.attempt, statusCode }, 'callback delivered');
-    else log.warn({ url, attempt: attempt.attempt, statusCode, error: attempt.error }, status === 'gone' ? 'callback refused for good by its receiver (410)' : 'callback failed: no attempt left');
+    this.emit('attempted', claimed, attempt, status);
   }
 }

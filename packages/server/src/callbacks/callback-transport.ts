@@ -2,6 +2,7 @@ import http, { type ClientRequestArgs } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Clock } from '../support/clock';
 import type { Resolver } from '../support/resolver';
 import { CallbackFailure } from '../errors/catalogue';
 import { AddressGuard, hostOf } from './address-guard';
@@ -33,6 +34,8 @@ export type Connect = (options: ClientRequestArgs, secure: boolean) => Duplex;
 /** What a {@link CallbackTransport} needs. */
 export interface CallbackTransportOptions {
   resolver: Resolver;
+  /** Times each attempt out. */
+  clock: Clock;
   guard: AddressGuard;
   /** At most this many connections per receiver. */
   maxSockets: number;
@@ -56,11 +59,13 @@ function describe(error: unknown): string {
  */
 export class CallbackTransport {
   readonly #resolver: Resolver;
+  readonly #clock: Clock;
   readonly #guard: AddressGuard;
   readonly #agents: { http: http.Agent; https: https.Agent };
 
   constructor(options: CallbackTransportOptions) {
     this.#resolver = options.resolver;
+    this.#clock = options.clock;
     this.#guard = options.guard;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
     this.#agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
@@ -75,7 +80,7 @@ export class CallbackTransport {
   async send(request: CallbackRequest): Promise<CallbackAnswer> {
     const { signal } = request;
     const attempt = new AbortController();
-    const timer = setTimeout(
+    const timer = this.#clock.setTimeout(
       () => attempt.abort(new CallbackFailure('timeout', `no answer within ${request.timeoutMs} ms`)),
       request.timeoutMs,
     );
@@ -87,7 +92,7 @@ export class CallbackTransport {
       const address = await this.#addressOf(url, attempt.signal);
       return await this.#post(url, address, request, attempt.signal);
     } finally {
-      clearTimeout(timer);
+      this.#clock.clearTimeout(timer);
       signal.removeEventListener('abort', onStop);
     }
   }

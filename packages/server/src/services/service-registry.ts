@@ -1,5 +1,6 @@
 import type { ServerConfig, ServiceConfig } from '../config/server-config';
 import { ConfigError } from '../errors/catalogue';
+import type { Clock } from '../support/clock';
 import { echoService } from './echo-service';
 import { failService } from './fail-service';
 import { httpService } from './http-service';
@@ -14,12 +15,12 @@ export interface ServiceRegistry {
   all(): Service[];
 }
 
-async function behaviourOf(config: ServiceConfig, outputBytes: number): Promise<ServiceBehaviour> {
+async function behaviourOf(config: ServiceConfig, outputBytes: number, clock: Clock): Promise<ServiceBehaviour> {
   switch (config.kind) {
     case 'echo':
       return echoService();
     case 'sleep':
-      return sleepService(config);
+      return sleepService(config, clock);
     case 'fail':
       return failService(config);
     case 'http':
@@ -44,14 +45,17 @@ function withRequiredParameters(orgId: string, vsn: string, config: ServiceConfi
   };
 }
 
-/** Builds every configured service; a module that cannot be loaded stops start-up. */
-export async function createServiceRegistry(config: ServerConfig): Promise<ServiceRegistry> {
+/**
+ * Builds every configured service; a module that cannot be loaded stops start-up.
+ * @param clock - what the `sleep` services wait on.
+ */
+export async function createServiceRegistry(config: ServerConfig, clock: Clock): Promise<ServiceRegistry> {
   const services = new Map<string, Service>();
   for (const [orgId, organisation] of Object.entries(config.organisations)) {
     for (const [vsn, serviceConfig] of Object.entries(organisation.services)) {
       let behaviour: ServiceBehaviour;
       try {
-        behaviour = await behaviourOf(serviceConfig, config.limits.outputBytes);
+        behaviour = await behaviourOf(serviceConfig, config.limits.outputBytes, clock);
       } catch (error) {
         throw new ConfigError(`organisations.${orgId}.services.${vsn}: ${(error as Error).message}`);
       }

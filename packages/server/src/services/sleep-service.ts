@@ -1,5 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { SleepServiceConfig } from '../config/server-config';
+import type { Clock } from '../support/clock';
+import { sleep } from '../support/sleep';
 import type { ServiceBehaviour } from './service';
 
 const wholeMilliseconds = /^\d{1,9}$/;
@@ -8,7 +9,7 @@ const wholeMilliseconds = /^\d{1,9}$/;
  * The `sleep` kind: waits `ms` milliseconds (the service's, or the trigger's own `ms` parameter)
  * and finishes with no output.
  */
-export function sleepService(config: SleepServiceConfig): ServiceBehaviour {
+export function sleepService(config: SleepServiceConfig, clock: Clock): ServiceBehaviour {
   return {
     check: (triggerParameters) =>
       triggerParameters.ms === undefined || wholeMilliseconds.test(triggerParameters.ms)
@@ -16,7 +17,7 @@ export function sleepService(config: SleepServiceConfig): ServiceBehaviour {
         : [{ parameter: 'ms', message: 'ms must be a whole number of milliseconds' }],
     run: async (triggerParameters, { signal }) => {
       const ms = triggerParameters.ms === undefined ? config.ms : Number(triggerParameters.ms);
-      await delay(ms, undefined, { signal });
+      await sleep(clock, ms, signal);
       return undefined;
     },
   };

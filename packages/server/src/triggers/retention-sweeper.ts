@@ -14,7 +14,7 @@ export interface RetentionOptions {
 
 /** Removes results older than the retention period, and expired tokens, at every interval. */
 export class RetentionSweeper {
-  #timer: NodeJS.Timeout | undefined;
+  #timer: unknown;
 
   constructor(private readonly options: RetentionOptions) {}
 
@@ -31,11 +31,10 @@ export class RetentionSweeper {
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.sweep(), this.options.intervalSeconds * 1000);
-    this.#timer.unref();
+    this.#timer = this.options.clock.setInterval(() => void this.sweep(), this.options.intervalSeconds * 1000);
   }
 
   stop(): void {
-    clearInterval(this.#timer);
+    this.options.clock.clearInterval(this.#timer);
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FinishedState, TriggerError, TriggerRecord } from '../storage/trigger-types';
 import type { Service } from '../services/service';
+import type { Clock } from '../support/clock';
 
 /** How a run ended. */
 export interface Outcome {
@@ -15,6 +16,8 @@ export interface RunOptions {
   stop: AbortSignal;
   log: FastifyBaseLogger;
   outputBytes: number;
+  /** Times the run out. */
+  clock: Clock;
 }
 
 function serviceError(reason: string, message: string): TriggerError {
@@ -42,12 +45,12 @@ function checkedOutput(output: unknown, outputBytes: number): Outcome {
  * signal and is not waited for.
  */
 export async function runTrigger(service: Service, trigger: TriggerRecord, options: RunOptions): Promise<Outcome | undefined> {
-  const { stop, log, outputBytes } = options;
+  const { stop, log, outputBytes, clock } = options;
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: unknown;
   let onStop: (() => void) | undefined;
   const interrupted = new Promise<'timed out' | 'stopped'>((resolve) => {
-    timer = setTimeout(() => resolve('timed out'), service.config.timeoutMs);
+    timer = clock.setTimeout(() => resolve('timed out'), service.config.timeoutMs);
     onStop = () => resolve('stopped');
     stop.addEventListener('abort', onStop, { once: true });
   });
@@ -84,7 +87,7 @@ export async function runTrigger(service: Service, trigger: TriggerRecord, optio
       error: serviceError('Service failed', error instanceof Error ? error.message : String(error)),
     };
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     stop.removeEventListener('abort', onStop!);
   }
 }

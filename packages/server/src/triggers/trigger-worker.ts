@@ -1,9 +1,10 @@
+import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceRegistry } from '../services/service-registry';
 import type { Storage } from '../storage/storage';
 import type { FinishedState, TriggerRecord } from '../storage/trigger-types';
+import { ClaimLoop } from '../support/claim-loop';
 import type { Clock } from '../support/clock';
-import { drainWithin, type Cancellable } from '../support/drain';
 import { runTrigger, type Outcome } from './run-trigger';
 
 /** Settings of a {@link TriggerWorker}. */
@@ -21,32 +22,41 @@ export interface TriggerWorkerOptions {
   outputBytes: number;
   /** A fresh `webhook-id` for the callback of a trigger that finishes. */
   webhookId(): string;
-  /** Told of every trigger this worker finished (its callback deliveries are queued by then). */
-  onFinished(trigger: TriggerRecord, status: FinishedState): void;
 }
 
-interface Running extends Cancellable {
+/** What a {@link TriggerWorker} tells its listeners. */
+export interface TriggerWorkerEvents {
+  /** A trigger was claimed and runs here now. */
+  running: [trigger: TriggerRecord];
+  /** A trigger's outcome was written here, with its callback deliveries. */
+  finished: [trigger: TriggerRecord, status: FinishedState];
+}
+
+interface Running {
   trigger: TriggerRecord;
-  serviceKey: string;
+  stop: AbortController;
 }
 
 /**
- * Runs triggers: claims them from the store (on a wake-up after execute, and every poll interval
- * for work from other processes and expired leases), runs each within its service's limits,
- * renews its lease while it runs and writes its outcome, with its callback deliveries.
+ * Runs triggers: claims them from the store, runs each within its service's limits, renews its
+ * lease while it runs and writes its outcome, with its callback deliveries.
  */
-export class TriggerWorker {
+export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
   readonly #options: TriggerWorkerOptions;
+  readonly #loop: ClaimLoop;
   readonly #running = new Map<string, Running>();
   readonly #runningPerService = new Map<string, number>();
-  #pollTimer: NodeJS.Timeout | undefined;
-  #renewTimer: NodeJS.Timeout | undefined;
-  #claiming: Promise<void> | undefined;
-  #claimAgain = false;
-  #stopped = true;
+  #renewTimer: unknown;
 
   constructor(options: TriggerWorkerOptions) {
+    super();
     this.#options = options;
+    this.#loop = new ClaimLoop({
+      clock: options.clock,
+      pollIntervalMs: options.pollIntervalMs,
+      claim: () => this.#claim(),
+      claimFailed: (error) => options.log.error({ err: error }, 'claiming triggers failed'),
+    });
   }
 
   /** How many triggers this process is running. */
@@ -56,22 +66,14 @@ export class TriggerWorker {
 
   /** Starts polling and renewing leases. */
   start(): void {
-    this.#stopped = false;
-    this.#pollTimer = setInterval(() => this.wake(), this.#options.pollIntervalMs);
-    this.#renewTimer = setInterval(() => void this.#renewLeases(), Math.max(10, Math.floor(this.#options.leaseMs / 3)));
-    this.#pollTimer.unref();
-    this.#renewTimer.unref();
-    this.wake();
+    const { clock, leaseMs } = this.#options;
+    this.#renewTimer = clock.setInterval(() => void this.#renewLeases(), Math.max(10, Math.floor(leaseMs / 3)));
+    this.#loop.start();
   }
 
   /** Looks for work now, e.g. because a trigger was just written. */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#claiming) {
-      this.#claimAgain = true;
-      return;
-    }
-    this.#claiming = new Promise((resolve) => setImmediate(() => resolve(this.#claim())));
+    this.#loop.wake();
   }
 
   /**
@@ -79,57 +81,43 @@ export class TriggerWorker {
    * to the queue (they run again, here after a restart or in another process).
    */
   async stop(graceMs: number): Promise<void> {
-    this.#stopped = true;
-    clearInterval(this.#pollTimer);
-    // Triggers a claim in flight leases are started, and so waited for like the others.
-    await this.#claiming;
-    const cutShort = await drainWithin(graceMs, () => [...this.#running.values()]);
-    clearInterval(this.#renewTimer);
+    const cutShort = await this.#loop.stop(graceMs);
+    this.#options.clock.clearInterval(this.#renewTimer);
     if (cutShort > 0) {
       const released = await this.#options.store.triggers.releaseTriggers(this.#options.workerId);
       this.#options.log.info({ released }, 'running triggers given back to the queue');
     }
   }
 
-  async #claim(): Promise<void> {
-    const { store, services, clock, workerId, leaseMs, log } = this.#options;
-    try {
-      // The store holds each service to its concurrency across processes; a service this process
-      // alone already fills is not even asked for.
-      const capacity = services
-        .all()
-        .filter((service) => (this.#runningPerService.get(`${service.orgId}\n${service.vsn}`) ?? 0) < service.config.concurrency)
-        .map((service) => ({ orgId: service.orgId, vsn: service.vsn, concurrency: service.config.concurrency }));
-      if (capacity.length > 0 && !this.#stopped) {
-        const claimed = await store.triggers.claimTriggers({ workerId, now: clock.now(), leaseMs, services: capacity });
-        for (const trigger of claimed) this.#start(trigger);
-      }
-    } catch (error) {
-      log.error({ err: error }, 'claiming triggers failed');
-    } finally {
-      this.#claiming = undefined;
-      if (this.#claimAgain) {
-        this.#claimAgain = false;
-        this.wake();
-      }
-    }
+  async #claim(): Promise<boolean> {
+    const { store, services, clock, workerId, leaseMs } = this.#options;
+    // The store holds each service to its concurrency across processes; a service this process
+    // alone already fills is not even asked for.
+    const capacity = services
+      .all()
+      .filter((service) => (this.#runningPerService.get(`${service.orgId}\n${service.vsn}`) ?? 0) < service.config.concurrency)
+      .map((service) => ({ orgId: service.orgId, vsn: service.vsn, concurrency: service.config.concurrency }));
+    if (capacity.length === 0) return false;
+    const claimed = await store.triggers.claimTriggers({ workerId, now: clock.now(), leaseMs, services: capacity });
+    for (const trigger of claimed) this.#start(trigger);
+    return false;
   }
 
   #start(trigger: TriggerRecord): void {
     const serviceKey = `${trigger.orgId}\n${trigger.vsn}`;
-    const stop = new AbortController();
-    const running: Running = { trigger, serviceKey, stop, done: Promise.resolve() };
-    this.#running.set(trigger.triggerUUID, running);
     this.#runningPerService.set(serviceKey, (this.#runningPerService.get(serviceKey) ?? 0) + 1);
-    running.done = this.#run(trigger, stop.signal).finally(() => {
-      this.#running.delete(trigger.triggerUUID);
-      this.#runningPerService.set(serviceKey, (this.#runningPerService.get(serviceKey) ?? 1) - 1);
-      this.wake();
-    });
+    const { stop } = this.#loop.run((signal) =>
+      this.#run(trigger, signal).finally(() => {
+        this.#running.delete(trigger.triggerUUID);
+        this.#runningPerService.set(serviceKey, (this.#runningPerService.get(serviceKey) ?? 1) - 1);
+      }),
+    );
+    this.#running.set(trigger.triggerUUID, { trigger, stop });
+    this.emit('running', trigger);
   }
 
   async #run(trigger: TriggerRecord, stop: AbortSignal): Promise<void> {
-    const { store, services, clock, workerId, maxAttempts, outputBytes, webhookId, onFinished } = this.#options;
+    const { store, services, clock, workerId, maxAttempts, outputBytes, webhookId } = this.#options;
     const log = this.#options.log.child({ reqId: trigger.requestId, triggerUUID: trigger.triggerUUID });
     try {
       let outcome: Outcome | undefined;
@@ -146,7 +134,7 @@ export class TriggerWorker {
         // Claims only name configured services, so the service is there.
         const service = services.get(trigger.orgId, trigger.vsn)!;
         log.info({ vsn: trigger.vsn, attempt: trigger.attempts }, 'trigger running');
-        outcome = await runTrigger(service, trigger, { stop, log, outputBytes });
+        outcome = await runTrigger(service, trigger, { stop, log, outputBytes, clock });
       }
       if (!outcome) return;
       const written = await store.finishTrigger({
@@ -158,7 +146,7 @@ export class TriggerWorker {
       });
       if (written) {
         log.info({ status: outcome.status, error: outcome.error }, 'trigger finished');
-        onFinished(trigger, outcome.status);
+        this.emit('finished', trigger, outcome.status);
       } else {
         log.warn('the lease on the trigger was lost; another worker owns it now');
       }

@@ -90,12 +90,15 @@ export function result(baseUrl: string, orgId: string, vsn: string, triggerUUID:
   return call(resultUrl(baseUrl, orgId, vsn, triggerUUID), { headers: { ...authHeaders(caller), ...headers } });
 }
 
-/** GETs a result until the trigger has finished (anything but 202), a bounded number of times. */
-export async function finalResult(baseUrl: string, orgId: string, vsn: string, triggerUUID: string, caller: Caller): Promise<Answer> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const answer = await result(baseUrl, orgId, vsn, triggerUUID, caller);
-    if (answer.status !== 202) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`trigger ${triggerUUID} did not finish`);
+/** A server whose triggers' ends a test can wait for. */
+export interface Runner {
+  url: string;
+  /** Resolves once the trigger has finished. */
+  finished(orgId: string, triggerUUID: string): Promise<void>;
+}
+
+/** GETs a result once the trigger has finished. */
+export async function finalResult(runner: Runner, orgId: string, vsn: string, triggerUUID: string, caller: Caller): Promise<Answer> {
+  await runner.finished(orgId, triggerUUID);
+  return result(runner.url, orgId, vsn, triggerUUID, caller);
 }

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AutoFacilitateServer, type Resolver, type ServerConfig, type ServerOptions } from '../../src';
 import { secrets, testConfig, type RawConfig } from './test-config';
-import { tokenFor, type Caller } from './api-client';
+import { tokenFor, type Caller, type Runner } from './api-client';
+import { triggerFinished } from './server-events';
 
 /** A server listening on a free port of 127.0.0.1, with its SQLite file in a temporary folder. */
-export interface TestServer {
+export interface TestServer extends Runner {
   url: string;
   server: AutoFacilitateServer;
   config: ServerConfig;
@@ -40,6 +41,7 @@ export async function startTestServer(
     server,
     config,
     dir,
+    finished: (orgId, triggerUUID) => triggerFinished(server, orgId, triggerUUID),
     acme: async () => ({ token: await tokenFor(url, 'acme-client', secrets.acmeClient), apiKey: secrets.acmeKey }),
     globex: async () => ({ token: await tokenFor(url, 'globex-client', secrets.globexClient), apiKey: secrets.globexKey }),
     close: async () => {
