@@ -112,9 +112,9 @@ test('a secret may come from the environment only', async () => {
   const raw = await minimal();
   raw.organisations.acme.clients['acme-client'] = {};
   raw.organisations.acme.apiKeys.main = {};
-  await expect(
-    loadConfig(await fileWith(raw), { AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT: 'x', AUTOFACILITATE_API_KEY_ACME_MAIN: 'y' }),
-  ).resolves.toBeDefined();
+  const config = await loadConfig(await fileWith(raw), { AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT: 'x', AUTOFACILITATE_API_KEY_ACME_MAIN: 'y' });
+  expect(await verifyClientSecret('x', config.organisations.acme!.clients['acme-client']!.secretHash)).toBe(true);
+  expect(config.organisations.acme!.apiKeys.main!.hash).toBe(hashApiKey('y'));
   const message = await problemsOf(raw);
   expect(message).toContain(
     'organisations.acme.clients.acme-client.secretHash: missing (or set the environment variable AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT)',
