@@ -59,8 +59,8 @@ describe('SQLite specifics', () => {
     // Issued together: two and three are new, the second one repeats a triggerUUID.
     const outcomes = await Promise.allSettled([store.createTrigger(two), store.createTrigger(one), store.createTrigger(three)]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(await store.triggers.findTrigger('acme', two.triggerUUID)).toBeDefined();
-    expect(await store.triggers.findTrigger('acme', three.triggerUUID)).toBeDefined();
+    expect(await store.triggers.findTrigger('acme', two.triggerUUID)).toMatchObject({ ...two, status: 'queued' });
+    expect(await store.triggers.findTrigger('acme', three.triggerUUID)).toMatchObject({ ...three, status: 'queued' });
     await store.close();
   });
 
@@ -72,7 +72,7 @@ describe('SQLite specifics', () => {
     await store.close();
     await written;
     const reopened = new SqliteStorage({ file });
-    expect(await reopened.triggers.findTrigger('acme', trigger.triggerUUID)).toBeDefined();
+    expect(await reopened.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ ...trigger, status: 'queued' });
     await reopened.close();
   });
 

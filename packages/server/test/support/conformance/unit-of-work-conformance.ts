@@ -77,9 +77,9 @@ export function unitOfWorkConformance(name: string, open: OpenStorage): void {
 
       expect(await store.purge(t0 + 2000, t0 + 20)).toEqual({ triggers: 1, tokens: 1, idempotencyKeys: 0 });
       expect(await store.triggers.findTrigger('acme', old.triggerUUID)).toBeUndefined();
-      expect(await store.triggers.findTrigger('acme', recent.triggerUUID)).toBeDefined();
-      expect(await store.triggers.findTrigger('acme', waiting.triggerUUID)).toBeDefined();
-      expect(await store.tokens.findToken('live', t0 + 20)).toBeDefined();
+      expect(await store.triggers.findTrigger('acme', recent.triggerUUID)).toMatchObject({ status: 'succeeded', finishedAt: t0 + 3000 });
+      expect(await store.triggers.findTrigger('acme', waiting.triggerUUID)).toMatchObject({ status: 'queued' });
+      expect(await store.tokens.findToken('live', t0 + 20)).toMatchObject({ tokenHash: 'live', expiresAt: t0 + 10_000 });
     });
 
     test('a trigger written under a key its request no longer holds is not written at all', async () => {
