@@ -17,11 +17,11 @@ import { createServiceRegistry } from './services/service-registry';
 import { loadSpec } from './spec/load-spec';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage';
 import type { Storage } from './storage/storage';
-import { systemClock, type Clock } from './support/clock';
-import { durationMs } from './support/duration';
-import { randomIds, type Ids } from './support/ids';
-import { mathRandom, type Random } from './support/random';
-import { systemResolver, type Resolver } from './support/resolver';
+import { systemClock, type Clock } from './time/clock';
+import { durationMs } from './time/duration';
+import { randomIds, type Ids } from './random/ids';
+import { mathRandom, type Random } from './random/random';
+import { systemResolver, type Resolver } from './callbacks/resolver';
 import { RetentionSweeper } from './triggers/retention-sweeper';
 import { TriggerWorker } from './triggers/trigger-worker';
 

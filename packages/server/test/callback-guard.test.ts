@@ -3,7 +3,7 @@ import type { ClientRequestArgs } from 'node:http';
 import { AddressGuard } from '../src/callbacks/address-guard';
 import { CallbackTransport, type Connect } from '../src/callbacks/callback-transport';
 import { CallbackFailure } from '../src/errors/catalogue';
-import { systemClock } from '../src/support/clock';
+import { systemClock } from '../src/time/clock';
 import type { Resolver } from '../src';
 import { execute } from './support/api-client';
 import { startReceiver, type CallbackReceiver } from './support/callback-receiver';

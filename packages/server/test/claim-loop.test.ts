@@ -1,4 +1,4 @@
-import { ClaimLoop } from '../src/support/claim-loop';
+import { ClaimLoop } from '../src/work/claim-loop';
 import { VirtualClock } from './support/virtual-clock';
 import { when } from './support/when';
 import { EventEmitter } from 'node:events';

@@ -1,4 +1,4 @@
-import { drainWithin, type Cancellable } from '../src/support/drain';
+import { drainWithin, type Cancellable } from '../src/work/drain';
 import { VirtualClock } from './support/virtual-clock';
 
 /** Work that ends after `ms` of virtual time, or at once when stopped. */

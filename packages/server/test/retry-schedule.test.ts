@@ -1,5 +1,5 @@
 import { nextAttemptDelay, retryAfterMs } from '../src/callbacks/retry-schedule';
-import { durationMs } from '../src/support/duration';
+import { durationMs } from '../src/time/duration';
 
 const schedule = ['5s', '5m', '30m', '2h', '5h', '10h', '10h'].map(durationMs);
 

@@ -1,4 +1,4 @@
-import { sleep } from '../src/support/sleep';
+import { sleep } from '../src/time/sleep';
 import { VirtualClock } from './support/virtual-clock';
 
 test('resolves once its time has passed on the clock, not before', async () => {

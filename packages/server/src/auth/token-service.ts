@@ -1,7 +1,7 @@
 import type { TokenStore } from '../storage/token-store';
 import type { TokenRecord } from '../storage/token-types';
-import type { Clock } from '../support/clock';
-import type { Ids } from '../support/ids';
+import type { Clock } from '../time/clock';
+import type { Ids } from '../random/ids';
 import type { Client } from './credentials';
 import { sha256 } from './secret-hash';
 

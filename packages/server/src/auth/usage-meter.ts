@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { UsageStore } from '../storage/usage-store';
 import type { UsageCount } from '../storage/usage-types';
-import type { Clock } from '../support/clock';
+import type { Clock } from '../time/clock';
 
 function keyOf({ orgId, apiKey, operationId }: Pick<UsageCount, 'orgId' | 'apiKey' | 'operationId'>): string {
   return `${orgId}\n${apiKey}\n${operationId}`;

@@ -2,8 +2,8 @@ import http, { type ClientRequestArgs } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Clock } from '../support/clock';
-import type { Resolver } from '../support/resolver';
+import type { Clock } from '../time/clock';
+import type { Resolver } from './resolver';
 import { CallbackFailure } from '../errors/catalogue';
 import { AddressGuard, hostOf } from './address-guard';
 

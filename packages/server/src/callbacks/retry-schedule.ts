@@ -1,4 +1,4 @@
-import type { Random } from '../support/random';
+import type { Random } from '../random/random';
 
 // Each wait is spread by up to this share either way, so that callbacks that failed together (a
 // receiver was down) do not all come back at the same moment.

@@ -1,4 +1,4 @@
-import { durationPattern } from '../support/duration';
+import { durationPattern } from '../time/duration';
 
 /**
  * The JSON Schema of the configuration file. Defaults live here, so a file states only what

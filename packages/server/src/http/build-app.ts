@@ -9,7 +9,7 @@ import { getMetrics } from '../operations/get-metrics';
 import { getTriggerResult } from '../operations/get-trigger-result';
 import type { SpecRoute } from '../spec/load-spec';
 import type { Storage } from '../storage/storage';
-import type { Ids } from '../support/ids';
+import type { Ids } from '../random/ids';
 import { installErrorHandling } from './error-handler';
 import { installFaultInjection } from './fault-injection';
 import { plainJsonContentType } from './json-content-type';

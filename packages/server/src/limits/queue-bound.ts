@@ -1,5 +1,5 @@
 import type { TriggerStore } from '../storage/trigger-store';
-import type { Clock } from '../support/clock';
+import type { Clock } from '../time/clock';
 
 interface Known {
   count: number;

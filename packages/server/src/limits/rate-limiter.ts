@@ -1,5 +1,5 @@
 import type { RateConfig } from '../config/server-config';
-import type { Clock } from '../support/clock';
+import type { Clock } from '../time/clock';
 
 interface Bucket {
   tokens: number;

@@ -1,6 +1,6 @@
 import type { ServerConfig, ServiceConfig } from '../config/server-config';
 import { ConfigError } from '../errors/catalogue';
-import type { Clock } from '../support/clock';
+import type { Clock } from '../time/clock';
 import { echoService } from './echo-service';
 import { failService } from './fail-service';
 import { httpService } from './http-service';

@@ -1,6 +1,6 @@
 import type { SleepServiceConfig } from '../config/server-config';
-import type { Clock } from '../support/clock';
-import { sleep } from '../support/sleep';
+import type { Clock } from '../time/clock';
+import { sleep } from '../time/sleep';
 import type { ServiceBehaviour } from './service';
 
 const wholeMilliseconds = /^\d{1,9}$/;

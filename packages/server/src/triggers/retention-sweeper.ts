@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Storage } from '../storage/storage';
-import type { Clock } from '../support/clock';
+import type { Clock } from '../time/clock';
 
 /** Settings of a {@link RetentionSweeper}. */
 export interface RetentionOptions {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FinishedState, TriggerError, TriggerRecord } from '../storage/trigger-types';
 import type { Service } from '../services/service';
-import type { Clock } from '../support/clock';
+import type { Clock } from '../time/clock';
 
 /** How a run ended. */
 export interface Outcome {

@@ -3,8 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceRegistry } from '../services/service-registry';
 import type { Storage } from '../storage/storage';
 import type { FinishedState, TriggerRecord } from '../storage/trigger-types';
-import { ClaimLoop } from '../support/claim-loop';
-import type { Clock } from '../support/clock';
+import { ClaimLoop } from '../work/claim-loop';
+import type { Clock } from '../time/clock';
 import { runTrigger, type Outcome } from './run-trigger';
 
 /** Settings of a {@link TriggerWorker}. */

@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../time/clock';
 import { drainWithin, type Cancellable } from './drain';
 
 /** What a {@link ClaimLoop} claims with, and how often it looks. */

@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../time/clock';
 
 /** Work under way that can be cut short: a trigger running, a callback being delivered. */
 export interface Cancellable {
