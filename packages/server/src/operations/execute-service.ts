@@ -27,9 +27,9 @@ import { IdempotencyKeyLost } from '../storage/idempotency-types';
 import type { Storage } from '../storage/storage';
 import type { Clock } from '../time/clock';
 import type { Ids } from '../random/ids';
-import { malformedCallbackUrl, unreachableCallbackUrl } from './callback-url-checks';
-import { executeRequestHash } from './idempotency-key';
-import { limitProblems, type TriggerLimits } from './trigger-limits';
+import { malformedCallbackUrl, unreachableCallbackUrl } from '../callbacks/callback-url-checks';
+import { executeRequestHash } from '../idempotency/execute-request-hash';
+import { limitProblems, type TriggerLimits } from '../triggers/trigger-limits';
 
 /** What `executeService` needs. */
 export interface ExecuteDependencies {

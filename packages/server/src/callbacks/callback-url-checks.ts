@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { hostOf, type AddressGuard } from '../callbacks/address-guard';
+import { hostOf, type AddressGuard } from './address-guard';
 
 /** Why a callback URL is malformed (400): not http(s), or carrying credentials. `undefined` when it is fine. */
 export function malformedCallbackUrl(value: string): string | undefined {
