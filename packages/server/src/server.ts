@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 import { credentialsFrom } from './auth/credentials';
 import { hashClientSecret } from './auth/secret-hash';
-import { TokenService } from './auth/token-service';
+import { TokenIssuer } from './auth/token-issuer';
 import { UsageMeter } from './auth/usage-meter';
 import { AddressGuard } from './callbacks/address-guard';
 import { CallbackDeliverer } from './callbacks/callback-deliverer';
@@ -132,7 +132,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
       config,
       routes: await loadSpec(),
       store,
-      authentication: { tokens: new TokenService(store.tokens, clock, ids, config.tokens.ttlSeconds), credentials: credentialsFrom(config), usage },
+      authentication: { tokens: new TokenIssuer(store.tokens, clock, ids, config.tokens.ttlSeconds), credentials: credentialsFrom(config), usage },
       execute: {
         services,
         store,

@@ -2,7 +2,7 @@ import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { apiKeyRefused, organisationNotFound, tokenLacksScope, tokenMalformed, tokenMissing, tokenUnknown } from '../errors/catalogue';
 import type { Credentials } from './credentials';
 import { sha256 } from './secret-hash';
-import { apiScope, type TokenService } from './token-service';
+import { apiScope, type TokenIssuer } from './token-issuer';
 import type { UsageMeter } from './usage-meter';
 
 /** Who is calling: the organisation the token is bound to, its client and the API key used. */
@@ -21,7 +21,7 @@ declare module 'fastify' {
 
 /** What {@link apiAuthentication} checks credentials against. */
 export interface ApiAuthenticationDependencies {
-  tokens: TokenService;
+  tokens: TokenIssuer;
   credentials: Credentials;
   usage: UsageMeter;
 }

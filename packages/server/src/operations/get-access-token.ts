@@ -3,7 +3,7 @@ import formBody from '@fastify/formbody';
 import { presentedClient } from '../auth/client-authentication';
 import type { Credentials } from '../auth/credentials';
 import { verifyClientSecret } from '../auth/secret-hash';
-import { apiScope, type TokenService } from '../auth/token-service';
+import { apiScope, type TokenIssuer } from '../auth/token-issuer';
 import { clientAuthenticationFailed, grantScopeInvalid } from '../errors/catalogue';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
@@ -11,7 +11,7 @@ import type { OperationPlugin } from '../http/spec-routes';
 /** What the token endpoint needs. */
 export interface TokenEndpointDependencies {
   credentials: Credentials;
-  tokens: TokenService;
+  tokens: TokenIssuer;
   /**
    * A hash no secret matches, checked for unknown clients so that they take as long to refuse as
    * known ones and the endpoint does not tell which client ids exist.

@@ -25,7 +25,7 @@ const keptAtMost = 10_000;
  * Access tokens are opaque random values; the store keeps only their hash, with the client, the
  * organisation and the scope they were issued for. Any process sharing the store can check them.
  */
-export class TokenService {
+export class TokenIssuer {
   readonly #kept = new Map<string, { token: TokenRecord; until: number }>();
 
   constructor(
