@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { deliveries, hashSecret, newApiKey, newCallbackSecret, start, usage } from './cli/commands';
+import { deliveries, hashSecret, newApiKey, newCallbackSecret, start, usage } from './commands/server-commands';
 import { runDemo } from './demo/run-demo';
 import { ConfigError } from './errors/catalogue';
 

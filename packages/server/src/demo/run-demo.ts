@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { runUntilSignal } from '../cli/run-until-signal';
+import { runUntilSignal } from '../commands/run-until-signal';
 import { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from '../config/env-overrides';
 import { loadConfig } from '../config/load-config';
 import { createServer } from '../server';
