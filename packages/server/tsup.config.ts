@@ -14,7 +14,7 @@ export default defineConfig((overrides: Options) => {
     entry: {
       index: 'src/index.ts',
       main: 'src/main.ts',
-      demo: 'src/demo.ts',
+      demo: 'src/demo/main.ts',
       'checkpoint-worker': 'src/storage/sqlite/checkpoint-worker.ts',
     },
     format: ['esm'],

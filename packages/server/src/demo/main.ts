@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runDemo } from './demo/run-demo';
-import { ConfigError } from './errors/catalogue';
+import { runDemo } from './run-demo';
+import { ConfigError } from '../errors/catalogue';
 
 /**
  * The demo behind `npm start` in this repository: its data in `packages/server/data` (git-ignored)
