@@ -78,7 +78,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const ids = options.ids ?? randomIds;
   const log = pino({ level: config.server.logLevel }, options.logDestination);
   const services = await createServiceRegistry(config, clock);
-  const store = options.store ?? new SqliteStorage(config.storage.sqlite);
+  const store = options.store ?? new SqliteStorage({ ...config.storage.sqlite, clock });
   const metrics = new ServerMetrics(store, Object.keys(config.organisations));
   const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) => metrics.apiKeyCall(orgId, apiKey, operationId));
   const keys = signingKeys(config);

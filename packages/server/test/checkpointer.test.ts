@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Checkpointer } from '../src/storage/sqlite/checkpointer';
+import { VirtualClock } from './support/virtual-clock';
 
 describe('Checkpointer', () => {
   let dir: string;
@@ -22,7 +23,6 @@ describe('Checkpointer', () => {
   });
 
   afterEach(async () => {
-    jest.useRealTimers();
     db.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -40,7 +40,7 @@ describe('Checkpointer', () => {
   }
 
   test('copies the WAL into the database file from its own thread', async () => {
-    const checkpointer = new Checkpointer({ file, intervalMs: 60_000, busyTimeoutMs: 100, onExit: () => undefined });
+    const checkpointer = new Checkpointer({ file, intervalMs: 60_000, busyTimeoutMs: 100, clock: new VirtualClock(), onExit: () => undefined });
     try {
       const reply = await checkpointer.checkpoint();
       expect(reply).toEqual({ busy: 0, log: expect.any(Number), checkpointed: expect.any(Number) });
@@ -54,33 +54,38 @@ describe('Checkpointer', () => {
   });
 
   test('checkpoints every interval, on virtual time', async () => {
-    // Only the interval runs on virtual time; the thread's replies and jest's own timeouts stay real.
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] });
-    const checkpointer = new Checkpointer({ file, intervalMs: 500, busyTimeoutMs: 100, onExit: () => undefined });
+    // Only the interval runs on the virtual clock; the thread's replies come at their own pace.
+    const clock = new VirtualClock();
+    const interval = jest.spyOn(clock, 'setInterval');
+    const checkpointer = new Checkpointer({ file, intervalMs: 500, busyTimeoutMs: 100, clock, onExit: () => undefined });
     const checkpoint = jest.spyOn(checkpointer, 'checkpoint');
     try {
-      jest.advanceTimersByTime(499);
+      await clock.advance(499);
       expect(checkpoint).not.toHaveBeenCalled();
-      jest.advanceTimersByTime(1);
-      expect(checkpoint).toHaveBeenCalledTimes(1);
-      // While that checkpoint runs, the next tick asks for none behind it.
-      jest.advanceTimersByTime(500);
+      await clock.advance(1);
       expect(checkpoint).toHaveBeenCalledTimes(1);
       expect(await checkpoint.mock.results[0]!.value).toMatchObject({ busy: 0 });
       expect(await rowsInDatabaseFile()).toBe(100);
-      jest.advanceTimersByTime(500);
+      // While a checkpoint runs, the next tick asks for none behind it: two ticks with no turn of
+      // the event loop between them, so the first one's reply cannot have come.
+      const tick = interval.mock.calls[0]![0];
+      tick();
+      tick();
       expect(checkpoint).toHaveBeenCalledTimes(2);
+      await checkpoint.mock.results[1]!.value;
+      await clock.advance(500);
+      expect(checkpoint).toHaveBeenCalledTimes(3);
     } finally {
       await checkpointer.stop();
     }
     // Stopped: no more ticks.
-    jest.advanceTimersByTime(5000);
-    expect(checkpoint).toHaveBeenCalledTimes(2);
+    await clock.advance(5000);
+    expect(checkpoint).toHaveBeenCalledTimes(3);
   });
 
   test('stop ends the thread, tells onExit, and answers later checkpoints with nothing', async () => {
     const onExit = jest.fn();
-    const checkpointer = new Checkpointer({ file, intervalMs: 60_000, busyTimeoutMs: 100, onExit });
+    const checkpointer = new Checkpointer({ file, intervalMs: 60_000, busyTimeoutMs: 100, clock: new VirtualClock(), onExit });
     await checkpointer.stop();
     expect(onExit).toHaveBeenCalledTimes(1);
     await expect(checkpointer.checkpoint()).resolves.toBeUndefined();
@@ -89,7 +94,7 @@ describe('Checkpointer', () => {
   test('a thread that cannot open the file ends, and onExit lets the storage checkpoint itself again', async () => {
     let exited!: () => void;
     const exit = new Promise<void>((resolve) => (exited = resolve));
-    const checkpointer = new Checkpointer({ file: join(dir, 'missing', 'folder', 'wal.sqlite'), intervalMs: 60_000, busyTimeoutMs: 100, onExit: () => exited() });
+    const checkpointer = new Checkpointer({ file: join(dir, 'missing', 'folder', 'wal.sqlite'), intervalMs: 60_000, busyTimeoutMs: 100, clock: new VirtualClock(), onExit: () => exited() });
     const answer = checkpointer.checkpoint();
     await exit;
     await expect(answer).resolves.toBeUndefined();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Clock } from '../../time/clock';
 import type { CheckpointReply, CheckpointRequest, CheckpointWorkerData } from './checkpoint-messages';
 
 /** Settings of a {@link Checkpointer}. */
@@ -9,6 +10,8 @@ export interface CheckpointerOptions {
   file: string;
   intervalMs: number;
   busyTimeoutMs: number;
+  /** Sets the interval, so that tests move it on virtual time. */
+  clock: Clock;
   /** Called once the thread has ended, however it ended. */
   onExit: () => void;
 }
@@ -26,12 +29,14 @@ const workerFile = join(__dirname, `checkpoint-worker${extname(__filename)}`);
 export class Checkpointer {
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
-  readonly #timer: NodeJS.Timeout;
+  readonly #clock: Clock;
+  readonly #timer: unknown;
   // Replies come in the order of the requests.
   readonly #waiting: Array<(reply: CheckpointReply | undefined) => void> = [];
   #ended = false;
 
-  constructor({ file, intervalMs, busyTimeoutMs, onExit }: CheckpointerOptions) {
+  constructor({ file, intervalMs, busyTimeoutMs, clock, onExit }: CheckpointerOptions) {
+    this.#clock = clock;
     // Fails the start of a package built without its thread, rather than never checkpointing.
     if (!existsSync(workerFile)) throw new Error(`The checkpointer's thread ${workerFile} is missing: rebuild the server`);
     const workerData: CheckpointWorkerData = { file, busyTimeoutMs };
@@ -42,7 +47,7 @@ export class Checkpointer {
     this.#exited = new Promise((resolve) => {
       this.#worker.once('exit', () => {
         this.#ended = true;
-        clearInterval(this.#timer);
+        this.#clock.clearInterval(this.#timer);
         for (const settle of this.#waiting.splice(0)) settle(undefined);
         onExit();
         resolve();
@@ -50,11 +55,11 @@ export class Checkpointer {
     });
     // A thread that cannot even open the file exits; onExit lets the storage checkpoint itself again.
     this.#worker.on('error', () => undefined);
-    this.#timer = setInterval(() => {
+    // The clock's intervals do not keep the process alive on their own.
+    this.#timer = clock.setInterval(() => {
       // A checkpoint still running is not queued behind.
       if (this.#waiting.length === 0) void this.checkpoint();
     }, intervalMs);
-    this.#timer.unref();
   }
 
   /** Checkpoints now; resolves to SQLite's answer, or undefined when the thread has ended. */
@@ -68,7 +73,7 @@ export class Checkpointer {
 
   /** Stops the thread and waits until its connection is closed. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#clock.clearInterval(this.#timer);
     // Held until it has closed its connection, even if nothing else keeps the process alive.
     this.#worker.ref();
     this.#post('stop');

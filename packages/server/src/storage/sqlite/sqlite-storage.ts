@@ -6,6 +6,7 @@ import type { DeliveryClaimRequest } from '../delivery-types';
 import type { IdempotencyKeyStore } from '../idempotency-key-store';
 import type { IdempotencyCompletion } from '../idempotency-types';
 import type { Storage } from '../storage';
+import { systemClock, type Clock } from '../../time/clock';
 import type { TokenStore } from '../token-store';
 import type { TriggerStore } from '../trigger-store';
 import type { NewTrigger, TriggerFinish } from '../trigger-types';
@@ -31,6 +32,8 @@ export interface SqliteStorageOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a write waits for another process's transaction before failing. */
   busyTimeoutMs?: number;
+  /** Sets the checkpoint interval (the server passes its own); the system clock by default. */
+  clock?: Clock;
 }
 
 const checkpointIntervalMs = 500;
@@ -71,6 +74,7 @@ export class SqliteStorage implements Storage {
         file: options.file,
         intervalMs: checkpointIntervalMs,
         busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+        clock: options.clock ?? systemClock,
         onExit: () => {
           if (db.open) db.pragma(`wal_autocheckpoint = ${autoCheckpointPages}`);
         },
