@@ -19,7 +19,7 @@ export class ServerMetrics implements DeliveryObserver {
   readonly #apiKeyCalls: Counter<'org_id' | 'api_key' | 'operation'>;
   readonly #triggersFinished: Counter<'org_id' | 'status'>;
   readonly #attempts: Counter<'outcome'>;
-  readonly #attemptSeconds: Histogram;
+  readonly #attemptSeconds: Histogram<never>;
   readonly #deliveries: Counter<'state'>;
   readonly #deliverySeconds: Histogram<'state'>;
 
@@ -27,77 +27,49 @@ export class ServerMetrics implements DeliveryObserver {
   constructor(store: Storage, orgIds: readonly string[]) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.#requests = new Counter({
-      name: `${prefix}http_requests_total`,
-      help: 'Requests answered, by operation and status.',
-      labelNames: ['operation', 'status'],
-      registers,
+    // Every metric of the server: its name under the prefix, in this registry.
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name: `${prefix}${name}`, help, labelNames, registers });
+    const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets?: number[]) =>
+      new Histogram<L>({ name: `${prefix}${name}`, help, labelNames, registers, ...(buckets && { buckets }) });
+    const gauge = <L extends string>(name: string, help: string, labelNames: L[], collect: (this: Gauge<L>) => Promise<void>) =>
+      new Gauge<L>({ name: `${prefix}${name}`, help, labelNames, registers, collect });
+
+    this.#requests = counter('http_requests_total', 'Requests answered, by operation and status.', ['operation', 'status']);
+    this.#requestSeconds = histogram('http_request_duration_seconds', 'Time to answer a request, by operation.', ['operation']);
+    this.#apiKeyCalls = counter('api_key_requests_total', 'Calls that carried a known API key, by organisation, key name and operation.', [
+      'org_id',
+      'api_key',
+      'operation',
+    ]);
+    this.#triggersFinished = counter('triggers_finished_total', 'Triggers this process finished, by organisation and how they ended.', [
+      'org_id',
+      'status',
+    ]);
+    gauge('triggers', 'Unfinished triggers in the store, by organisation and state.', ['org_id', 'state'], async function () {
+      const { triggers } = await store.queueStats();
+      this.reset();
+      for (const orgId of orgIds) for (const state of ['queued', 'running']) this.set({ org_id: orgId, state }, 0);
+      for (const { orgId, status, count } of triggers) this.set({ org_id: orgId, state: status }, count);
     });
-    this.#requestSeconds = new Histogram({
-      name: `${prefix}http_request_duration_seconds`,
-      help: 'Time to answer a request, by operation.',
-      labelNames: ['operation'],
-      registers,
+    gauge('queue_depth', 'Items waiting in each queue: triggers queued, callbacks pending.', ['queue'], async function () {
+      const { triggers, pendingDeliveries } = await store.queueStats();
+      this.set({ queue: 'triggers' }, triggers.filter(({ status }) => status === 'queued').reduce((sum, { count }) => sum + count, 0));
+      this.set({ queue: 'callbacks' }, pendingDeliveries);
     });
-    this.#apiKeyCalls = new Counter({
-      name: `${prefix}api_key_requests_total`,
-      help: 'Calls that carried a known API key, by organisation, key name and operation.',
-      labelNames: ['org_id', 'api_key', 'operation'],
-      registers,
-    });
-    this.#triggersFinished = new Counter({
-      name: `${prefix}triggers_finished_total`,
-      help: 'Triggers this process finished, by organisation and how they ended.',
-      labelNames: ['org_id', 'status'],
-      registers,
-    });
-    new Gauge({
-      name: `${prefix}triggers`,
-      help: 'Unfinished triggers in the store, by organisation and state.',
-      labelNames: ['org_id', 'state'],
-      registers,
-      async collect() {
-        const { triggers } = await store.queueStats();
-        this.reset();
-        for (const orgId of orgIds) for (const state of ['queued', 'running']) this.set({ org_id: orgId, state }, 0);
-        for (const { orgId, status, count } of triggers) this.set({ org_id: orgId, state: status }, count);
-      },
-    });
-    new Gauge({
-      name: `${prefix}queue_depth`,
-      help: 'Items waiting in each queue: triggers queued, callbacks pending.',
-      labelNames: ['queue'],
-      registers,
-      async collect() {
-        const { triggers, pendingDeliveries } = await store.queueStats();
-        this.set({ queue: 'triggers' }, triggers.filter(({ status }) => status === 'queued').reduce((sum, { count }) => sum + count, 0));
-        this.set({ queue: 'callbacks' }, pendingDeliveries);
-      },
-    });
-    this.#attempts = new Counter({
-      name: `${prefix}callback_attempts_total`,
-      help: 'Callback attempts, by outcome: delivered, gone (410), rejected (another answer), timeout, network, refused (address).',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.#attemptSeconds = new Histogram({
-      name: `${prefix}callback_attempt_duration_seconds`,
-      help: 'Time a callback attempt took, from resolving the host to the end of the answer.',
-      registers,
-    });
-    this.#deliveries = new Counter({
-      name: `${prefix}callback_deliveries_total`,
-      help: 'Callback deliveries ended, by how: delivered, gone (410), failed (no attempt left).',
-      labelNames: ['state'],
-      registers,
-    });
-    this.#deliverySeconds = new Histogram({
-      name: `${prefix}callback_delivery_latency_seconds`,
-      help: 'Time from the end of a trigger to the end of its callback delivery, retries included.',
-      labelNames: ['state'],
-      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 1800, 3600, 21600, 86400],
-      registers,
-    });
+    this.#attempts = counter(
+      'callback_attempts_total',
+      'Callback attempts, by outcome: delivered, gone (410), rejected (another answer), timeout, network, refused (address).',
+      ['outcome'],
+    );
+    this.#attemptSeconds = histogram('callback_attempt_duration_seconds', 'Time a callback attempt took, from resolving the host to the end of the answer.', []);
+    this.#deliveries = counter('callback_deliveries_total', 'Callback deliveries ended, by how: delivered, gone (410), failed (no attempt left).', ['state']);
+    this.#deliverySeconds = histogram(
+      'callback_delivery_latency_seconds',
+      'Time from the end of a trigger to the end of its callback delivery, retries included.',
+      ['state'],
+      [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 1800, 3600, 21600, 86400],
+    );
   }
 
   /** Counts an answered request. */
