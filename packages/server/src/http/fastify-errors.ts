@@ -36,6 +36,14 @@ function dotted(instancePath: string): string {
     .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
 }
 
+// Fastify's refusals of a body that the catalogue names.
+const bodyErrors = new Map<string, (bodyLimit: number) => ServerError>([
+  ['FST_ERR_CTP_BODY_TOO_LARGE', bodyTooLarge],
+  ['FST_ERR_CTP_INVALID_MEDIA_TYPE', mediaTypeUnsupported],
+  ['FST_ERR_CTP_EMPTY_JSON_BODY', bodyEmpty],
+  ['FST_ERR_CTP_INVALID_JSON_BODY', bodyNotJson],
+]);
+
 /** Any error met while serving an API request, as an error of the catalogue. */
 export function apiErrorOf(error: FastifyError, bodyLimit: number): ServerError {
   if (error instanceof ServerError) return error;
@@ -45,16 +53,8 @@ export function apiErrorOf(error: FastifyError, bodyLimit: number): ServerError 
     const field = dotted(issue.instancePath);
     return schemaViolation(field ? `${context}.${field}` : context, issue.message ?? 'is invalid');
   }
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return bodyTooLarge(bodyLimit);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return mediaTypeUnsupported();
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return bodyEmpty();
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return bodyNotJson();
-  }
+  const bodyError = bodyErrors.get(error.code);
+  if (bodyError) return bodyError(bodyLimit);
   // Fastify's own client errors (bad Content-Length, bad URL…) carry messages fit to show.
   if (isClientError(error)) {
     const scope = error.code?.startsWith('FST_ERR_CTP_') ? 'body' : 'global';
