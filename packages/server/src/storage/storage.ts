@@ -10,13 +10,17 @@ import type { UsageStore } from './usage-store';
  * adapter (the embedded SQLite one, a PostgreSQL one) keeps the same promises, and none may assume
  * it is the only process sharing the storage.
  */
-export interface Storage extends UnitOfWork {
+export interface Storage extends UnitOfWork, Repositories {
+  /** Resolves when the storage answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One repository per aggregate. */
+export interface Repositories {
   readonly triggers: TriggerStore;
   readonly idempotencyKeys: IdempotencyKeyStore;
   readonly deliveries: DeliveryStore;
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
-  /** Resolves when the storage answers. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
 }
