@@ -54,3 +54,13 @@ export interface DeliveryAttemptRecord {
   /** `pending` when another attempt is due at `attempt.retryAt`. */
   status: DeliveryState;
 }
+
+/** The callback of one finished trigger, queued to each of its URLs in the finish's transaction. */
+export interface CallbackToQueue {
+  triggerUUID: string;
+  orgId: string;
+  webhookId: string;
+  urls: string[];
+  /** When the deliveries are created, and due. */
+  at: number;
+}

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { DeliveryStore } from '../delivery-store';
-import type { DeliveryAttempt, DeliveryAttemptRecord, DeliveryClaimRequest, DeliveryHistory, DeliveryRecord, DeliveryState } from '../delivery-types';
+import type {
+  CallbackToQueue,
+  DeliveryAttempt,
+  DeliveryAttemptRecord,
+  DeliveryClaimRequest,
+  DeliveryHistory,
+  DeliveryRecord,
+  DeliveryState,
+} from '../delivery-types';
 import { GroupCommit } from './group-commit';
 
 interface DeliveryRow {
@@ -23,16 +31,6 @@ interface AttemptRow {
   status_code: number | null;
   error: string | null;
   retry_at: number | null;
-}
-
-/** The callback of one trigger, to be queued to each of its URLs. */
-export interface CallbackToQueue {
-  triggerUUID: string;
-  orgId: string;
-  webhookId: string;
-  urls: string[];
-  /** When the deliveries are created, and due. */
-  at: number;
 }
 
 function toDelivery(row: DeliveryRow): DeliveryRecord {
