@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 /**
- * The server is built as ESM for Node 24: the library (`index`), the `autofacilitate-server`
+ * The server is built as ESM for Node 22 and later: the library (`index`), the `autofacilitate-server`
  * command (`main`), the demo behind `npm start` (`demo`) and the SQLite checkpointer's thread
  * (`checkpoint-worker`, started from beside them). The spec the routes are bound to is copied
  * beside them, so the package carries its own contract.
@@ -23,7 +23,7 @@ export default defineConfig((overrides: Options) => {
     dts: { entry: 'src/index.ts', compilerOptions: { ignoreDeprecations: '6.0' } },
     sourcemap: true,
     clean: true,
-    target: 'node24',
+    target: 'node22',
     platform: 'node',
     // `__dirname` finds the spec and the demo configuration beside the bundle.
     shims: true,

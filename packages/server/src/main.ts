@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { deliveries, hashSecret, newApiKey, newCallbackSecret, start, usage } from './commands/server-commands';
 import { runDemo } from './demo/run-demo';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import pino, { type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
 import { credentialsFrom } from './auth/credentials';
 import { hashClientSecret } from './auth/secret-hash';
 import { TokenIssuer } from './auth/token-issuer';
@@ -12,6 +12,7 @@ import type { ServerConfig } from './config/server-config';
 import { buildApp } from './http/build-app';
 import { QueueBound } from './limits/queue-bound';
 import { RateLimiter } from './limits/rate-limiter';
+import { createLogger } from './logging/create-logger';
 import { ServerMetrics } from './metrics/server-metrics';
 import { createServiceRegistry } from './services/service-registry';
 import { loadSpec } from './spec/load-spec';
@@ -36,7 +37,7 @@ export interface ServerOptions {
   resolver?: Resolver;
   /** Opens the connections of callback attempts; `net.connect` / `tls.connect` when absent. */
   connect?: Connect;
-  /** Where the JSON log lines go; standard output when absent. */
+  /** Where the log lines go (JSON unless `server.logFormat` is `pretty`); standard output when absent. */
   logDestination?: DestinationStream;
 }
 
@@ -76,7 +77,7 @@ function signingKeys(config: ServerConfig): Map<string, Buffer[]> {
 export async function createServer(config: ServerConfig, options: ServerOptions = {}): Promise<AutoFacilitateServer> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
-  const log = pino({ level: config.server.logLevel }, options.logDestination);
+  const log = createLogger(config.server, options.logDestination);
   const services = await createServiceRegistry(config, clock);
   const store = options.store ?? new SqliteStorage({ ...config.storage.sqlite, clock });
   const metrics = new ServerMetrics(store, Object.keys(config.organisations));

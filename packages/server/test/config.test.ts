@@ -45,7 +45,7 @@ async function problemsOf(content: unknown, env: NodeJS.ProcessEnv = {}): Promis
 test('a minimal file gets every default', async () => {
   const config = await loadConfig(await fileWith(await minimal()), {});
   expect(config).toMatchObject({
-    server: { host: '127.0.0.1', port: 8080, logLevel: 'info', trustProxy: false, shutdownGraceMs: 10000 },
+    server: { host: '127.0.0.1', port: 8080, logLevel: 'info', logFormat: 'auto', trustProxy: false, shutdownGraceMs: 10000 },
     storage: { sqlite: { file: join(dir, 'data', 'autofacilitate.sqlite'), synchronous: 'NORMAL', busyTimeoutMs: 5000 } },
     tokens: { ttlSeconds: 3600 },
     results: { retentionSeconds: 604800, purgeIntervalSeconds: 60 },

@@ -94,6 +94,7 @@ export const configSchema = {
         enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
         default: 'info',
       },
+      logFormat: { enum: ['auto', 'pretty', 'json'], default: 'auto' },
       trustProxy: { type: 'boolean', default: false },
       shutdownGraceMs: { type: 'integer', minimum: 0, default: 10000 },
     }),

@@ -87,6 +87,8 @@ export interface ServerConfig {
     host: string;
     port: number;
     logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    /** `json` lines, `pretty` lines for people, or `auto`: pretty when standard output is a terminal. */
+    logFormat: 'auto' | 'pretty' | 'json';
     trustProxy: boolean;
     /** How long SIGTERM waits for running triggers before giving them back to the queue. */
     shutdownGraceMs: number;

@@ -1,5 +1,7 @@
-import { randomBytes, randomUUID, randomUUIDv7 } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+// uuid's v7 rather than `crypto.randomUUIDv7`, which only Node 24 has.
+import { v7 as uuidv7 } from 'uuid';
 
 /** Where the server gets fresh identifiers and secrets, so tests can make them predictable. */
 export interface Ids {
@@ -19,7 +21,7 @@ export interface Ids {
 
 /** Identifiers from the operating system's random source. */
 export const randomIds: Ids = {
-  triggerUUID: () => randomUUIDv7(),
+  triggerUUID: () => uuidv7(),
   accessToken: () => randomBytes(32).toString('base64url'),
   requestId: () => randomUUID(),
   workerId: () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,

@@ -9,7 +9,7 @@ let built: Promise<string> | undefined;
 
 /**
  * Builds the server once per test file with the package's own tsup configuration (without type
- * declarations), laid out as the published package is (`dist/`, `demo/`), in a scratch folder of
+ * declarations), laid out as the published package is (`bin/`, `dist/`, `demo/`), in a scratch folder of
  * the package, so children run what `npm start` runs. Resolves to the `dist` folder.
  */
 export function builtServer(): Promise<string> {
@@ -17,7 +17,7 @@ export function builtServer(): Promise<string> {
     const scratch = join(packageDir, 'tmp', `test-package-${process.pid}`);
     const dist = join(scratch, 'dist');
     await promisify(execFile)(process.execPath, [tsup, '--out-dir', dist, '--no-dts', '--no-sourcemap', '--silent'], { cwd: packageDir });
-    await cp(join(packageDir, 'demo'), join(scratch, 'demo'), { recursive: true });
+    for (const entry of ['bin', 'demo', 'package.json']) await cp(join(packageDir, entry), join(scratch, entry), { recursive: true });
     return dist;
   })();
   return built;
