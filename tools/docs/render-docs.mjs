@@ -3,8 +3,8 @@
 // `--inlineBundle` embeds the Redoc scripts, so the page opens offline; the page is then checked for
 // anything it would still fetch to run or look right. Run from the repo root.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Where `npm run docs` (and the spec review) put the rendered page. */
@@ -20,17 +20,41 @@ export function renderDocs(spec = 'spec/autofacilitate.yaml', output = DOCS_OUTP
   try {
     run(
       process.execPath,
-      [resolve('node_modules/@redocly/cli/bin/cli.js'), 'build-docs', resolve(spec), '--inlineBundle', '--output', draft],
+      [
+        resolve('node_modules/@redocly/cli/bin/cli.js'),
+        'build-docs',
+        resolve(spec),
+        '--inlineBundle',
+        '--config',
+        resolve(dirname(fileURLToPath(import.meta.url)), 'redocly.yaml'),
+        '--output',
+        draft,
+      ],
       // The CLI otherwise reports usage and checks for updates over the network: docs build offline.
       { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } },
     );
-    const external = externalResources(readFileSync(draft, 'utf8'));
+    const html = withoutRemoteLogo(readFileSync(draft, 'utf8'));
+    writeFileSync(draft, html);
+    const external = externalResources(html);
     if (external.length > 0) throw new Error(`${output} would not be self-contained: it loads ${external.join(', ')}`);
     renameSync(draft, target);
   } finally {
     rmSync(draft, { force: true });
   }
   return target;
+}
+
+// Redoc draws the logo of its "API docs by Redocly" credit from Redocly's CDN, and no option turns
+// that off: the page shows the name in its place, so it makes no request to another host.
+const REMOTE_LOGO = /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g;
+const NAME_AS_LOGO = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16"><text x="0" y="13" font-family="sans-serif" font-size="13" fill="#888">Redocly</text></svg>',
+)}`;
+
+/** The page with Redoc's credit logo drawn from the page itself. */
+export function withoutRemoteLogo(html) {
+  if (html.search(REMOTE_LOGO) === -1) throw new Error('Redoc no longer loads its logo from cdn.redoc.ly: check render-docs.mjs');
+  return html.replace(REMOTE_LOGO, NAME_AS_LOGO);
 }
 
 // The notice build-docs boxes in ╔═╗ on every run: noise in an error message.
@@ -63,7 +87,8 @@ export function externalResources(html) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [spec, output] = process.argv.slice(2);
   try {
-    console.log(`Rendered ${renderDocs(spec, output)}`);
+    // Relative: nx replays this line from its cache, which other checkouts of the repo may share.
+    console.log(`Rendered ${relative(process.cwd(), renderDocs(spec, output))}`);
   } catch (error) {
     console.error(error.message);
     process.exitCode = 1;

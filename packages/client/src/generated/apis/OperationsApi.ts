@@ -34,7 +34,7 @@ export interface OperationsApiInterface {
     getHealthRequestOpts(): Promise<runtime.RequestOpts>;
 
     /**
-     * Extension: whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
      * @summary Check health
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
@@ -43,7 +43,7 @@ export interface OperationsApiInterface {
     getHealthRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Health>>;
 
     /**
-     * Extension: whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
      * Check health
      */
     getHealth(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Health>;
@@ -56,7 +56,7 @@ export interface OperationsApiInterface {
     getMetricsRequestOpts(): Promise<runtime.RequestOpts>;
 
     /**
-     * Extension: the self-hosted server\'s metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process\'s own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): the self-hosted server\'s metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process\'s own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
      * @summary Get metrics
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
@@ -65,7 +65,7 @@ export interface OperationsApiInterface {
     getMetricsRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>>;
 
     /**
-     * Extension: the self-hosted server\'s metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process\'s own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): the self-hosted server\'s metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process\'s own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
      * Get metrics
      */
     getMetrics(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string>;
@@ -97,7 +97,7 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
     }
 
     /**
-     * Extension: whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
      * Check health
      */
     async getHealthRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Health>> {
@@ -108,7 +108,7 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
     }
 
     /**
-     * Extension: whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
      * Check health
      */
     async getHealth(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Health> {
@@ -136,7 +136,7 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
     }
 
     /**
-     * Extension: the self-hosted server\'s metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process\'s own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): the self-hosted server\'s metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process\'s own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
      * Get metrics
      */
     async getMetricsRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<string>> {
@@ -151,7 +151,7 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
     }
 
     /**
-     * Extension: the self-hosted server\'s metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process\'s own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): the self-hosted server\'s metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process\'s own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
      * Get metrics
      */
     async getMetrics(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<string> {

@@ -62,7 +62,7 @@ export interface TokenApiInterface {
     getAccessTokenRequestOpts(requestParameters: GetAccessTokenRequest): Promise<runtime.RequestOpts>;
 
     /**
-     * Extension: OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
      * @summary Get an access token
      * @param {string} grantType Always &#x60;client_credentials&#x60;.
      * @param {string} [scope] The scope asked for; only &#x60;autofacilitateapi&#x60; is granted.
@@ -75,7 +75,7 @@ export interface TokenApiInterface {
     getAccessTokenRaw(requestParameters: GetAccessTokenRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AccessToken>>;
 
     /**
-     * Extension: OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
      * Get an access token
      */
     getAccessToken(requestParameters: GetAccessTokenRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AccessToken>;
@@ -148,7 +148,7 @@ export class TokenApi extends runtime.BaseAPI implements TokenApiInterface {
     }
 
     /**
-     * Extension: OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
      * Get an access token
      */
     async getAccessTokenRaw(requestParameters: GetAccessTokenRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AccessToken>> {
@@ -159,7 +159,7 @@ export class TokenApi extends runtime.BaseAPI implements TokenApiInterface {
     }
 
     /**
-     * Extension: OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
      * Get an access token
      */
     async getAccessToken(requestParameters: GetAccessTokenRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AccessToken> {

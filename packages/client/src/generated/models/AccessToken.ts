@@ -14,7 +14,7 @@
 
 import { mapValues } from '../runtime';
 /**
- * Extension: an access token response (RFC 6749 §5.1).
+ * **Added by this toolkit** (not in Alvaria's API reference): an access token response (RFC 6749 §5.1).
  * @export
  * @interface AccessToken
  */

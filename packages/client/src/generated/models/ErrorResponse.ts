@@ -28,7 +28,7 @@ import {
  */
 export interface ErrorResponse {
     /**
-     * HTTP error status. The seed types it as integer but its examples send a string (`"400"`); the wire follows the examples.
+     * HTTP error status. Alvaria's reference types it as integer but its examples send a string (`"400"`); the wire follows the examples.
      */
     code?: string;
     /**

@@ -14,7 +14,7 @@
 
 import { mapValues } from '../runtime';
 /**
- * Extension: the health of the self-hosted server.
+ * **Added by this toolkit** (not in Alvaria's API reference): the health of the self-hosted server.
  * @export
  * @interface Health
  */

@@ -14,7 +14,7 @@
 
 import { mapValues } from '../runtime';
 /**
- * Extension: an OAuth2 error response (RFC 6749 §5.2).
+ * **Added by this toolkit** (not in Alvaria's API reference): an OAuth2 error response (RFC 6749 §5.2).
  * @export
  * @interface OauthError
  */

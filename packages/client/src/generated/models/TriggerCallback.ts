@@ -22,7 +22,7 @@ import {
 } from './TriggerOutcome';
 
 /**
- * Extension: what the server POSTs (`Content-Type: application/json`) to each of a trigger's `callbackUrls` when it finishes: a Standard Webhooks envelope whose `data` is the trigger as `getTriggerResult` describes it. Headers: `webhook-id` (one per finished trigger: the same on every retry and at every URL, so a receiver can drop repeats), `webhook-timestamp` (when this attempt was signed, Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the bytes of the organisation's `whsec_` secret; while a secret is being rotated, one such signature per secret, space-separated). Any 2xx answer acknowledges it.
+ * **Added by this toolkit** (not in Alvaria's API reference): what the server POSTs (`Content-Type: application/json`) to each of a trigger's `callbackUrls` when it finishes: a Standard Webhooks envelope whose `data` is the trigger as `getTriggerResult` describes it. Headers: `webhook-id` (one per finished trigger: the same on every retry and at every URL, so a receiver can drop repeats), `webhook-timestamp` (when this attempt was signed, Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the bytes of the organisation's `whsec_` secret; while a secret is being rotated, one such signature per secret, space-separated). Any 2xx answer acknowledges it.
  * @export
  * @interface TriggerCallback
  */

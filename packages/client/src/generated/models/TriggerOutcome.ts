@@ -29,7 +29,7 @@ import {
 } from './TriggerState';
 
 /**
- * Extension: a finished trigger: its output, or the error it failed with.
+ * **Added by this toolkit** (not in Alvaria's API reference): a finished trigger: its output, or the error it failed with.
  * @export
  * @interface TriggerOutcome
  */

@@ -22,7 +22,7 @@ import {
 } from './TriggerState';
 
 /**
- * Extension: a trigger that has not finished yet.
+ * **Added by this toolkit** (not in Alvaria's API reference): a trigger that has not finished yet.
  * @export
  * @interface TriggerProgress
  */

@@ -24,7 +24,7 @@ export interface TriggerResult {
      */
     message?: string;
     /**
-     * The trigger's identifier, used to get its result. The seed types it as integer but its example sends a string (`"1234"`); the wire follows the example.
+     * The trigger's identifier, used to get its result. Alvaria's reference types it as integer but its example sends a string (`"1234"`); the wire follows the example.
      */
     triggerUUID?: string;
 }

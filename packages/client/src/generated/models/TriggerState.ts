@@ -14,7 +14,7 @@
 
 
 /**
- * Extension: where a trigger is in its life: `queued` → `running` → `succeeded`, `failed` or `timed_out`.
+ * **Added by this toolkit** (not in Alvaria's API reference): where a trigger is in its life: `queued` → `running` → `succeeded`, `failed` or `timed_out`.
  * @export
  */
 export const TriggerState = {
