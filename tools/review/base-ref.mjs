@@ -1,17 +1,21 @@
 // Which spec a review compares with when `--base` is not given: the last release.
-// Releases are tagged `spec-v<info.version>`. A clone does not always carry tags (a mirror of one
+// A release is tagged `v<version>` by `nx release` (nx.json's `release.releaseTag.pattern`), and the
+// spec of that commit is the spec that shipped. A clone does not always carry tags (a mirror of one
 // branch, a CI checkout), so without one the review falls back to the commit that first carried
 // the version the committed spec declares: the spec as it was when that version began.
+import { readFileSync } from 'node:fs';
 import { git, SPEC, specAt } from './git.mjs';
 import { specVersion } from './spec-version.mjs';
 
-/** The pattern release tags of the spec follow. */
-export const TAG_PATTERN = 'spec-v*';
+/** How `nx release` names its tags (`v{version}`), read from nx.json so the two cannot drift. */
+export const RELEASE_TAG = JSON.parse(readFileSync('nx.json', 'utf8')).release.releaseTag.pattern;
+/** The same as a `git tag --list` pattern. */
+const TAG_PATTERN = RELEASE_TAG.replace('{version}', '[0-9]*');
 
 /** Resolves the default base: `{ ref, why }`, `why` saying how it was chosen. */
 export function defaultBase() {
   const [tag] = git('tag', '--list', TAG_PATTERN, '--merged', 'HEAD', '--sort=-v:refname').split('\n').filter(Boolean);
-  if (tag) return { ref: tag, why: `the last release tag (${TAG_PATTERN})` };
+  if (tag) return { ref: tag, why: `the last release tag (${RELEASE_TAG}, as nx release tags)` };
 
   const { version } = specVersion(specAt('HEAD'), `${SPEC} at HEAD`);
   let first;
@@ -19,10 +23,10 @@ export function defaultBase() {
     if (versionAt(commit) !== version) break;
     first = commit;
   }
-  if (!first) throw new Error(`No ${TAG_PATTERN} tag and no commit of ${SPEC}: pass --base <git ref>`);
+  if (!first) throw new Error(`No release tag (${RELEASE_TAG}) and no commit of ${SPEC}: pass --base <git ref>`);
   return {
     ref: first.slice(0, 12),
-    why: `the first commit of ${SPEC} at version ${version}, as no ${TAG_PATTERN} tag is reachable`,
+    why: `the first commit of ${SPEC} at version ${version}, as no release tag (${RELEASE_TAG}) is reachable`,
   };
 }
 

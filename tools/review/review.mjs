@@ -1,5 +1,5 @@
 // Spec-first review: what a change to the spec does, before anything is built on it.
-//   npm run spec:review                      compare with the last release (the newest spec-v* tag)
+//   npm run spec:review                      compare with the last release (the newest v<version> tag)
 //   npm run spec:review -- --base <git ref>  compare with the spec at any ref
 // Prints Spectral's lint, the breaking-change report, the regenerated client's diff and where the
 // rendered docs are. Fails on lint findings, and on a breaking change unless info.version's major

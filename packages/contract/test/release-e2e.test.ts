@@ -165,6 +165,17 @@ test(
 );
 
 test(
+  'the spec review compares with the release nx release just tagged',
+  async () => {
+    const review = await run(nodeBinary, ['tools/review/review.mjs'], { cwd: scratch, env });
+    expect(review.stdout).toContain(`against v${version}, the last release tag (v{version}, as nx release tags).`);
+    expect(review.stdout).toContain('No breaking changes.');
+    expect(review).toMatchObject({ code: 0, stderr: '' });
+  },
+  STEP_TIMEOUT_MS,
+);
+
+test(
   'nx release publish puts every public package on the registry, with nothing but what it needs',
   async () => {
     succeeded(await nx('release', 'publish', '--registry', registry!.url), 'nx release publish');

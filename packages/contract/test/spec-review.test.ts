@@ -8,8 +8,8 @@ import { nodeBinary, workspaceRoot } from '../src/paths';
 import { run } from '../src/run';
 import { scratchGit, scratchGitEnv } from '../src/scratch-git';
 
-// What the review reads: the spec and its lint rules, the generator and its settings, the tools.
-const REVIEW_INPUTS = ['spec', '.spectral.yaml', 'openapitools.json', 'tools/generator', 'tools/review', 'tools/docs'];
+// What the review reads: the release tag scheme, the spec and its lint rules, the generator and its settings, the tools.
+const REVIEW_INPUTS = ['nx.json', 'spec', '.spectral.yaml', 'openapitools.json', 'tools/generator', 'tools/review', 'tools/docs'];
 const SPEC = 'spec/autofacilitate.yaml';
 // Each review generates the client twice (a JVM each time): give it room on a small machine.
 const REVIEW_TIMEOUT_MS = 600_000;
@@ -17,7 +17,7 @@ const REVIEW_TIMEOUT_MS = 600_000;
 const scratches: string[] = [];
 const released = readFileSync(join(workspaceRoot, SPEC), 'utf8');
 
-/** A scratch repo whose one commit holds the released spec, tagged `spec-v<version>` if `tag`. */
+/** A scratch repo whose one commit holds the released spec, tagged as `nx release` tags a release if `tag`. */
 function scratchRepo(tag?: string): string {
   const repo = mkdtempSync(join(tmpdir(), 'spec-review-'));
   scratches.push(repo);
@@ -54,10 +54,10 @@ afterAll(() => {
   for (const scratch of scratches) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('against the last release, the newest spec-v* tag', () => {
+describe('against the last release, the newest v<version> tag', () => {
   let repo: string;
   beforeAll(() => {
-    repo = scratchRepo('spec-v1.0.0');
+    repo = scratchRepo('v0.1.0');
   });
 
   test(
@@ -65,7 +65,7 @@ describe('against the last release, the newest spec-v* tag', () => {
     async () => {
       const result = await review(repo);
       expect(result).toMatchObject({ code: 0 });
-      expect(result.stdout).toContain('against spec-v1.0.0, the last release tag (spec-v*).');
+      expect(result.stdout).toContain('against v0.1.0, the last release tag (v{version}, as nx release tags).');
       expect(result.stdout).toContain("No results with a severity of 'warn' or higher found!");
       expect(result.stdout).toContain('No breaking changes.');
       expect(result.stdout).toContain('No change: both specs generate the same client.');
@@ -85,7 +85,7 @@ describe('against the last release, the newest spec-v* tag', () => {
       expect(result.stdout).toMatch(/1 breaking change:\n {2}response\.body\.scope\.add \(.*\) at .*execute\/\{vsn\}\.post\.responses\.200/);
       expect(result.stdout).toMatch(/changed +models\/TriggerResult\.ts +\+\d+ -[1-9]/);
       expect(result.stderr).toContain(
-        "Spec review failed: 1 breaking change while info.version's major is still 1 (1.0.0 at spec-v1.0.0): " +
+        "Spec review failed: 1 breaking change while info.version's major is still 1 (1.0.0 at v0.1.0): " +
           'make the change compatible, or raise the major to 2.0.0.',
       );
     },
@@ -101,7 +101,7 @@ describe('against the last release, the newest spec-v* tag', () => {
       });
       const result = await review(repo);
       expect(result).toMatchObject({ code: 0, stderr: '' });
-      expect(result.stdout).toContain('info.version: 1.0.0 at spec-v1.0.0, 2.0.0 in the working tree.');
+      expect(result.stdout).toContain('info.version: 1.0.0 at v0.1.0, 2.0.0 in the working tree.');
       expect(result.stdout).toContain('Breaking changes are allowed: the major version was raised (1 → 2).');
       expect(result.stdout).toContain('Spec review passed.');
     },
@@ -131,7 +131,7 @@ describe('against the last release, the newest spec-v* tag', () => {
   test(
     '--base compares with any ref instead',
     async () => {
-      const repoWithChange = scratchRepo('spec-v1.0.0');
+      const repoWithChange = scratchRepo('v0.1.0');
       editSpec(repoWithChange, removeMessage);
       scratchGit(repoWithChange, 'commit', '--quiet', '--all', '--message', 'spec: remove message');
       const result = await review(repoWithChange, '--base', 'HEAD');
@@ -153,7 +153,7 @@ test(
     const result = await review(repo);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      `against ${first}, the first commit of ${SPEC} at version 1.0.0, as no spec-v* tag is reachable.`,
+      `against ${first}, the first commit of ${SPEC} at version 1.0.0, as no release tag (v{version}) is reachable.`,
     );
     expect(result.stderr).toContain('1 breaking change');
   },
