@@ -41,3 +41,13 @@ export function shownCommands(block: Block): ShownCommand[] {
   }
   return commands;
 }
+
+/** The READMEs of the repository itself, whose commands a newcomer runs from its root. */
+export const REPO_READMES = ['README.md', 'packages/server/README.md', 'spec/README.md', 'tools/review/README.md', 'tools/release/README.md'];
+
+/** Every command a README shows: those of its blocks, and inline code that starts with npm, npx, node or git. */
+export function readmeCommands(path: string): string[] {
+  const shown = readmeBlocks(path).flatMap((block) => shownCommands(block).map(({ command }) => command));
+  const inline = [...readFileSync(join(workspaceRoot, path), 'utf8').matchAll(/`((?:npm|npx|node|git) [^`]+)`/g)].map(([, command]) => command!);
+  return [...new Set([...shown, ...inline].filter(Boolean))];
+}
