@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Get an access token
-         * @description Extension: OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
          */
         post: operations["getAccessToken"];
         delete?: never;
@@ -39,7 +39,7 @@ export interface paths {
          * Execute Service
          * @description Starts a service
          *
-         *     Extension: limits. Each of `callbackUrls` is an `http://` or `https://` URL without
+         *     **Added by this toolkit** (not in Alvaria's API reference): limits. Each of `callbackUrls` is an `http://` or `https://` URL without
          *     credentials (else 400). A trigger has at most 100 `triggerParameters`, each name 1 to 128
          *     bytes and each value at most 8192 bytes long (UTF-8), and at most 5 `callbackUrls` of at
          *     most 2048 bytes each, whose host, when it is written as an IP address, is one the server
@@ -48,7 +48,7 @@ export interface paths {
          *     have at most so many unfinished triggers (also 429: the caller is asked to slow down, the
          *     server is not failing).
          *
-         *     Extension: callbacks. When the trigger finishes, the server POSTs a `triggerCallback` (see
+         *     **Added by this toolkit** (not in Alvaria's API reference): callbacks. When the trigger finishes, the server POSTs a `triggerCallback` (see
          *     `x-autofacilitate-callback`) to each of `callbackUrls`, signed the Standard Webhooks way
          *     (`webhook-id`, `webhook-timestamp`, `webhook-signature`: `v1,` + base64 HMAC-SHA256 of
          *     `{webhook-id}.{webhook-timestamp}.{body}` with the organisation's `whsec_` secret). It is
@@ -94,7 +94,7 @@ export interface paths {
         };
         /**
          * Get metrics
-         * @description Extension: the self-hosted server's metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process's own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the self-hosted server's metrics in the Prometheus text format (version 0.0.4), for a Prometheus scrape: requests by operation and status and their latencies, calls per API key, triggers by state, the depth of the trigger and callback queues, callback attempts and their outcomes, and the process's own figures. It needs no credentials and shows no secret (API keys by the names the configuration gives them); keep it on a network only the monitoring reaches.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -114,7 +114,7 @@ export interface paths {
         };
         /**
          * Check health
-         * @description Extension: whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
          */
         get: operations["getHealth"];
         put?: never;
@@ -145,7 +145,7 @@ export interface components {
             callbackUrls?: components["schemas"]["callbackUrls"];
         };
         /**
-         * @description Parameters handed to the triggered service: names to string values. `key` in the seed's example stands for any parameter name. Extension: at most 100 parameters, each name 1 to 128 bytes and each value at most 8192 bytes long (UTF-8); more answers 422.
+         * @description Parameters handed to the triggered service: names to string values. `key` in the example of Alvaria's reference stands for any parameter name. **Added by this toolkit** (not in Alvaria's API reference): at most 100 parameters, each name 1 to 128 bytes and each value at most 8192 bytes long (UTF-8); more answers 422.
          * @example {
          *       "key": "value"
          *     }
@@ -154,14 +154,14 @@ export interface components {
             [key: string]: string;
         };
         /**
-         * @description URLs called back when the trigger finishes. Extension: at most 5; more answers 422. Each receives a `triggerCallback`.
+         * @description URLs called back when the trigger finishes. **Added by this toolkit** (not in Alvaria's API reference): at most 5; more answers 422. Each receives a `triggerCallback`.
          * @example [
          *       "https://mycompany.com/callbacks/id=123"
          *     ]
          */
         callbackUrls: components["schemas"]["urls"][];
         /**
-         * @description One callback URL. Extension: `http://` or `https://` without credentials (else 400), at most 2048 bytes long (else 422).
+         * @description One callback URL. **Added by this toolkit** (not in Alvaria's API reference): `http://` or `https://` without credentials (else 400), at most 2048 bytes long (else 422).
          * @example https://mycompany.com/callbacks/id=123
          */
         urls: string;
@@ -181,7 +181,7 @@ export interface components {
          */
         ErrorResponse: {
             /**
-             * @description HTTP error status. The seed types it as integer but its examples send a string (`"400"`); the wire follows the examples.
+             * @description HTTP error status. Alvaria's reference types it as integer but its examples send a string (`"400"`); the wire follows the examples.
              * @example 400
              */
             code?: string;
@@ -232,19 +232,19 @@ export interface components {
              */
             message?: string;
             /**
-             * @description The trigger's identifier, used to get its result. The seed types it as integer but its example sends a string (`"1234"`); the wire follows the example.
+             * @description The trigger's identifier, used to get its result. Alvaria's reference types it as integer but its example sends a string (`"1234"`); the wire follows the example.
              * @example 1234
              */
             triggerUUID?: string;
         };
         /**
-         * @description Extension: where a trigger is in its life: `queued` → `running` → `succeeded`, `failed` or `timed_out`.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): where a trigger is in its life: `queued` → `running` → `succeeded`, `failed` or `timed_out`.
          * @example succeeded
          * @enum {string}
          */
         triggerState: "queued" | "running" | "succeeded" | "failed" | "timed_out";
         /**
-         * @description Extension: a finished trigger: its output, or the error it failed with.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): a finished trigger: its output, or the error it failed with.
          * @example {
          *       "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
          *       "vsn": "ServerName",
@@ -299,7 +299,7 @@ export interface components {
             finishedAt?: string;
         };
         /**
-         * @description Extension: a trigger that has not finished yet.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): a trigger that has not finished yet.
          * @example {
          *       "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
          *       "vsn": "ServerName",
@@ -333,7 +333,7 @@ export interface components {
             startedAt?: string;
         };
         /**
-         * @description Extension: an OAuth2 client credentials grant (RFC 6749 §4.4.2).
+         * @description **Added by this toolkit** (not in Alvaria's API reference): an OAuth2 client credentials grant (RFC 6749 §4.4.2).
          * @example {
          *       "grant_type": "client_credentials",
          *       "scope": "autofacilitateapi"
@@ -363,7 +363,7 @@ export interface components {
             client_secret?: string;
         };
         /**
-         * @description Extension: an access token response (RFC 6749 §5.1).
+         * @description **Added by this toolkit** (not in Alvaria's API reference): an access token response (RFC 6749 §5.1).
          * @example {
          *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzY29wZSI6ImF1dG9mYWNpbGl0YXRlYXBpIn0.c2lnbmF0dXJl",
          *       "token_type": "Bearer",
@@ -394,7 +394,7 @@ export interface components {
             scope?: string;
         };
         /**
-         * @description Extension: an OAuth2 error response (RFC 6749 §5.2).
+         * @description **Added by this toolkit** (not in Alvaria's API reference): an OAuth2 error response (RFC 6749 §5.2).
          * @example {
          *       "error": "invalid_client",
          *       "error_description": "Client authentication failed"
@@ -413,7 +413,7 @@ export interface components {
             error_description?: string;
         };
         /**
-         * @description Extension: the health of the self-hosted server.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the health of the self-hosted server.
          * @example {
          *       "status": "ok"
          *     }
@@ -427,7 +427,7 @@ export interface components {
             status: "ok" | "unavailable";
         };
         /**
-         * @description Extension: what the server POSTs (`Content-Type: application/json`) to each of a trigger's `callbackUrls` when it finishes: a Standard Webhooks envelope whose `data` is the trigger as `getTriggerResult` describes it. Headers: `webhook-id` (one per finished trigger: the same on every retry and at every URL, so a receiver can drop repeats), `webhook-timestamp` (when this attempt was signed, Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the bytes of the organisation's `whsec_` secret; while a secret is being rotated, one such signature per secret, space-separated). Any 2xx answer acknowledges it.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): what the server POSTs (`Content-Type: application/json`) to each of a trigger's `callbackUrls` when it finishes: a Standard Webhooks envelope whose `data` is the trigger as `getTriggerResult` describes it. Headers: `webhook-id` (one per finished trigger: the same on every retry and at every URL, so a receiver can drop repeats), `webhook-timestamp` (when this attempt was signed, Unix seconds) and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` keyed with the bytes of the organisation's `whsec_` secret; while a secret is being rotated, one such signature per secret, space-separated). Any 2xx answer acknowledges it.
          * @example {
          *       "type": "trigger.finished",
          *       "timestamp": "2026-01-01T12:00:00.020Z",
@@ -486,12 +486,12 @@ export interface components {
         Unauthorized: {
             headers: {
                 /**
-                 * @description Extension: says why the token was refused (RFC 6750 §3); the seed documents no body.
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): says why the token was refused (RFC 6750 §3); Alvaria's reference documents no body.
                  * @example Bearer realm="autofacilitate", error="invalid_token"
                  */
                 "WWW-Authenticate"?: string;
                 /**
-                 * @description Extension: which credential was refused. `access-token`: the `Authorization` header's token is missing, unknown, expired or lacks the scope; a new token may help, so a client fetches one and tries once more. `api-key`: the `x-api-key` header is missing, unknown or of another organisation; a new token would not help.
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): which credential was refused. `access-token`: the `Authorization` header's token is missing, unknown, expired or lacks the scope; a new token may help, so a client fetches one and tries once more. `api-key`: the `x-api-key` header is missing, unknown or of another organisation; a new token would not help.
                  * @example access-token
                  */
                 "Refused-Credential"?: "access-token" | "api-key";
@@ -521,7 +521,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Extension: the request body is larger than the server accepts (1 MiB). */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the request body is larger than the server accepts (1 MiB). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -543,7 +543,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Extension: the request body is neither JSON nor XML. */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the request body is neither JSON nor XML. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -565,7 +565,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Extension: a request with the same `Idempotency-Key` is still being handled; retry after it. */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): a request with the same `Idempotency-Key` is still being handled; retry after it. */
         Conflict: {
             headers: {
                 "x-request-id": components["headers"]["RequestId"];
@@ -588,7 +588,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Extension: the client started too many triggers too quickly, or the organisation has too many queued; retry after `Retry-After` seconds. */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the client started too many triggers too quickly, or the organisation has too many queued; retry after `Retry-After` seconds. */
         TooManyRequests: {
             headers: {
                 /**
@@ -616,7 +616,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Extension: the grant is malformed or not allowed (RFC 6749 §5.2). */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the grant is malformed or not allowed (RFC 6749 §5.2). */
         TokenBadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -631,7 +631,7 @@ export interface components {
                 "application/json": components["schemas"]["oauthError"];
             };
         };
-        /** @description Extension: the client could not be authenticated (RFC 6749 §5.2). */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the client could not be authenticated (RFC 6749 §5.2). */
         TokenUnauthorized: {
             headers: {
                 /**
@@ -703,7 +703,7 @@ export interface components {
          */
         orgId: string;
         /**
-         * @description Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`) with the header `Idempotent-Replayed: true`: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`) with the header `Idempotent-Replayed: true`: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
          * @example order-7-start
          */
         IdempotencyKey: string;
@@ -711,7 +711,7 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Extension: the id of the request, to quote when asking about it; the server's log lines about the request, and about the trigger it started, carry it. A caller's own `x-request-id` (1 to 128 characters of `A-Z a-z 0-9 . _ : -`) is kept.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the id of the request, to quote when asking about it; the server's log lines about the request, and about the trigger it started, carry it. A caller's own `x-request-id` (1 to 128 characters of `A-Z a-z 0-9 . _ : -`) is kept.
          * @example 5d0c3c62-8f0e-4b1f-9a55-2b1c4f4e9d21
          */
         RequestId: string;
@@ -769,7 +769,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Extension: the access token. Sent with `Cache-Control: no-store`. */
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the access token. Sent with `Cache-Control: no-store`. */
             200: {
                 headers: {
                     /**
@@ -800,7 +800,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Extension: makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`) with the header `Idempotent-Replayed: true`: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`) with the header `Idempotent-Replayed: true`: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
                  * @example order-7-start
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -897,7 +897,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Extension: the trigger finished and has an outcome to report: its output, or the error it failed with. A trigger that finished successfully with no output answers 204, as the seed documents. */
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the trigger finished and has an outcome to report: its output, or the error it failed with. A trigger that finished successfully with no output answers 204, as Alvaria's reference documents. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -919,7 +919,7 @@ export interface operations {
                     "application/json": components["schemas"]["triggerOutcome"];
                 };
             };
-            /** @description Extension: the trigger has not finished yet; ask again later. `Retry-After` says when. */
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the trigger has not finished yet; ask again later. `Retry-After` says when. */
             202: {
                 headers: {
                     /**
@@ -965,7 +965,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Extension: the metrics, as Prometheus reads them. */
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the metrics, as Prometheus reads them. */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -995,7 +995,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Extension: the server can serve. */
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the server can serve. */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1010,7 +1010,7 @@ export interface operations {
                     "application/json": components["schemas"]["health"];
                 };
             };
-            /** @description Extension: the server cannot serve now: its store does not answer. */
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the server cannot serve now: its store does not answer. */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
