@@ -1,38 +1,22 @@
-import { Configuration, TriggerResultFromJSON, type HTTPHeaders } from '@autofacilitate/client';
 import { TokenClient, tokenProviderOf } from './auth/token-client';
-import type { AccessTokenInfo, TokenProvider } from './auth/token-provider';
+import type { AccessTokenInfo } from './auth/token-provider';
 import { callEnvironment } from './call-environment';
-import { ExecuteEndpoint, ResultEndpoint } from './endpoints';
-import { AutoFacilitateError, TimeoutError, type OperationId } from './errors';
+import { TimeoutError, type OperationId } from './errors';
 import { Deadline } from './http/deadline';
-import { isTransient, runExchange, type CallEnvironment, type Exchange } from './http/exchange';
-import { readJson } from './http/read-json';
-import { parseRetryAfter } from './http/retry-after';
+import type { CallEnvironment } from './http/exchange';
 import type { AccessTokenOptions, AutoFacilitateOptions, CallOptions, ExecuteAndWaitOptions, ExecuteOptions, WaitOptions } from './options';
-import { finishedWithoutOutput, idOf, outcomeFromWire, type TriggerFinished, type TriggerOutcome, type TriggerRef } from './trigger/outcome';
+import type { TriggerFinished, TriggerOutcome, TriggerRef } from './trigger/outcome';
 import { pollUntilFinished, type PollPacing } from './trigger/poll';
-import { checkTriggerBody, checkTriggerUUID, checkVsn, type TriggerParameters } from './trigger/trigger-input';
-import { triggerXml } from './trigger/trigger-xml';
-import { checkCredentials, checkHeaders, checkIdempotencyKey, duration } from './option-checks';
+import { checkTriggerUUID, checkVsn, type TriggerParameters } from './trigger/trigger-input';
+import { waitUnderDeadline } from './trigger/wait';
+import { TriggerCalls, type ExecuteResult } from './trigger-calls';
+import { checkCredentials, duration } from './option-checks';
 import { resolveUrls } from './urls';
 
-/** What {@link AutoFacilitate.execute} answers: the started trigger. */
-export interface ExecuteResult {
-  /** The trigger's identifier, always a string (the wire may carry `"1234"` or `1234`). */
-  triggerUUID: string;
-  /** The server's confirmation, for people. */
-  message?: string;
-  /**
-   * `true` when the answer is an idempotent replay: an earlier request with the same
-   * `idempotencyKey` started this trigger, and nothing new was started (`Idempotent-Replayed`).
-   */
-  replayed?: true;
-}
+// The package index exports the execute answer beside the class that gives it.
+export type { ExecuteResult } from './trigger-calls';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_MAX_WAIT_MS = 120_000;
-const DEFAULT_POLL_INTERVAL_MS = 500;
-const DEFAULT_MAX_POLL_INTERVAL_MS = 10_000;
 
 /**
  * The AutoFacilitate API: start services, read their results, wait for them, all with tokens
@@ -59,9 +43,7 @@ export class AutoFacilitate {
   readonly #env: CallEnvironment;
   readonly #timeoutMs: number;
   readonly #tokenClient: TokenClient;
-  readonly #tokens: TokenProvider;
-  readonly #execute: ExecuteEndpoint;
-  readonly #result: ResultEndpoint;
+  readonly #calls: TriggerCalls;
 
   /** @throws TypeError when an option is missing or malformed. */
   constructor(options: AutoFacilitateOptions) {
@@ -76,11 +58,9 @@ export class AutoFacilitate {
     this.tokenUrl = urls.tokenUrl;
     this.#timeoutMs = duration('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.#env = callEnvironment(options);
-    const api = new Configuration({ basePath: this.baseUrl, apiKey, fetchApi: options.fetch });
-    this.#execute = new ExecuteEndpoint(api);
-    this.#result = new ResultEndpoint(api);
     this.#tokenClient = new TokenClient({ ...options, tokenUrl: this.tokenUrl, clientSecret });
-    this.#tokens = tokenProviderOf(this.#tokenClient);
+    const tokens = tokenProviderOf(this.#tokenClient);
+    this.#calls = new TriggerCalls({ orgId, baseUrl: this.baseUrl, apiKey, fetch: options.fetch, env: this.#env, tokens });
   }
 
   /**
@@ -96,7 +76,7 @@ export class AutoFacilitate {
   async execute(vsn: string, triggerParameters: TriggerParameters = {}, options: ExecuteOptions = {}): Promise<ExecuteResult> {
     const deadline = this.#deadline('executeService', options.timeoutMs, options.signal);
     try {
-      return await this.#executeWithin(deadline, vsn, triggerParameters, options);
+      return await this.#calls.execute(deadline, vsn, triggerParameters, options);
     } finally {
       deadline.dispose();
     }
@@ -113,7 +93,7 @@ export class AutoFacilitate {
   async getResult(vsn: string, triggerUUID: string | number, options: CallOptions = {}): Promise<TriggerOutcome> {
     const deadline = this.#deadline('getTriggerResult', options.timeoutMs, options.signal);
     try {
-      return await this.#getResultWithin(deadline, { vsn: checkVsn(vsn), triggerUUID: checkTriggerUUID(triggerUUID) }, options.headers);
+      return await this.#calls.getResult(deadline, { vsn: checkVsn(vsn), triggerUUID: checkTriggerUUID(triggerUUID) }, options.headers);
     } finally {
       deadline.dispose();
     }
@@ -129,8 +109,8 @@ export class AutoFacilitate {
    */
   async executeAndWait(vsn: string, triggerParameters: TriggerParameters = {}, options: ExecuteAndWaitOptions = {}): Promise<TriggerFinished> {
     let ref: TriggerRef | undefined;
-    return this.#waiting(vsn, options, () => ref, async (deadline, pacing) => {
-      const started = await this.#executeWithin(deadline, vsn, triggerParameters, options);
+    return waitUnderDeadline(this.#env.clock, vsn, options, () => ref, async (deadline, pacing) => {
+      const started = await this.#calls.execute(deadline, vsn, triggerParameters, options);
       ref = { vsn, triggerUUID: started.triggerUUID };
       options.onStarted?.(started);
       return this.#pollWithin(deadline, ref, pacing, options);
@@ -146,7 +126,7 @@ export class AutoFacilitate {
    */
   async waitForResult(vsn: string, triggerUUID: string | number, options: WaitOptions = {}): Promise<TriggerFinished> {
     const ref = { vsn: checkVsn(vsn), triggerUUID: checkTriggerUUID(triggerUUID) };
-    return this.#waiting(vsn, options, () => ref, (deadline, pacing) => this.#pollWithin(deadline, ref, pacing, options));
+    return waitUnderDeadline(this.#env.clock, vsn, options, () => ref, (deadline, pacing) => this.#pollWithin(deadline, ref, pacing, options));
   }
 
   /**
@@ -175,34 +155,9 @@ export class AutoFacilitate {
     return this.toString();
   }
 
-  /** Runs a wait under one deadline, `maxWaitMs`, whose timeout names the trigger once it is known. */
-  async #waiting(
-    vsn: string,
-    options: WaitOptions,
-    ref: () => TriggerRef | undefined,
-    wait: (deadline: Deadline, pacing: PollPacing) => Promise<TriggerFinished>,
-  ): Promise<TriggerFinished> {
-    const maxWaitMs = duration('maxWaitMs', options.maxWaitMs, DEFAULT_MAX_WAIT_MS);
-    const pacing = {
-      initialIntervalMs: duration('pollIntervalMs', options.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS),
-      maxIntervalMs: duration('maxPollIntervalMs', options.maxPollIntervalMs, DEFAULT_MAX_POLL_INTERVAL_MS),
-    };
-    const deadline = new Deadline(this.#env.clock, maxWaitMs, options.signal, () => {
-      const triggerUUID = ref()?.triggerUUID;
-      const what = triggerUUID === undefined ? `executeAndWait(${vsn})` : `Trigger ${triggerUUID} of ${vsn}`;
-      const operation = triggerUUID === undefined ? 'executeService' : 'getTriggerResult';
-      return new TimeoutError(`${what} did not finish within ${maxWaitMs} ms`, { timeoutMs: maxWaitMs, triggerUUID, operation });
-    });
-    try {
-      return await wait(deadline, pacing);
-    } finally {
-      deadline.dispose();
-    }
-  }
-
   #pollWithin(deadline: Deadline, ref: TriggerRef, pacing: PollPacing, options: WaitOptions): Promise<TriggerFinished> {
     return pollUntilFinished(
-      () => this.#getResultWithin(deadline, ref, options.headers),
+      () => this.#calls.getResult(deadline, ref, options.headers),
       options.onProgress,
       pacing,
       this.#env.clock,
@@ -214,71 +169,5 @@ export class AutoFacilitate {
   #deadline(operation: OperationId, timeoutMs: number | undefined, signal: AbortSignal | undefined): Deadline {
     const budget = duration('timeoutMs', timeoutMs, this.#timeoutMs);
     return new Deadline(this.#env.clock, budget, signal, () => new TimeoutError(`${operation} did not finish within ${budget} ms`, { timeoutMs: budget, operation }));
-  }
-
-  /** Runs an API exchange with the bearer token, retries and one refresh on 401, within `deadline`. */
-  async #send(deadline: Deadline, operation: OperationId, mayRetry: Exchange['mayRetry'], send: (authorization: string, signal: AbortSignal | undefined) => Promise<Response>): Promise<Response> {
-    let authorization = '';
-    try {
-      return await runExchange(
-        this.#env,
-        {
-          operation,
-          url: this.baseUrl,
-          mayRetry,
-          attempt: async (signal) => {
-            authorization = await this.#tokens.authorization(signal);
-            return send(authorization, deadline.abortable ? signal : undefined);
-          },
-          onUnauthorized: () => this.#tokens.invalidate(authorization),
-        },
-        deadline.signal,
-        () => deadline.remainingMs(),
-      );
-    } catch (error) {
-      // Whatever failed last, an aborted call reports why it was aborted.
-      throw deadline.signal.aborted ? deadline.signal.reason : error;
-    }
-  }
-
-  async #executeWithin(deadline: Deadline, vsn: string, triggerParameters: TriggerParameters, options: ExecuteOptions): Promise<ExecuteResult> {
-    checkVsn(vsn);
-    const { callbackUrls, format = 'json', idempotencyKey } = options;
-    checkTriggerBody(triggerParameters, callbackUrls);
-    if (format !== 'json' && format !== 'xml') throw new TypeError(`format must be 'json' or 'xml', not ${String(format)}`);
-    checkIdempotencyKey(idempotencyKey);
-    const extra = checkHeaders(options.headers);
-    const xml = format === 'xml' ? triggerXml(triggerParameters, callbackUrls) : undefined;
-    const parameters = { orgId: this.orgId, vsn, triggerParameter: { triggerParameters, callbackUrls } };
-    // Without a key, a request that may have arrived must not be sent again: it could start the service twice.
-    const mayRetry = idempotencyKey === undefined ? (failure: { neverSent: boolean }) => failure.neverSent : isTransient;
-
-    const response = await this.#send(deadline, 'executeService', mayRetry, (authorization, signal) => {
-      const headers: HTTPHeaders = { ...extra, Authorization: authorization };
-      if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey;
-      return this.#execute.send(parameters, headers, xml, signal);
-    });
-    const result = TriggerResultFromJSON(await readJson(response, 'executeService'));
-    const triggerUUID = idOf(result?.triggerUUID);
-    if (triggerUUID === undefined) {
-      throw new AutoFacilitateError('executeService answered without a triggerUUID', { status: response.status, operation: 'executeService' });
-    }
-    return {
-      triggerUUID,
-      ...(typeof result.message === 'string' && { message: result.message }),
-      ...(response.headers.get('idempotent-replayed')?.trim().toLowerCase() === 'true' && { replayed: true as const }),
-    };
-  }
-
-  async #getResultWithin(deadline: Deadline, ref: TriggerRef, headers: Record<string, string> | undefined): Promise<TriggerOutcome> {
-    const extra = checkHeaders(headers);
-    const parameters = { orgId: this.orgId, ...ref };
-    const response = await this.#send(deadline, 'getTriggerResult', isTransient, (authorization, signal) =>
-      this.#result.send(parameters, { ...extra, Authorization: authorization }, signal),
-    );
-    if (response.status === 204) return finishedWithoutOutput(ref);
-    const pending = response.status === 202;
-    const retryAfterMs = pending ? parseRetryAfter(response.headers.get('retry-after'), this.#env.clock.now()) : undefined;
-    return outcomeFromWire(await readJson(response, 'getTriggerResult'), ref, pending, retryAfterMs);
   }
 }

@@ -2,7 +2,7 @@ import type { RetryOptions } from './http/retry-policy';
 import type { Logger } from './logger';
 import type { Clock } from './time/clock';
 import type { Random } from './time/random';
-import type { ExecuteResult } from './auto-facilitate';
+import type { ExecuteResult } from './trigger-calls';
 import type { TriggerPending } from './trigger/outcome';
 
 /** How to reach and authenticate with the API: the options of `new AutoFacilitate(…)`. */
