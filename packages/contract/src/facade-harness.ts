@@ -9,16 +9,11 @@
 // them to the upstream and its answer back verbatim, so Dredd still checks them end to end.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  AccessTokenToJSON,
-  ErrorResponseToJSON,
-  TriggerOutcomeToJSON,
-  TriggerProgressToJSON,
-  TriggerResultToJSON,
-  type TriggerState,
-} from '@autofacilitate/client';
-import { AutoFacilitate, AutoFacilitateError, type TriggerOutcome } from '@autofacilitate/sdk';
-import { XMLParser } from 'fast-xml-parser';
+import { AccessTokenToJSON, TriggerResultToJSON } from '@autofacilitate/client';
+import { AutoFacilitate } from '@autofacilitate/sdk';
+import { passThrough } from './harness-pass-through';
+import { forwarded, readBody, triggerBody } from './harness-request';
+import { sendError, sendJson, sendOutcome } from './harness-response';
 
 /** Where the harness sends the facade, and as whom. */
 export interface FacadeHarnessOptions {
@@ -47,62 +42,8 @@ const TOKEN_PATH = '/tokenservice/oauth2/access_token';
 const EXECUTE = /^\/via\/v2\/organizations\/([^/]+)\/autoFacilitate\/execute\/([^/]+)$/;
 const RESULT = /^\/via\/v2\/organizations\/([^/]+)\/autoFacilitate\/result\/([^/]+)\/triggerUUID\/([^/]+)$/;
 const PASSED_THROUGH = new Set(['/metrics', '/healthz']);
-// Headers that belong to one connection, never passed on (RFC 9110 §7.6.1), and the length, which the body sets again.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
 // The facade fetches its own token; the caller's bearer token is not the harness's to reuse.
 const HARNESS_CLIENT = { clientId: 'facade-harness', clientSecret: 'facade-harness-secret' };
-// Test controls travel through the facade's per-call headers: Prism's `Prefer: code=…`, and the
-// fault switch of the server's test configuration.
-const FORWARDED_HEADERS = ['prefer', 'x-autofacilitate-fault'];
-
-const xml = new XMLParser({ ignoreDeclaration: true, parseTagValue: false, isArray: (tagName) => tagName === 'callbackUrls' });
-
-function forwarded(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
-    const value = request.headers[name];
-    if (typeof value === 'string') headers[name] = value;
-  }
-  return headers;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
-}
-
-/** The facade's error, back on the wire as the spec documents it. */
-function sendError(response: ServerResponse, error: unknown, token: boolean): void {
-  if (!(error instanceof AutoFacilitateError)) throw error;
-  // An error with no HTTP status (deadline, network, local check) has no documented wire form: 502 says so.
-  const status = error.status ?? (error.name === 'ValidationError' ? 400 : 502);
-  const challenge = 'wwwAuthenticate' in error && typeof error.wwwAuthenticate === 'string' ? { 'WWW-Authenticate': error.wwwAuthenticate } : undefined;
-  if (token && 'oauthError' in error && typeof error.oauthError === 'string') {
-    const description = (error as { oauthErrorDescription?: string }).oauthErrorDescription;
-    sendJson(response, status, { error: error.oauthError, ...(description ? { error_description: description } : {}) }, challenge);
-    return;
-  }
-  if (status === 401) {
-    const credential = 'credential' in error && error.credential === 'apiKey' ? 'api-key' : 'access-token';
-    response.writeHead(401, { ...challenge, 'Refused-Credential': credential });
-    response.end();
-    return;
-  }
-  const headers: Record<string, string> = {};
-  if (error.requestId !== undefined) headers['x-request-id'] = error.requestId;
-  if (error.retryAfterMs !== undefined) headers['Retry-After'] = String(Math.ceil(error.retryAfterMs / 1000));
-  sendJson(response, status, ErrorResponseToJSON({ code: String(error.code ?? status), message: error.responseMessage ?? error.message, errors: [...error.errors] }), headers);
-}
 
 function facade(upstream: string, orgId: string, apiKey: string | undefined, credentials: FacadeHarnessOptions['credentials'] = HARNESS_CLIENT): AutoFacilitate {
   // No retries: each documented status must come back as the upstream answered it, where the
@@ -113,21 +54,6 @@ function facade(upstream: string, orgId: string, apiKey: string | undefined, cre
 /** The client the facade fetches its tokens as, for a caller presenting `apiKey`. */
 function clientFor({ credentials, credentialsByApiKey }: FacadeHarnessOptions, apiKey: string | undefined): FacadeHarnessOptions['credentials'] {
   return (apiKey !== undefined && credentialsByApiKey?.[apiKey]) || credentials;
-}
-
-/** Sends the request to the upstream as it came, and its answer back as it came. */
-async function passThrough({ upstream }: FacadeHarnessOptions, request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (!HOP_BY_HOP.has(name) && value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const answer = await fetch(`${upstream}${request.url ?? '/'}`, { method: request.method, headers, ...(body ? { body } : {}) });
-  const answerHeaders: Record<string, string> = {};
-  answer.headers.forEach((value, name) => {
-    if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') answerHeaders[name] = value;
-  });
-  response.writeHead(answer.status, answerHeaders);
-  response.end(Buffer.from(await answer.arrayBuffer()));
 }
 
 async function serveToken({ upstream }: FacadeHarnessOptions, request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
@@ -147,17 +73,6 @@ async function serveToken({ upstream }: FacadeHarnessOptions, request: IncomingM
   }
 }
 
-/** The execute body: JSON as the generated client would read it, or the seed's `<root>` XML. */
-function triggerBody(request: IncomingMessage, body: string): { triggerParameters: Record<string, string>; callbackUrls?: string[]; format: 'json' | 'xml' } {
-  if ((request.headers['content-type'] ?? '').startsWith('application/xml')) {
-    const root = (xml.parse(body) as { root?: { triggerParameters?: Record<string, string> | ''; callbackUrls?: string[] } }).root ?? {};
-    const triggerParameters = typeof root.triggerParameters === 'object' ? root.triggerParameters : {};
-    return { triggerParameters, ...(root.callbackUrls ? { callbackUrls: root.callbackUrls } : {}), format: 'xml' };
-  }
-  const json = JSON.parse(body || '{}') as { triggerParameters?: Record<string, string>; callbackUrls?: string[] };
-  return { triggerParameters: json.triggerParameters ?? {}, ...(json.callbackUrls ? { callbackUrls: json.callbackUrls } : {}), format: 'json' };
-}
-
 async function serveExecute(options: FacadeHarnessOptions, [orgId, vsn]: string[], request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
   try {
     const { triggerParameters, callbackUrls, format } = triggerBody(request, body);
@@ -173,24 +88,6 @@ async function serveExecute(options: FacadeHarnessOptions, [orgId, vsn]: string[
   } catch (error) {
     sendError(response, error, false);
   }
-}
-
-/** The facade's typed outcome, back as the status and body the spec documents for it. */
-function sendOutcome(response: ServerResponse, outcome: TriggerOutcome): void {
-  const { triggerUUID, vsn, createdAt, startedAt } = outcome;
-  if (!outcome.done) {
-    const retryAfter = outcome.retryAfterMs === undefined ? undefined : { 'Retry-After': String(Math.ceil(outcome.retryAfterMs / 1000)) };
-    sendJson(response, 202, TriggerProgressToJSON({ triggerUUID, vsn, status: outcome.status as TriggerState, createdAt: createdAt as Date, startedAt }), retryAfter);
-    return;
-  }
-  // `triggerOutcome` requires createdAt, so only the seed's 204 gives a finished trigger without one.
-  if (createdAt === undefined) {
-    response.writeHead(204);
-    response.end();
-    return;
-  }
-  const details = outcome.status === 'succeeded' ? { output: outcome.output } : { error: outcome.error as never };
-  sendJson(response, 200, TriggerOutcomeToJSON({ triggerUUID, vsn, status: outcome.status as TriggerState, createdAt, startedAt, finishedAt: outcome.finishedAt, ...details }));
 }
 
 async function serveResult(options: FacadeHarnessOptions, [orgId, vsn, triggerUUID]: string[], request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -215,7 +112,7 @@ export async function startFacadeHarness(options: FacadeHarnessOptions): Promise
       if (request.method === 'POST' && path === TOKEN_PATH) await serveToken(options, request, body, response);
       else if (request.method === 'POST' && execute) await serveExecute(options, segments(execute), request, body, response);
       else if (request.method === 'GET' && result) await serveResult(options, segments(result), request, response);
-      else if (request.method === 'GET' && PASSED_THROUGH.has(path)) await passThrough(options, request, body, response);
+      else if (request.method === 'GET' && PASSED_THROUGH.has(path)) await passThrough(options.upstream, request, body, response);
       else sendJson(response, 404, { code: '404', message: `The harness serves no ${request.method} ${path}`, errors: [] });
     })().catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, { code: '500', message: `Harness failure: ${String(error)}`, errors: [] });
