@@ -54,14 +54,14 @@ async function start(command, args, env, ready) {
 }
 
 // Callbacks stay in the store unless a run delivers them, to the receiver on 127.0.0.1 only.
-async function startServer(dir, name, { workers, logLevel, callbacks = false }) {
+async function startServer(dir, name, { workers, logLevel, callbacks = false, synchronous = 'FULL' }) {
   const port = await freePort();
   const config = join(dir, `${name}.yaml`);
   await writeFile(
     config,
     [
       `server: { host: 127.0.0.1, port: ${port}, logLevel: ${logLevel} }`,
-      `storage: { sqlite: { file: ${join(dir, `${name}.sqlite`)} } }`,
+      `storage: { sqlite: { file: ${join(dir, `${name}.sqlite`)}, synchronous: ${synchronous} } }`,
       `workers: { enabled: ${workers} }`,
       // One client makes all the load: neither its rate nor its queue may limit it.
       'limits: { executeRate: { perSecond: 1000000000, burst: 1000000000 }, queuedTriggers: 1000000000 }',
@@ -233,6 +233,13 @@ try {
     measured[`execute ${connections}`] = await load(api, connections);
     await api.stop();
   }
+  // The durability default: FULL syncs every group commit, NORMAL only at checkpoints.
+  for (const synchronous of ['NORMAL', 'FULL']) {
+    const api = await startServer(dir, `sync-${synchronous}`, { workers: false, logLevel: 'warn', synchronous });
+    await load(api, 100, Math.min(3, duration));
+    measured[`execute 100, synchronous=${synchronous}`] = await load(api, 100);
+    await api.stop();
+  }
   const full = await startServer(dir, 'full', { workers: true, logLevel: 'warn' });
   await load(full, 100, Math.min(3, duration));
   measured['execute 100, workers running'] = await load(full, 100);
@@ -261,7 +268,7 @@ try {
     lines.push(row(['bare Fastify + 1 SQLite insert', connections, bare.rps.toFixed(0), ms(bare.p50), ms(bare.p99), '1.00']));
     lines.push(row(['execute (API process)', connections, execute.rps.toFixed(0), ms(execute.p50), ms(execute.p99), (execute.rps / bare.rps).toFixed(2)]));
   }
-  for (const name of ['execute 100, workers running', 'execute 100, info logs']) {
+  for (const name of ['execute 100, synchronous=NORMAL', 'execute 100, synchronous=FULL', 'execute 100, workers running', 'execute 100, info logs']) {
     const figures = measured[name];
     lines.push(row([name.replace(' 100,', ','), 100, figures.rps.toFixed(0), ms(figures.p50), ms(figures.p99), (figures.rps / measured['bare 100'].rps).toFixed(2)]));
   }

@@ -45,8 +45,18 @@ async function problemsOf(content: unknown, env: NodeJS.ProcessEnv = {}): Promis
 test('a minimal file gets every default', async () => {
   const config = await loadConfig(await fileWith(await minimal()), {});
   expect(config).toMatchObject({
-    server: { host: '127.0.0.1', port: 8080, logLevel: 'info', logFormat: 'auto', trustProxy: false, shutdownGraceMs: 10000 },
-    storage: { sqlite: { file: join(dir, 'data', 'autofacilitate.sqlite'), synchronous: 'NORMAL', busyTimeoutMs: 5000 } },
+    server: {
+      host: '127.0.0.1',
+      port: 8080,
+      logLevel: 'info',
+      logFormat: 'auto',
+      trustProxy: false,
+      shutdownGraceMs: 10000,
+      requestTimeoutMs: 30000,
+      headersTimeoutMs: 10000,
+      keepAliveTimeoutMs: 72000,
+    },
+    storage: { sqlite: { file: join(dir, 'data', 'autofacilitate.sqlite'), synchronous: 'FULL', busyTimeoutMs: 5000 } },
     tokens: { ttlSeconds: 3600 },
     results: { retentionSeconds: 604800, purgeIntervalSeconds: 60 },
     workers: { enabled: true, leaseMs: 30000, pollIntervalMs: 1000, maxAttempts: 3 },
@@ -180,6 +190,12 @@ describe('a bad file stops start-up with a message naming the file, the key and 
       '  organisations.acme.services.crm.url: missing',
       '  organisations.acme.services.wait.url: unknown key',
     ]);
+  });
+
+  test('headers that may take longer than the whole request', async () => {
+    const raw = await minimal();
+    raw.server = { requestTimeoutMs: 1000, headersTimeoutMs: 2000 };
+    expect(await problemsOf(raw)).toContain('server.headersTimeoutMs: must be at most server.requestTimeoutMs (1000)');
   });
 
   test('no organisations', async () => {

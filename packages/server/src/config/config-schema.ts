@@ -97,11 +97,14 @@ export const configSchema = {
       logFormat: { enum: ['auto', 'pretty', 'json'], default: 'auto' },
       trustProxy: { type: 'boolean', default: false },
       shutdownGraceMs: { type: 'integer', minimum: 0, default: 10000 },
+      requestTimeoutMs: { ...positiveInteger, default: 30000 },
+      headersTimeoutMs: { ...positiveInteger, default: 10000 },
+      keepAliveTimeoutMs: { ...positiveInteger, default: 72000 },
     }),
     storage: section({
       sqlite: section({
         file: { type: 'string', minLength: 1, default: 'data/autofacilitate.sqlite' },
-        synchronous: { enum: ['NORMAL', 'FULL'], default: 'NORMAL' },
+        synchronous: { enum: ['NORMAL', 'FULL'], default: 'FULL' },
         busyTimeoutMs: { type: 'integer', minimum: 0, default: 5000 },
       }),
     }),

@@ -118,6 +118,14 @@ function checkCallbacks(config: ServerConfig, problems: string[]): void {
   });
 }
 
+// Node refuses a server whose headers may take longer than the whole request.
+function checkTimeouts(config: ServerConfig, problems: string[]): void {
+  const { headersTimeoutMs, requestTimeoutMs } = config.server;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push(`server.headersTimeoutMs: must be at most server.requestTimeoutMs (${requestTimeoutMs})`);
+  }
+}
+
 function resolvePaths(config: ServerConfig, source: ConfigSource, problems: string[]): void {
   config.storage.sqlite.file = resolve(source.baseDir, config.storage.sqlite.file);
   for (const [orgId, organisation] of Object.entries(config.organisations)) {
@@ -146,6 +154,7 @@ export async function resolveConfig(raw: unknown, source: ConfigSource): Promise
   await applySecrets(typed, source, problems);
   resolvePaths(typed, source, problems);
   checkCallbacks(typed, problems);
+  checkTimeouts(typed, problems);
   if (problems.length > 0) throw new ConfigError(`${source.origin}:\n  ${problems.join('\n  ')}`);
   return typed;
 }

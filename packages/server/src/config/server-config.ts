@@ -92,6 +92,12 @@ export interface ServerConfig {
     trustProxy: boolean;
     /** How long SIGTERM waits for running triggers before giving them back to the queue. */
     shutdownGraceMs: number;
+    /** How long a client may take to send a whole request, body included (408 after). */
+    requestTimeoutMs: number;
+    /** How long a client may take to send a request's headers. */
+    headersTimeoutMs: number;
+    /** How long an idle keep-alive connection is kept open. */
+    keepAliveTimeoutMs: number;
   };
   storage: {
     sqlite: {

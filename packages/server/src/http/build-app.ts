@@ -15,6 +15,7 @@ import { installFaultInjection } from './fault-injection';
 import { plainJsonContentType } from './json-content-type';
 import { countRequests } from './request-metrics';
 import { echoRequestId, requestIdFrom } from './request-id';
+import { closeAfterEarlyAnswer, slowClientOptions } from './slow-clients';
 import { specRoutes } from './spec-routes';
 
 /** Everything the HTTP side is made of. */
@@ -42,10 +43,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     trustProxy: config.server.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...slowClientOptions(config.server),
     // The spec's schemas are the contract: no coercion, nothing silently dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
   echoRequestId(app);
+  closeAfterEarlyAnswer(app);
   plainJsonContentType(app);
   countRequests(app, metrics, routes);
   installErrorHandling(app, config.limits.bodyBytes);

@@ -26,8 +26,8 @@ export interface SqliteStorageOptions {
   /** The database file; its folder is created when missing. */
   file: string;
   /**
-   * `NORMAL` (the default) keeps every committed trigger through a crash of the process;
-   * `FULL` also through a power cut, at the cost of one fsync per write.
+   * `FULL` (the default) keeps every committed trigger through a power cut, at the cost of one
+   * fsync per group commit; `NORMAL` only through a crash of the process.
    */
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a write waits for another process's transaction before failing. */
@@ -67,7 +67,7 @@ export class SqliteStorage implements Storage {
       // The busy timeout first: another process may be writing or migrating right now.
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       migrate(db);
       db.pragma('wal_autocheckpoint = 0');
       this.#checkpointer = new Checkpointer({
