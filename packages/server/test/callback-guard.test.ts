@@ -221,7 +221,7 @@ describe('through the server', () => {
     }
   });
 
-  test('a name resolving to 127.0.0.1 is accepted, then refused at each attempt without a connection; allowed, it is delivered', async () => {
+  test('a name resolving to 127.0.0.1 is accepted, then refused for good at its first attempt, without a connection and not retried; allowed, it is delivered', async () => {
     const resolver = resolverOf({ 'hooks.internal.test': ['127.0.0.1'] });
     const refusing = await startTestServer(undefined, { resolver, connect: loopbackOnly() });
     let triggerUUID: string;
@@ -231,8 +231,10 @@ describe('through the server', () => {
       expect(answer.status).toBe(200);
       triggerUUID = answer.json.triggerUUID;
       const [delivery] = await deliveriesSettled(refusing.server, triggerUUID);
-      expect(delivery).toMatchObject({ status: 'failed', attempts: 4 });
-      expect(delivery!.history.map(({ error }) => error)).toEqual(Array(4).fill('refused: hooks.internal.test resolves only to addresses not to call (127.0.0.1 is a loopback address)'));
+      expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(delivery!.history.map(({ error, retryAt }) => [error, retryAt])).toEqual([
+        ['refused: hooks.internal.test resolves only to addresses not to call (127.0.0.1 is a loopback address)', undefined],
+      ]);
     } finally {
       await refusing.close();
     }

@@ -60,10 +60,27 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     'AF_ERR_CALLBACK_URL_MALFORMED',
     invalid('body.callbackUrls[1]', 'body.callbackUrls[1] must be an http:// or https:// URL'),
   ],
-  triggerUuidMalformed: [
-    catalogue.triggerUuidMalformed(),
-    'AF_ERR_TRIGGER_UUID_MALFORMED',
-    invalid('path.triggerUUID', 'triggerUUID must be a UUID, as execute answers it'),
+  urlMalformed: [catalogue.urlMalformed(), 'AF_ERR_URL_MALFORMED', invalid('path', 'The URL is not valid: a percent-encoding is broken')],
+  requestMalformed: [catalogue.requestMalformed(), 'AF_ERR_REQUEST_MALFORMED', invalid('global', 'The request is not valid HTTP/1.1')],
+  methodNotAllowed: [
+    catalogue.methodNotAllowed('PUT', ['GET', 'HEAD']),
+    'AF_ERR_METHOD_NOT_ALLOWED',
+    refusal(405, 'Method Not Allowed', 'method', 'Method Not Allowed', 'PUT is not allowed here: use GET or HEAD', { allow: 'GET, HEAD' }),
+  ],
+  requestTimeout: [
+    catalogue.requestTimeout(30000),
+    'AF_ERR_REQUEST_TIMEOUT',
+    refusal(408, 'Request Timeout', 'global', 'Request Timeout', 'The request was not received within 30000 ms'),
+  ],
+  urlTooLong: [
+    catalogue.urlTooLong(100),
+    'AF_ERR_URL_TOO_LONG',
+    refusal(414, 'URI Too Long', 'path', 'URI Too Long', 'A path parameter is longer than 100 characters'),
+  ],
+  headersTooLarge: [
+    catalogue.headersTooLarge(),
+    'AF_ERR_HEADERS_TOO_LARGE',
+    refusal(431, 'Request Header Fields Too Large', 'header', 'Request Header Fields Too Large', 'The request headers are larger than the server accepts'),
   ],
   requestRefused: [catalogue.requestRefused(400, 'global', 'Bad URL'), 'AF_ERR_REQUEST_REFUSED', invalid('global', 'Bad URL')],
   routeNotFound: [catalogue.routeNotFound('GET', '/nowhere'), 'AF_ERR_ROUTE_NOT_FOUND', notFound('path', 'No operation at GET /nowhere')],
@@ -241,6 +258,11 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     oauth(400, 'invalid_request', 'The request must be application/x-www-form-urlencoded'),
   ],
   grantRefused: [catalogue.grantRefused('Bad URL'), 'AF_ERR_GRANT_REFUSED', oauth(400, 'invalid_request', 'Bad URL')],
+  grantBodyMissing: [
+    catalogue.grantBodyMissing(),
+    'AF_ERR_GRANT_BODY_MISSING',
+    oauth(400, 'invalid_request', 'The grant is required, as an application/x-www-form-urlencoded body'),
+  ],
   grantScopeInvalid: [
     catalogue.grantScopeInvalid('autofacilitateapi'),
     'AF_ERR_GRANT_SCOPE_INVALID',

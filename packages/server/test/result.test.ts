@@ -94,13 +94,14 @@ test('a triggerUUID is found whatever the case of its hex digits', async () => {
   expect((await result(server.url, 'acme', 'echo', triggerUUID.toUpperCase(), acme)).status).toBe(200);
 });
 
-test('400: a triggerUUID that is not a UUID', async () => {
+test('404: a triggerUUID the spec allows (its example, 1234) but that names no trigger', async () => {
   const answer = await result(server.url, 'acme', 'echo', '1234', acme);
-  expect(answer.status).toBe(400);
+  expect(answer.status).toBe(404);
+  expect(answer.headers.get('x-request-id')).toEqual(expect.any(String));
   expect(answer.json).toEqual({
-    code: '400',
-    message: 'Validation exception',
-    errors: [{ scope: 'path.triggerUUID', reason: 'Invalid request', message: 'triggerUUID must be a UUID, as execute answers it' }],
+    code: '404',
+    message: 'Not found',
+    errors: [{ scope: 'path.triggerUUID', reason: 'Not found', message: 'Trigger 1234 not found' }],
   });
 });
 

@@ -152,7 +152,8 @@ export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
     let status: DeliveryState = verdict.outcome;
     if (verdict.outcome !== 'delivered') {
       attempt.error = verdict.error;
-      if (verdict.outcome === 'failed') {
+      // An address the guard refuses stays refused: the failure is final, with its reason.
+      if (verdict.outcome === 'failed' && outcome !== 'refused') {
         const asked = 'retryAfter' in verdict ? retryAfterMs(verdict.retryAfter, startedAt + durationMs) : undefined;
         const delay = nextAttemptDelay(retrySchedule, delivery.attempts, asked, random);
         if (delay !== undefined) {

@@ -9,9 +9,13 @@ import { ApiError, OAuthError, ServerError, Unauthorized, type BearerErrorCode, 
 const reasons: Record<number, string> = {
   400: 'Invalid request',
   404: 'Not found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  431: 'Request Header Fields Too Large',
   500: 'Internal server error',
 };
 
@@ -45,8 +49,9 @@ export const xmlMixedContent = (path: string) =>
   refusal('AF_ERR_XML_MIXED_CONTENT', 400, path, `<${path.split('.').pop()}> mixes text and elements`);
 export const callbackUrlMalformed = (index: number, why: string) =>
   refusal('AF_ERR_CALLBACK_URL_MALFORMED', 400, `body.callbackUrls[${index}]`, `body.callbackUrls[${index}] ${why}`);
-export const triggerUuidMalformed = () =>
-  refusal('AF_ERR_TRIGGER_UUID_MALFORMED', 400, 'path.triggerUUID', 'triggerUUID must be a UUID, as execute answers it');
+export const urlMalformed = () => refusal('AF_ERR_URL_MALFORMED', 400, 'path', 'The URL is not valid: a percent-encoding is broken');
+/** What Node's HTTP parser refuses before any route sees the request. */
+export const requestMalformed = () => refusal('AF_ERR_REQUEST_MALFORMED', 400, 'global', 'The request is not valid HTTP/1.1');
 /** Fastify's own refusals of a request (a bad Content-Length, a bad URL…), whose messages are fit to show. */
 export const requestRefused = (statusCode: number, scope: string, message: string) =>
   refusal('AF_ERR_REQUEST_REFUSED', statusCode, scope, message, 'Invalid request');
@@ -61,6 +66,19 @@ export const serviceNotFound = (orgId: string, vsn: string) =>
 export const triggerNotFound = (triggerUUID: string) =>
   refusal('AF_ERR_TRIGGER_NOT_FOUND', 404, 'path.triggerUUID', `Trigger ${triggerUUID} not found`);
 
+// 405: the path exists, the method does not; `Allow` says which do.
+export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
+  new ApiError(
+    'AF_ERR_METHOD_NOT_ALLOWED',
+    405,
+    [{ code: 'AF_ERR_METHOD_NOT_ALLOWED', scope: 'method', reason: 'Method Not Allowed', message: `${method} is not allowed here: use ${allowed.join(' or ')}` }],
+    { allow: allowed.join(', ') },
+  );
+
+// 408: the client took too long to send its request.
+export const requestTimeout = (timeoutMs: number) =>
+  refusal('AF_ERR_REQUEST_TIMEOUT', 408, 'global', `The request was not received within ${timeoutMs} ms`);
+
 // 409: another request holds the `Idempotency-Key` this one needs; retry once it is done.
 export const idempotencyKeyInFlight = () =>
   refusal('AF_ERR_IDEMPOTENCY_KEY_IN_FLIGHT', 409, keyScope, 'A request with this Idempotency-Key is still being handled', 'Request in progress');
@@ -72,6 +90,12 @@ export const bodyTooLarge = (limitBytes: number) =>
   refusal('AF_ERR_BODY_TOO_LARGE', 413, 'body', `The request body is larger than ${limitBytes} bytes`);
 export const mediaTypeUnsupported = () =>
   refusal('AF_ERR_MEDIA_TYPE_UNSUPPORTED', 415, 'body', 'Send the body as application/json or application/xml');
+
+// 414 and 431: the URL or the headers are longer than the server reads.
+export const urlTooLong = (limit: number) =>
+  refusal('AF_ERR_URL_TOO_LONG', 414, 'path', `A path parameter is longer than ${limit} characters`);
+export const headersTooLarge = () =>
+  refusal('AF_ERR_HEADERS_TOO_LARGE', 431, 'header', 'The request headers are larger than the server accepts');
 
 // 422: each problem that makes a well-formed request unprocessable; `unprocessable` answers them together.
 export const tooManyParameters = (limit: number, count: number) =>
@@ -131,6 +155,8 @@ export const grantMediaType = () =>
   new OAuthError('AF_ERR_GRANT_MEDIA_TYPE', 'invalid_request', 'The request must be application/x-www-form-urlencoded');
 /** Fastify's own refusals of a token request, whose messages are fit to show. */
 export const grantRefused = (message: string) => new OAuthError('AF_ERR_GRANT_REFUSED', 'invalid_request', message);
+export const grantBodyMissing = () =>
+  new OAuthError('AF_ERR_GRANT_BODY_MISSING', 'invalid_request', 'The grant is required, as an application/x-www-form-urlencoded body');
 export const grantScopeInvalid = (scope: string) =>
   new OAuthError('AF_ERR_GRANT_SCOPE_INVALID', 'invalid_scope', `The scope must be ${scope}`);
 export const clientAuthenticationTwice = () =>

@@ -13,11 +13,15 @@ export interface WireAnswer {
 const headlines: Record<number, string> = {
   400: 'Validation exception',
   404: 'Not found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal server error',
 };
 

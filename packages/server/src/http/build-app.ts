@@ -15,6 +15,8 @@ import { installFaultInjection } from './fault-injection';
 import { plainJsonContentType } from './json-content-type';
 import { countRequests } from './request-metrics';
 import { echoRequestId, requestIdFrom } from './request-id';
+import { clientErrorHandler, frameworkErrors, maxParamLength } from './framework-errors';
+import { methodNotAllowedRoutes } from './method-not-allowed';
 import { closeAfterEarlyAnswer, slowClientOptions } from './slow-clients';
 import { specRoutes } from './spec-routes';
 
@@ -44,6 +46,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...slowClientOptions(config.server),
+    routerOptions: { maxParamLength },
+    frameworkErrors: frameworkErrors(config.limits.bodyBytes),
+    clientErrorHandler: clientErrorHandler(ids.requestId, config.server.requestTimeoutMs),
     // The spec's schemas are the contract: no coercion, nothing silently dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
@@ -53,6 +58,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   countRequests(app, metrics, routes);
   installErrorHandling(app, config.limits.bodyBytes);
   if (config.testing.faultInjection) installFaultInjection(app);
+  methodNotAllowedRoutes(app, routes);
   await app.register(specRoutes, {
     routes,
     operations: {

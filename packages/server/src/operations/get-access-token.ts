@@ -4,7 +4,7 @@ import { presentedClient } from '../auth/client-authentication';
 import type { Credentials } from '../auth/credentials';
 import { verifyClientSecret } from '../auth/secret-hash';
 import { apiScope, type TokenIssuer } from '../auth/token-issuer';
-import { clientAuthenticationFailed, grantScopeInvalid } from '../errors/catalogue';
+import { clientAuthenticationFailed, grantBodyMissing, grantScopeInvalid } from '../errors/catalogue';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 
@@ -32,7 +32,9 @@ export function getAccessToken({ credentials, tokens, decoySecretHash }: TokenEn
       // Its refusals are OAuth error bodies, not `ErrorResponse`s.
       config: { oauthErrors: true },
       handler: async (request, reply) => {
+        // Fastify validates a body only when there is one: a request without is refused here.
         const form = request.body;
+        if (form === undefined) throw grantBodyMissing();
         const presented = presentedClient(request.headers.authorization, form);
         const client = credentials.client(presented.clientId);
         const secretMatches = await verifyClientSecret(presented.clientSecret, client?.secretHash ?? decoySecretHash);

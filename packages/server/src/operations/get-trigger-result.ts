@@ -1,5 +1,5 @@
 import { apiAuthentication, type ApiAuthenticationDependencies } from '../auth/api-authentication';
-import { triggerNotFound, triggerOfAnotherService, triggerUuidMalformed } from '../errors/catalogue';
+import { triggerNotFound, triggerOfAnotherService } from '../errors/catalogue';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import type { TriggerStore } from '../storage/trigger-store';
@@ -25,10 +25,8 @@ export function getTriggerResult({ authentication, store }: ResultDependencies):
       onRequest: apiAuthentication(authentication, route.operationId),
       handler: async (request, reply) => {
         const { orgId, vsn, triggerUUID } = request.params;
-        if (!uuid.test(triggerUUID)) {
-          throw triggerUuidMalformed();
-        }
-        const trigger = await store.findTrigger(orgId, triggerUUID.toLowerCase());
+        // The spec allows any string: one that is no UUID names no trigger.
+        const trigger = uuid.test(triggerUUID) ? await store.findTrigger(orgId, triggerUUID.toLowerCase()) : undefined;
         if (!trigger) throw triggerNotFound(triggerUUID);
         if (trigger.vsn !== vsn) {
           throw triggerOfAnotherService(triggerUUID, trigger.vsn, vsn);
