@@ -31,6 +31,7 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     invalid('body.callbackUrls[0]', 'body.callbackUrls[0] must be string'),
   ],
   bodyEmpty: [catalogue.bodyEmpty(), 'AF_ERR_BODY_EMPTY', invalid('body', 'The request body is empty')],
+  bodyNotUtf8: [catalogue.bodyNotUtf8(), 'AF_ERR_BODY_NOT_UTF8', invalid('body', 'The request body is not valid UTF-8')],
   bodyNotJson: [catalogue.bodyNotJson(), 'AF_ERR_BODY_NOT_JSON', invalid('body', 'The request body is not valid JSON')],
   bodyRequired: [
     catalogue.bodyRequired(),
@@ -48,7 +49,6 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     'AF_ERR_XML_MALFORMED',
     invalid('body', 'The XML is not well-formed: Unexpected end (line 2, column 7)'),
   ],
-  xmlUnreadable: [catalogue.xmlUnreadable('bad name'), 'AF_ERR_XML_UNREADABLE', invalid('body', 'The XML cannot be read: bad name')],
   xmlRoot: [catalogue.xmlRoot(), 'AF_ERR_XML_ROOT', invalid('body', 'The XML document element must be <root>')],
   xmlMixedContent: [
     catalogue.xmlMixedContent('root.triggerParameters'),

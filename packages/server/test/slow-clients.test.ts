@@ -48,6 +48,13 @@ describe('clients that send slowly', () => {
     );
     await connection.closed;
     expect(connection.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(connection.received()).toMatch(/\r\nx-request-id: \S+\r\n/);
+    const body = JSON.parse(connection.received().split('\r\n\r\n')[1]!);
+    expect(body).toEqual({
+      code: '408',
+      message: 'Request Timeout',
+      errors: [{ scope: 'global', reason: 'Request Timeout', message: 'The request was not received within 400 ms' }],
+    });
   });
 
   test('headers that never end close the connection with a 408', async () => {

@@ -100,10 +100,34 @@ describe('refuses with a 400 on the body', () => {
     });
   });
 
-  test('element names that would reach an object prototype', () => {
-    const refusal = refusalOf('<root><triggerParameters><__proto__><polluted>yes</polluted></__proto__></triggerParameters></root>');
-    expect(refusal).toMatchObject({ code: 'AF_ERR_XML_UNREADABLE', statusCode: 400, scope: 'body' });
-    expect(refusal.message).toMatch(/^The XML cannot be read: /);
+  test('an undeclared entity, and a character reference to a character XML forbids', () => {
+    expect(refusalOf('<root><triggerParameters><a>&unknown;</a></triggerParameters></root>').code).toBe('AF_ERR_XML_MALFORMED');
+    expect(refusalOf('<root><triggerParameters><a>&#0;</a></triggerParameters></root>').code).toBe('AF_ERR_XML_MALFORMED');
+    expect(refusalOf('<root><triggerParameters><a>\u0001</a></triggerParameters></root>').code).toBe('AF_ERR_XML_MALFORMED');
+  });
+});
+
+describe('means what the same JSON means', () => {
+  test('character references decoded', () => {
+    expect(parseTriggerXml('<root><triggerParameters><a>&#65;&#x263A;</a></triggerParameters></root>')).toEqual({ triggerParameters: { a: 'A☺' } });
+  });
+
+  test('text kept as sent, spaces included', () => {
+    expect(parseTriggerXml('<root><triggerParameters><a> x </a><b> </b></triggerParameters></root>')).toEqual({ triggerParameters: { a: ' x ', b: ' ' } });
+  });
+
+  test('a name repeated keeps its last value, as JSON.parse does', () => {
+    const xml = '<root><triggerParameters><a>1</a><a>2</a></triggerParameters></root>';
+    expect(parseTriggerXml(xml)).toEqual(JSON.parse('{"triggerParameters":{"a":"1","a":"2"}}'));
+  });
+
+  test('any name is an own property, __proto__ and constructor included, and no prototype is touched', () => {
+    const read = parseTriggerXml('<root><triggerParameters><__proto__>x</__proto__><constructor>y</constructor></triggerParameters></root>') as {
+      triggerParameters: Record<string, string>;
+    };
+    expect(read).toEqual(JSON.parse('{"triggerParameters":{"__proto__":"x","constructor":"y"}}'));
+    expect(Object.keys(read.triggerParameters)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(read.triggerParameters)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -34,6 +34,7 @@ const keyScope = 'header.Idempotency-Key';
 // 400: the request is malformed.
 export const schemaViolation = (scope: string, detail: string) => refusal('AF_ERR_SCHEMA_VIOLATION', 400, scope, `${scope} ${detail}`);
 export const bodyEmpty = () => refusal('AF_ERR_BODY_EMPTY', 400, 'body', 'The request body is empty');
+export const bodyNotUtf8 = () => refusal('AF_ERR_BODY_NOT_UTF8', 400, 'body', 'The request body is not valid UTF-8');
 export const bodyNotJson = () => refusal('AF_ERR_BODY_NOT_JSON', 400, 'body', 'The request body is not valid JSON');
 export const bodyRequired = () =>
   refusal('AF_ERR_BODY_REQUIRED', 400, 'body', 'A body is required: send the trigger as application/json or application/xml');
@@ -43,7 +44,6 @@ export const xmlEncoding = (encoding: string) =>
   refusal('AF_ERR_XML_ENCODING', 400, 'body', `XML must be encoded in UTF-8, not ${encoding}`);
 export const xmlMalformed = (detail: string, line: number, column: number) =>
   refusal('AF_ERR_XML_MALFORMED', 400, 'body', `The XML is not well-formed: ${detail} (line ${line}, column ${column})`);
-export const xmlUnreadable = (detail: string) => refusal('AF_ERR_XML_UNREADABLE', 400, 'body', `The XML cannot be read: ${detail}`);
 export const xmlRoot = () => refusal('AF_ERR_XML_ROOT', 400, 'body', 'The XML document element must be <root>');
 export const xmlMixedContent = (path: string) =>
   refusal('AF_ERR_XML_MIXED_CONTENT', 400, path, `<${path.split('.').pop()}> mixes text and elements`);

@@ -1,8 +1,8 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { xmlDoctype, xmlEncoding, xmlMalformed, xmlMixedContent, xmlRoot, xmlUnreadable } from '../errors/catalogue';
+import { SaxesParser } from 'saxes';
+import { xmlDoctype, xmlEncoding, xmlMalformed, xmlMixedContent, xmlRoot } from '../errors/catalogue';
 
 /**
- * The seed's XML form of a trigger:
+ * The XML form of a trigger in Alvaria's API reference:
  *
  * ```xml
  * <root>
@@ -12,32 +12,56 @@ import { xmlDoctype, xmlEncoding, xmlMalformed, xmlMixedContent, xmlRoot, xmlUnr
  * </root>
  * ```
  *
- * is read into the object the JSON form carries, so that one schema validates both.
+ * is read into the object the JSON form carries, so that one schema validates both and both mean
+ * the same: character references decoded, text kept as sent (never trimmed), a name repeated
+ * keeps its last value as `JSON.parse` does, and any name stored as an own property (`__proto__`
+ * included), as `JSON.parse` stores it.
  */
 
-const textNode = '#text';
+interface Element {
+  name: string;
+  children: Element[];
+  text: string;
+}
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  // Parameters are strings, whatever they look like: `<id>007</id>` stays "007".
-  parseTagValue: false,
-  trimValues: true,
-  textNodeName: textNode,
-  // The five predefined entities and character references only: documents with a DOCTYPE, the
-  // only place other entities can be declared, are refused before parsing.
-  processEntities: true,
-  htmlEntities: false,
-  isArray: (_name, jpath) => jpath === 'root.callbackUrls',
-});
+// Own properties, whatever their name: assigning `__proto__` would set the prototype instead.
+function put(target: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+}
 
-function refuseMixedContent(value: unknown, path: string): void {
-  if (typeof value !== 'object' || value === null) return;
-  for (const [key, child] of Object.entries(value)) {
-    if (key === textNode) throw xmlMixedContent(path);
-    refuseMixedContent(child, `${path}.${key}`);
-  }
+function valueOf(element: Element, path: string): unknown {
+  if (element.children.length === 0) return element.text;
+  if (element.text.trim() !== '') throw xmlMixedContent(path);
+  const object: Record<string, unknown> = {};
+  for (const child of element.children) put(object, child.name, valueOf(child, `${path}.${child.name}`));
+  return object;
+}
+
+/** Reads a whole document with a strict XML parser; anything not well-formed is a 400 saying where. */
+function documentOf(text: string): Element {
+  const parser = new SaxesParser();
+  const open: Element[] = [];
+  let document: Element | undefined;
+  parser.on('error', (error) => {
+    throw xmlMalformed(error.message.replace(/^[^:]*:\d+:\d+: /, ''), parser.line, parser.column);
+  });
+  parser.on('opentag', ({ name }) => {
+    const element = { name, children: [], text: '' };
+    open.at(-1)?.children.push(element);
+    open.push(element);
+  });
+  const addText = (content: string) => {
+    const element = open.at(-1);
+    if (element) element.text += content;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.on('closetag', () => {
+    const element = open.pop();
+    if (open.length === 0) document = element;
+  });
+  parser.write(text).close();
+  return document!;
 }
 
 /** Reads a trigger sent as XML; anything but a well-formed, DOCTYPE-free `<root>` document is a 400. */
@@ -45,25 +69,19 @@ export function parseTriggerXml(text: string): unknown {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw xmlDoctype();
   const declaredEncoding = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
   if (declaredEncoding && declaredEncoding.toLowerCase() !== 'utf-8') throw xmlEncoding(declaredEncoding);
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) {
-    const { msg, line, col } = validation.err;
-    throw xmlMalformed(msg, line, col);
+  const root = documentOf(text);
+  if (root.name !== 'root') throw xmlRoot();
+  if (root.children.length === 0 && root.text.trim() === '') return {};
+  if (root.children.length === 0 || root.text.trim() !== '') return valueOf(root, 'root');
+  const trigger: Record<string, unknown> = {};
+  const callbackUrls: unknown[] = [];
+  for (const child of root.children) {
+    const path = `root.${child.name}`;
+    if (child.name === 'callbackUrls') callbackUrls.push(valueOf(child, path));
+    // An empty <triggerParameters/> holds no parameter.
+    else if (child.name === 'triggerParameters' && child.children.length === 0 && child.text.trim() === '') put(trigger, child.name, {});
+    else put(trigger, child.name, valueOf(child, path));
   }
-  let document: Record<string, unknown>;
-  try {
-    document = parser.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    // The parser refuses names such as __proto__ that would reach an object's prototype.
-    throw xmlUnreadable((error as Error).message);
-  }
-  const elements = Object.keys(document);
-  if (elements.length !== 1 || elements[0] !== 'root') throw xmlRoot();
-  // An empty element reads as "": an empty <root/> or <triggerParameters/> has nothing in it.
-  const root = document.root === '' ? {} : document.root;
-  refuseMixedContent(root, 'root');
-  if (typeof root === 'object' && root !== null && (root as Record<string, unknown>).triggerParameters === '') {
-    return { ...root, triggerParameters: {} };
-  }
-  return root;
+  if (callbackUrls.length > 0) put(trigger, 'callbackUrls', callbackUrls);
+  return trigger;
 }

@@ -19,7 +19,7 @@ import {
 import { holdIfAsked } from '../http/fault-injection';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
-import { parseTriggerXml } from '../http/xml-body';
+import { triggerBodyParsers } from '../http/trigger-body';
 import type { QueueBound } from '../limits/queue-bound';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { ServiceRegistry } from '../services/service-registry';
@@ -68,15 +68,7 @@ const queueFullRetryAfterSeconds = 5;
 export function executeService(dependencies: ExecuteDependencies): OperationPlugin {
   const { services, store, worker, clock, ids, limits, rateLimiter, queueBound, guard } = dependencies;
   return async (app, { route }) => {
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-    app.addContentTypeParser('application/xml', { parseAs: 'string' }, (_request, body, done) => {
-      try {
-        done(null, parseTriggerXml(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    });
+    triggerBodyParsers(app);
     const authenticate = apiAuthentication(dependencies.authentication, route.operationId);
     app.route<OperationRoute<'executeService'>>({
       ...route,
