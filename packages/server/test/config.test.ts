@@ -71,6 +71,7 @@ test('a minimal file gets every default', async () => {
       callbackUrlBytes: 2048,
       executeRate: { perSecond: 50, burst: 100 },
       queuedTriggers: 10000,
+      failedAuthentications: { perSecond: 0.2, burst: 10 },
     },
     idempotency: { retentionSeconds: 86400 },
     callbacks: {

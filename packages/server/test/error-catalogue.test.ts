@@ -288,6 +288,15 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     'AF_ERR_CLIENT_BASIC_NOT_FORM_ENCODED',
     oauth(401, 'invalid_client', 'The Basic credentials are not form-encoded'),
   ],
+  clientAuthenticationThrottled: [
+    catalogue.clientAuthenticationThrottled(4.2),
+    'AF_ERR_CLIENT_AUTHENTICATION_THROTTLED',
+    {
+      statusCode: 429,
+      headers: { 'retry-after': '5', ...noStore },
+      body: { error: 'slow_down', error_description: 'Too many failed client authentications: try again later' },
+    },
+  ],
   tokenRequestFailed: [
     catalogue.tokenRequestFailed(),
     'AF_ERR_TOKEN_REQUEST_FAILED',

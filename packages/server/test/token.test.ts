@@ -110,3 +110,41 @@ describe('400, RFC 6749 §5.2', () => {
     expect(answer.json).toEqual({ error: 'invalid_request', error_description: 'The request must be application/x-www-form-urlencoded' });
   });
 });
+
+describe('credential guessing', () => {
+  let guarded: TestServer;
+
+  beforeAll(async () => {
+    guarded = await startTestServer((raw) => {
+      raw.workers.enabled = false;
+      // Addresses from X-Forwarded-For, so that one test can speak from several.
+      raw.server.trustProxy = true;
+      raw.limits = { failedAuthentications: { perSecond: 0.01, burst: 3 } };
+    });
+  });
+
+  afterAll(() => guarded.close());
+
+  const ask = (clientId: string, secret: string, address: string) =>
+    requestToken(guarded.url, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret), 'x-forwarded-for': address });
+
+  test('one client id guessed from many addresses: 429 with Retry-After after its failures, while another client id still gets its token', async () => {
+    const answers = [];
+    for (let attempt = 0; attempt < 5; attempt++) answers.push(await ask('acme-client', `guess-${attempt}`, `203.0.113.${attempt}`));
+    expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 429, 429]);
+    const throttled = answers[3]!;
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(throttled.json).toEqual({ error: 'slow_down', error_description: 'Too many failed client authentications: try again later' });
+    expect(throttled.headers.get('x-request-id')).toEqual(expect.any(String));
+    // Even the right secret waits, from the guessed client id; another client is not held up.
+    expect((await ask('acme-client', secrets.acmeClient, '198.51.100.1')).status).toBe(429);
+    expect((await ask('globex-client', secrets.globexClient, '198.51.100.1')).status).toBe(200);
+  });
+
+  test('one address guessing many client ids: 429 after its failures, while another address still gets its token', async () => {
+    const statuses = [];
+    for (let attempt = 0; attempt < 5; attempt++) statuses.push((await ask(`nobody-${attempt}`, 'guess', '192.0.2.9')).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect((await ask('globex-client', secrets.globexClient, '192.0.2.10')).status).toBe(200);
+  });
+});

@@ -130,6 +130,7 @@ export const configSchema = {
       callbackUrlBytes: { ...positiveInteger, default: 2048 },
       executeRate: { ...rate, default: { perSecond: 50, burst: 100 } },
       queuedTriggers: { ...positiveInteger, default: 10000 },
+      failedAuthentications: { ...rate, default: { perSecond: 0.2, burst: 10 } },
     }),
     idempotency: section({ retentionSeconds: { ...positiveInteger, default: 86400 } }),
     callbacks: section({

@@ -124,6 +124,8 @@ export interface ServerConfig {
     executeRate: RateConfig;
     /** The most unfinished (queued or running) triggers an organisation may have. */
     queuedTriggers: number;
+    /** How many failed client authentications the token endpoint takes, per client id and per address. */
+    failedAuthentications: RateConfig;
   };
   idempotency: {
     /** How long an `Idempotency-Key` and its answer are kept. */

@@ -167,6 +167,10 @@ export const clientBasicMalformed = () =>
   new OAuthError('AF_ERR_CLIENT_BASIC_MALFORMED', 'invalid_client', 'The Authorization header must be Basic client_id:client_secret');
 export const clientBasicNotFormEncoded = () =>
   new OAuthError('AF_ERR_CLIENT_BASIC_NOT_FORM_ENCODED', 'invalid_client', 'The Basic credentials are not form-encoded');
+export const clientAuthenticationThrottled = (retryAfterSeconds: number) =>
+  new OAuthError('AF_ERR_CLIENT_AUTHENTICATION_THROTTLED', 'slow_down', 'Too many failed client authentications: try again later', {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });
 export const tokenRequestFailed = () => new OAuthError('AF_ERR_TOKEN_REQUEST_FAILED', 'server_error', 'An unexpected error occurred');
 
 // Errors that stay inside the server: start-up, callbacks, the store.

@@ -70,7 +70,10 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
+  | 'slow_down'
   | 'server_error';
+
+const oauthStatus: Partial<Record<OAuthErrorCode, number>> = { invalid_client: 401, slow_down: 429, server_error: 500 };
 
 /** A refusal of the token endpoint, answered as RFC 6749 §5.2 says. */
 export class OAuthError extends ServerError {
@@ -80,8 +83,10 @@ export class OAuthError extends ServerError {
     code: string,
     readonly error: OAuthErrorCode,
     message: string,
+    /** Headers the answer carries, such as `Retry-After`. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    // 401 when the client could not be authenticated.
-    super(code, error === 'invalid_client' ? 401 : error === 'server_error' ? 500 : 400, message);
+    // 401 when the client could not be authenticated, 429 when it failed too often (RFC 8628's `slow_down`).
+    super(code, oauthStatus[error] ?? 400, message);
   }
 }

@@ -51,7 +51,7 @@ export function wireAnswer(error: ServerError): WireAnswer {
     return { statusCode: 401, headers: { 'www-authenticate': challenge(error), 'refused-credential': error.credential } };
   }
   if (error instanceof OAuthError) {
-    const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
+    const headers: Record<string, string> = { ...error.headers, 'cache-control': 'no-store', pragma: 'no-cache' };
     if (error.statusCode === 401) headers['www-authenticate'] = 'Basic realm="autofacilitate"';
     return { statusCode: error.statusCode, headers, body: { error: error.error, error_description: error.message } };
   }

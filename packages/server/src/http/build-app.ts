@@ -1,6 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiAuthenticationDependencies } from '../auth/api-authentication';
+import { FailedAuthentications } from '../auth/failed-authentications';
 import type { ServerConfig } from '../config/server-config';
+import { RateLimiter } from '../limits/rate-limiter';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import { executeService, type ExecuteDependencies } from '../operations/execute-service';
 import { getAccessToken } from '../operations/get-access-token';
@@ -62,7 +64,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(specRoutes, {
     routes,
     operations: {
-      getAccessToken: getAccessToken({ credentials: authentication.credentials, tokens: authentication.tokens, decoySecretHash }),
+      getAccessToken: getAccessToken({
+        credentials: authentication.credentials,
+        tokens: authentication.tokens,
+        decoySecretHash,
+        failures: new FailedAuthentications(new RateLimiter(dependencies.execute.clock), config.limits.failedAuthentications),
+      }),
       executeService: executeService({ authentication, ...dependencies.execute }),
       getTriggerResult: getTriggerResult({ authentication, store: store.triggers }),
       getMetrics: getMetrics(metrics),

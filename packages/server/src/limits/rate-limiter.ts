@@ -21,15 +21,26 @@ export class RateLimiter {
    * many seconds until there is one.
    */
   take(key: string, rate: RateConfig): number | undefined {
-    const now = this.clock.now();
-    const bucket = this.#buckets.get(key) ?? { tokens: rate.burst, updatedAt: now };
-    bucket.tokens = Math.min(rate.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * rate.perSecond);
-    bucket.updatedAt = now;
-    this.#buckets.set(key, bucket);
+    const bucket = this.#refilled(key, rate);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return undefined;
     }
     return (1 - bucket.tokens) / rate.perSecond;
+  }
+
+  /** Like {@link take}, without taking: `undefined` while `key` has a token left. */
+  wait(key: string, rate: RateConfig): number | undefined {
+    const bucket = this.#refilled(key, rate);
+    return bucket.tokens >= 1 ? undefined : (1 - bucket.tokens) / rate.perSecond;
+  }
+
+  #refilled(key: string, rate: RateConfig): Bucket {
+    const now = this.clock.now();
+    const bucket = this.#buckets.get(key) ?? { tokens: rate.burst, updatedAt: now };
+    bucket.tokens = Math.min(rate.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * rate.perSecond);
+    bucket.updatedAt = now;
+    this.#buckets.set(key, bucket);
+    return bucket;
   }
 }

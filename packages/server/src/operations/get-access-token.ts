@@ -2,6 +2,7 @@ import type { AccessToken } from '@autofacilitate/types';
 import formBody from '@fastify/formbody';
 import { presentedClient } from '../auth/client-authentication';
 import type { Credentials } from '../auth/credentials';
+import type { FailedAuthentications } from '../auth/failed-authentications';
 import { verifyClientSecret } from '../auth/secret-hash';
 import { apiScope, type TokenIssuer } from '../auth/token-issuer';
 import { clientAuthenticationFailed, grantBodyMissing, grantScopeInvalid } from '../errors/catalogue';
@@ -17,13 +18,15 @@ export interface TokenEndpointDependencies {
    * known ones and the endpoint does not tell which client ids exist.
    */
   decoySecretHash: string;
+  /** Counts failed client authentications, and refuses while there were too many. */
+  failures: FailedAuthentications;
 }
 
 /**
  * `getAccessToken`: the OAuth2 client credentials grant (RFC 6749 §4.4), form-encoded, the client
  * authenticated by HTTP Basic or form fields. Every answer is `Cache-Control: no-store`.
  */
-export function getAccessToken({ credentials, tokens, decoySecretHash }: TokenEndpointDependencies): OperationPlugin {
+export function getAccessToken({ credentials, tokens, decoySecretHash, failures }: TokenEndpointDependencies): OperationPlugin {
   return async (app, { route }) => {
     app.removeAllContentTypeParsers();
     await app.register(formBody);
@@ -36,9 +39,13 @@ export function getAccessToken({ credentials, tokens, decoySecretHash }: TokenEn
         const form = request.body;
         if (form === undefined) throw grantBodyMissing();
         const presented = presentedClient(request.headers.authorization, form);
+        failures.check(presented.clientId, request.ip);
         const client = credentials.client(presented.clientId);
         const secretMatches = await verifyClientSecret(presented.clientSecret, client?.secretHash ?? decoySecretHash);
-        if (!client || !secretMatches) throw clientAuthenticationFailed();
+        if (!client || !secretMatches) {
+          failures.failed(presented.clientId, request.ip);
+          throw clientAuthenticationFailed();
+        }
         const requested = (form.scope ?? apiScope).split(' ').filter(Boolean);
         if (requested.length === 0 || requested.some((scope) => scope !== apiScope)) {
           throw grantScopeInvalid(apiScope);

@@ -402,7 +402,7 @@ export interface components {
          */
         oauthError: {
             /**
-             * @description The RFC 6749 error code: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type` or `invalid_scope`.
+             * @description The RFC 6749 error code: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type` or `invalid_scope`; `slow_down` (RFC 8628) with a 429.
              * @example invalid_client
              */
             error: string;
@@ -651,6 +651,26 @@ export interface components {
                 "application/json": components["schemas"]["oauthError"];
             };
         };
+        /** @description Extension: too many failed client authentications for this client id or from this address; retry after `Retry-After` seconds. The error is `slow_down` (RFC 8628 §3.5). */
+        TokenTooManyRequests: {
+            headers: {
+                /**
+                 * @description Seconds to wait before trying again.
+                 * @example 5
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "slow_down",
+                 *       "error_description": "Too many failed client authentications: try again later"
+                 *     }
+                 */
+                "application/json": components["schemas"]["oauthError"];
+            };
+        };
         /** @description Unprocessable Entity */
         UnprocessableEntity: {
             headers: {
@@ -742,6 +762,7 @@ export type ResponseConflict = components['responses']['Conflict'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
 export type ResponseTokenBadRequest = components['responses']['TokenBadRequest'];
 export type ResponseTokenUnauthorized = components['responses']['TokenUnauthorized'];
+export type ResponseTokenTooManyRequests = components['responses']['TokenTooManyRequests'];
 export type ResponseUnprocessableEntity = components['responses']['UnprocessableEntity'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ParameterOrgId = components['parameters']['orgId'];
@@ -793,6 +814,7 @@ export interface operations {
             };
             400: components["responses"]["TokenBadRequest"];
             401: components["responses"]["TokenUnauthorized"];
+            429: components["responses"]["TokenTooManyRequests"];
         };
     };
     executeService: {
