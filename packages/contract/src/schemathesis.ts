@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startChild } from './child';
+import type { ClientCredentials } from './dredd-server';
+import { nodeBinary, specPath, workspaceRoot } from './paths';
+
+const toolDir = join(workspaceRoot, 'tools/schemathesis');
+
+export interface SchemathesisResult {
+  /** Test cases generated, over every phase. */
+  cases: number;
+  /** Unique failures found. */
+  failures: number;
+  /** How many times each check ran. */
+  checks: Record<string, number>;
+  exitCode: number | null;
+  /** Everything Schemathesis printed. */
+  output: string;
+}
+
+/** The pinned Schemathesis, installed into its virtual environment on first use. */
+function schemathesisBinary(): string {
+  const printed = execFileSync(nodeBinary, [join(toolDir, 'ensure-venv.mjs')], { cwd: workspaceRoot, encoding: 'utf8' });
+  return printed.trim();
+}
+
+/** Runs Schemathesis with `tools/schemathesis/schemathesis.toml` on the spec against `url`. */
+export async function runSchemathesis(url: string, client: ClientCredentials): Promise<SchemathesisResult> {
+  const st = schemathesisBinary();
+  const report = join(toolDir, '.venv', `report-${process.pid}`);
+  const child = startChild(
+    st,
+    ['--config-file', join(toolDir, 'schemathesis.toml'), 'run', specPath, '--url', url, '--no-color', '--report', 'ndjson', '--report-dir', report],
+    {
+      SCHEMATHESIS_CLIENT_ID: client.clientId,
+      SCHEMATHESIS_CLIENT_SECRET: client.clientSecret,
+      SCHEMATHESIS_API_KEY: client.apiKey,
+    },
+  );
+  const exitCode = await child.exited;
+  const output = child.output();
+  // e.g. "  5123 generated, 5123 passed" or "  523 generated, 7 found 8 unique failures, 4 skipped"
+  const summary = /^\s+(\d+) generated(.*)$/m.exec(output);
+  if (!summary) throw new Error(`Schemathesis printed no summary:\n${output}`);
+  const failures = Number(/(\d+) unique failures?/.exec(summary[2] ?? '')?.[1] ?? 0);
+  const checks = checksRun(report);
+  rmSync(report, { recursive: true, force: true });
+  return { cases: Number(summary[1]), failures, checks, exitCode, output };
+}
+
+/** Counts the checks of every scenario in the NDJSON report, which the text output does not list. */
+function checksRun(reportDir: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const file of readdirSync(reportDir)) {
+    for (const line of readFileSync(join(reportDir, file), 'utf8').split('\n')) {
+      if (!line.startsWith('{"ScenarioFinished"')) continue;
+      const { recorder } = (JSON.parse(line) as { ScenarioFinished: { recorder: { checks?: Record<string, { name: string }[]> } } }).ScenarioFinished;
+      for (const results of Object.values(recorder.checks ?? {})) {
+        for (const { name } of results) counts[name] = (counts[name] ?? 0) + 1;
+      }
+    }
+  }
+  return counts;
+}
