@@ -199,7 +199,7 @@ describe('settings: flags, then environment, then profile', () => {
     expect(lastExecute().headers['idempotency-key']).toBe('key-1');
   });
 
-  test('--xml sends the seed\'s <root> document', async () => {
+  test('--xml sends the <root> document of Alvaria\'s API reference', async () => {
     const { code } = await runCli(['execute', 'echo', '--xml', '-p', 'key=<value>'], { ...credentials, AUTOFACILITATE_BASE_URL: server.url });
     expect(code).toBe(0);
     expect(lastExecute().headers['content-type']).toMatch(/^application\/xml/);

@@ -69,7 +69,7 @@ describe('token', () => {
 });
 
 describe('executeService', () => {
-  test('answers the seed example', async () => {
+  test('answers Alvaria’s API reference example', async () => {
     const result = await new ExecuteApi(configuration()).executeService({ orgId, vsn, triggerParameter });
     expect(result).toEqual({ message: 'Successfully triggered ServerName@orgId', triggerUUID: '1234' });
   });
@@ -103,7 +103,7 @@ describe('executeService', () => {
 describe('getTriggerResult', () => {
   const request = { orgId, vsn, triggerUUID: '1234' };
 
-  test('answers 204 for a finished trigger with no output, as the seed documents', async () => {
+  test('answers 204 for a finished trigger with no output, as Alvaria’s API reference documents', async () => {
     const response = await new ResultApi(configuration()).getTriggerResultRaw(request, prefer(204));
     expect(response.raw.status).toBe(204);
     expect(await response.raw.text()).toBe('');

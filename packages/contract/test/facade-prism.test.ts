@@ -141,7 +141,7 @@ describe('getResult', () => {
     expect(sent).toEqual([TOKEN, RESULT]);
   });
 
-  test('204: finished, nothing more to say (the seed)', async () => {
+  test('204: finished, nothing more to say (Alvaria’s API reference)', async () => {
     await expect(facade().getResult('ServerName', '1234', prefer(204))).resolves.toEqual({ status: 'succeeded', done: true, triggerUUID: '1234', vsn: 'ServerName' });
   });
 

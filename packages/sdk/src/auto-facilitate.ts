@@ -84,10 +84,10 @@ export class AutoFacilitate {
 
   /**
    * Reads the result of a trigger (`getTriggerResult`): finished (200 with the outcome, or the
-   * seed's 204 with nothing more to say) or still in progress (202). Retried on network failures,
+   * Alvaria's API reference's 204 with nothing more to say) or still in progress (202). Retried on network failures,
    * 429 and 5xx, honouring `Retry-After`.
    *
-   * @param triggerUUID - as `execute` answered it; a number is accepted too (the seed types it as integer).
+   * @param triggerUUID - as `execute` answered it; a number is accepted too (Alvaria's API reference types it as integer).
    * @returns the outcome: switch on `status`, or test `done`.
    */
   async getResult(vsn: string, triggerUUID: string | number, options: CallOptions = {}): Promise<TriggerOutcome> {

@@ -1,4 +1,4 @@
-// The seed's production URLs are templates: the API host is named after the organisation, the
+// Alvaria's API reference's production URLs are templates: the API host is named after the organisation, the
 // token service after the region. Every URL can be replaced, for the mock or a self-hosted server.
 
 /** The token service's path, the same on every host that serves it (production, mock, self-hosted). */

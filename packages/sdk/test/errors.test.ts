@@ -52,8 +52,8 @@ describe('every error status maps to its class', () => {
 
 describe('ErrorResponse.code is normalised to a number', () => {
   test.each([
-    ['"400" (the seed examples)', '400', 400],
-    ['400 (the seed schema)', 400, 400],
+    ['"400" (Alvaria’s API reference examples)', '400', 400],
+    ['400 (Alvaria’s API reference schema)', 400, 400],
     ['absent', undefined, 400],
     ['not a number', 'E_BAD', 400],
   ])('%s', async (_, code, expected) => {

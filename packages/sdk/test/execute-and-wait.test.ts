@@ -46,7 +46,7 @@ test('the poll interval is capped by maxPollIntervalMs', async () => {
   expect(polls(clock.waits).map((ms) => Math.round(ms / 100) * 100)).toEqual([1000, 2000, 3000, 3000]);
 });
 
-test('the seed’s 204 ends the wait as a success', async () => {
+test('Alvaria’s API reference’s 204 ends the wait as a success', async () => {
   const { clock, client } = makeClient();
   await expect(clock.run(client.executeAndWait('ServerName'))).resolves.toEqual({ status: 'succeeded', done: true, triggerUUID: '1234', vsn: 'ServerName' });
 });

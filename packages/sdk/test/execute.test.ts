@@ -27,7 +27,7 @@ describe('execute in JSON', () => {
     expect(JSON.parse(api.seen('execute')[0]?.body ?? '')).toEqual({ triggerParameters: {} });
   });
 
-  test('a numeric triggerUUID on the wire (the seed schema says integer) comes back as a string', async () => {
+  test('a numeric triggerUUID on the wire (Alvaria’s API reference schema says integer) comes back as a string', async () => {
     const { api, clock, client } = makeClient();
     api.script('execute', json(200, { triggerUUID: 1234 }));
     await expect(clock.run(client.execute('ServerName'))).resolves.toEqual({ triggerUUID: '1234' });
@@ -50,7 +50,7 @@ describe('execute in JSON', () => {
 });
 
 describe('execute in XML', () => {
-  test('sends the seed’s <root> document as application/xml', async () => {
+  test('sends Alvaria’s API reference’s <root> document as application/xml', async () => {
     const { api, clock, client } = makeClient();
     await clock.run(client.execute('ServerName', { key: 'value', other: 'two' }, { format: 'xml', callbackUrls: ['https://a.test/1', 'https://a.test/2'] }));
 

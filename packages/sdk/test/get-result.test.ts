@@ -23,7 +23,7 @@ test('asks for the trigger on the orgId, vsn and triggerUUID path', async () => 
   expect(api.seen('result')[0]?.url).toBe('https://api.test/via/v2/organizations/acme/autoFacilitate/result/Server%20Name/triggerUUID/a%2Fb');
 });
 
-test('a numeric triggerUUID (the seed types it as integer) is accepted', async () => {
+test('a numeric triggerUUID (Alvaria’s API reference types it as integer) is accepted', async () => {
   const { api, clock, client } = makeClient();
   await clock.run(client.getResult('ServerName', 1234));
   expect(api.seen('result')[0]?.url).toMatch(/\/triggerUUID\/1234$/);
@@ -35,7 +35,7 @@ test.each([[''], [1.5], [Number.NaN], [null]])('a triggerUUID of %p is refused b
   expect(api.requests).toHaveLength(0);
 });
 
-test('204 (the seed): finished successfully, nothing more to say', async () => {
+test('204 (Alvaria’s API reference): finished successfully, nothing more to say', async () => {
   await expect(outcomeOf(empty(204))).resolves.toEqual({ status: 'succeeded', done: true, triggerUUID: '1234', vsn: 'ServerName' });
 });
 

@@ -8,7 +8,7 @@ function urls(options: Partial<AutoFacilitateOptions>) {
 }
 
 describe('URLs', () => {
-  test('production: the seed’s templates, from orgId and region', () => {
+  test('production: Alvaria’s API reference’s templates, from orgId and region', () => {
     expect(urls({ region: 'eu2' })).toEqual({
       baseUrl: 'https://acme.via.aspect-cloud.net',
       tokenUrl: 'https://myaspect.eu2.id.aspect-cloud.net/tokenservice/oauth2/access_token',

@@ -99,7 +99,7 @@ describe('execute with JSON', () => {
 });
 
 describe('execute with XML', () => {
-  test('200: the seed example, with repeated callbackUrls read as an array', async () => {
+  test('200: Alvaria’s API reference example, with repeated callbackUrls read as an array', async () => {
     const xml = `<?xml version="1.0" encoding="UTF-8" ?>
 <root>
 <triggerParameters>

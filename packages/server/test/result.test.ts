@@ -35,7 +35,7 @@ test('200: a trigger that finished with output answers with the outcome', async 
   });
 });
 
-test('204: a trigger that finished with no output answers as the seed documents', async () => {
+test('204: a trigger that finished with no output answers as Alvaria’s API reference documents', async () => {
   const triggerUUID = await trigger('quick');
   const answer = await finalResult(server, 'acme', 'quick', triggerUUID, acme);
   expect(answer.status).toBe(204);

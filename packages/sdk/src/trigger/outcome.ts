@@ -26,7 +26,7 @@ export interface TriggerPending extends TriggerOutcomeBase {
 
 /**
  * A trigger that finished successfully. After a 200 it carries the service's `output` and
- * timestamps; after the seed's 204 there is nothing more to say and only the ids are set.
+ * timestamps; after Alvaria's API reference's 204 there is nothing more to say and only the ids are set.
  */
 export interface TriggerSucceeded extends TriggerOutcomeBase {
   status: 'succeeded';
@@ -59,7 +59,7 @@ export interface TriggerRef {
   triggerUUID: string;
 }
 
-/** A finished trigger with nothing to report: the seed's 204. */
+/** A finished trigger with nothing to report: Alvaria's API reference's 204. */
 export function finishedWithoutOutput(ref: TriggerRef): TriggerSucceeded {
   return { status: 'succeeded', done: true, triggerUUID: ref.triggerUUID, vsn: ref.vsn };
 }

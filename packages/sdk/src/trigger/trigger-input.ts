@@ -15,7 +15,7 @@ export function checkVsn(vsn: unknown): string {
   return vsn;
 }
 
-/** Checks `triggerUUID`: a string, or a whole number (the seed types it as integer). */
+/** Checks `triggerUUID`: a string, or a whole number (Alvaria's API reference types it as integer). */
 export function checkTriggerUUID(triggerUUID: unknown): string {
   if (typeof triggerUUID === 'string' && triggerUUID !== '') return triggerUUID;
   if (typeof triggerUUID === 'number' && Number.isSafeInteger(triggerUUID)) return String(triggerUUID);

@@ -1,4 +1,4 @@
-// The execute body as XML, in the seed's shape:
+// The execute body as XML, in the shape of Alvaria's API reference:
 //   <root><triggerParameters><key>value</key></triggerParameters><callbackUrls>…</callbackUrls></root>
 // The generator cannot send XML, so this is the one body the SDK writes itself.
 import { refuse, type TriggerParameters } from './trigger-input';

@@ -35,7 +35,7 @@ export function empty(status: number, headers: Record<string, string> = {}): Res
   return new Response(null, { status, headers });
 }
 
-/** An ErrorResponse as the seed shows it (code as a string). */
+/** An ErrorResponse as Alvaria’s API reference shows it (code as a string). */
 export function errorResponse(status: number, headers: Record<string, string> = {}): Response {
   return json(status, { code: String(status), message: `failure ${status}`, errors: [{ scope: 'global', reason: 'Because', message: `detail ${status}` }] }, headers);
 }

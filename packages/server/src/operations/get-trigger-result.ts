@@ -14,7 +14,7 @@ export interface ResultDependencies {
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * `getTriggerResult`: 204 when the trigger succeeded with no output (the seed's answer), 200 with
+ * `getTriggerResult`: 204 when the trigger succeeded with no output (Alvaria's API reference's answer), 200 with
  * the outcome when it finished with output or failed, 202 with its progress while it waits or
  * runs. Another organisation's trigger is not found; a trigger of another service is a 422.
  */
