@@ -1,57 +1,52 @@
-import { ApiError, OAuthError, ServerError, Unauthorized, type BearerErrorCode, type Problem, type RefusedCredential } from './server-error';
+import { refusal, slowDown } from './refusal';
+import { ApiError, type Problem } from './server-error';
 
 // Every error the server raises, declared once with its stable code, its status and its message,
 // as Fastify's `lib/errors.js` declares Fastify's. Typed factories rather than @fastify/error:
 // its messages are untyped printf templates, and an `ErrorResponse` also needs each problem's
 // scope. `wire-answer.ts` is the one place that turns any of them into what a client receives.
 
-// The `reason` of a problem, by status, as the spec's examples word it.
-const reasons: Record<number, string> = {
-  400: 'Invalid request',
-  404: 'Not found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  413: 'Payload Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal server error',
-};
-
-function refusal(code: string, statusCode: number, scope: string, message: string, reason = reasons[statusCode] ?? 'Invalid request') {
-  return new ApiError(code, statusCode, [{ code, scope, reason, message }]);
-}
-
-function slowDown(code: string, retryAfterSeconds: number, reason: string, message: string) {
-  // `Retry-After` is in whole seconds, at least 1.
-  const headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
-  return new ApiError(code, 429, [{ code, scope: 'global', reason, message }], headers);
-}
+// The refusals of the token endpoint and of the API's bearer tokens, and the errors that never
+// reach a client, are declared beside this file and are part of the same catalogue.
+export * from './auth-errors';
+export * from './internal-errors';
 
 const keyScope = 'header.Idempotency-Key';
 
 // 400: the request is malformed.
-export const schemaViolation = (scope: string, detail: string) => refusal('AF_ERR_SCHEMA_VIOLATION', 400, scope, `${scope} ${detail}`);
+export const schemaViolation = (scope: string, detail: string) =>
+  refusal('AF_ERR_SCHEMA_VIOLATION', 400, scope, `${scope} ${detail}`);
 export const bodyEmpty = () => refusal('AF_ERR_BODY_EMPTY', 400, 'body', 'The request body is empty');
 export const bodyNotUtf8 = () => refusal('AF_ERR_BODY_NOT_UTF8', 400, 'body', 'The request body is not valid UTF-8');
 export const bodyNotJson = () => refusal('AF_ERR_BODY_NOT_JSON', 400, 'body', 'The request body is not valid JSON');
 export const bodyRequired = () =>
-  refusal('AF_ERR_BODY_REQUIRED', 400, 'body', 'A body is required: send the trigger as application/json or application/xml');
+  refusal(
+    'AF_ERR_BODY_REQUIRED',
+    400,
+    'body',
+    'A body is required: send the trigger as application/json or application/xml',
+  );
 export const xmlDoctype = () =>
   refusal('AF_ERR_XML_DOCTYPE', 400, 'body', 'XML documents with a DOCTYPE or entity declarations are not accepted');
 export const xmlEncoding = (encoding: string) =>
   refusal('AF_ERR_XML_ENCODING', 400, 'body', `XML must be encoded in UTF-8, not ${encoding}`);
 export const xmlMalformed = (detail: string, line: number, column: number) =>
-  refusal('AF_ERR_XML_MALFORMED', 400, 'body', `The XML is not well-formed: ${detail} (line ${line}, column ${column})`);
+  refusal(
+    'AF_ERR_XML_MALFORMED',
+    400,
+    'body',
+    `The XML is not well-formed: ${detail} (line ${line}, column ${column})`,
+  );
 export const xmlRoot = () => refusal('AF_ERR_XML_ROOT', 400, 'body', 'The XML document element must be <root>');
 export const xmlMixedContent = (path: string) =>
   refusal('AF_ERR_XML_MIXED_CONTENT', 400, path, `<${path.split('.').pop()}> mixes text and elements`);
 export const callbackUrlMalformed = (index: number, why: string) =>
   refusal('AF_ERR_CALLBACK_URL_MALFORMED', 400, `body.callbackUrls[${index}]`, `body.callbackUrls[${index}] ${why}`);
-export const urlMalformed = () => refusal('AF_ERR_URL_MALFORMED', 400, 'path', 'The URL is not valid: a percent-encoding is broken');
+export const urlMalformed = () =>
+  refusal('AF_ERR_URL_MALFORMED', 400, 'path', 'The URL is not valid: a percent-encoding is broken');
 /** What Node's HTTP parser refuses before any route sees the request. */
-export const requestMalformed = () => refusal('AF_ERR_REQUEST_MALFORMED', 400, 'global', 'The request is not valid HTTP/1.1');
+export const requestMalformed = () =>
+  refusal('AF_ERR_REQUEST_MALFORMED', 400, 'global', 'The request is not valid HTTP/1.1');
 /** Fastify's own refusals of a request (a bad Content-Length, a bad URL…), whose messages are fit to show. */
 export const requestRefused = (statusCode: number, scope: string, message: string) =>
   refusal('AF_ERR_REQUEST_REFUSED', statusCode, scope, message, 'Invalid request');
@@ -71,7 +66,14 @@ export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
   new ApiError(
     'AF_ERR_METHOD_NOT_ALLOWED',
     405,
-    [{ code: 'AF_ERR_METHOD_NOT_ALLOWED', scope: 'method', reason: 'Method Not Allowed', message: `${method} is not allowed here: use ${allowed.join(' or ')}` }],
+    [
+      {
+        code: 'AF_ERR_METHOD_NOT_ALLOWED',
+        scope: 'method',
+        reason: 'Method Not Allowed',
+        message: `${method} is not allowed here: use ${allowed.join(' or ')}`,
+      },
+    ],
     { allow: allowed.join(', ') },
   );
 
@@ -81,9 +83,21 @@ export const requestTimeout = (timeoutMs: number) =>
 
 // 409: another request holds the `Idempotency-Key` this one needs; retry once it is done.
 export const idempotencyKeyInFlight = () =>
-  refusal('AF_ERR_IDEMPOTENCY_KEY_IN_FLIGHT', 409, keyScope, 'A request with this Idempotency-Key is still being handled', 'Request in progress');
+  refusal(
+    'AF_ERR_IDEMPOTENCY_KEY_IN_FLIGHT',
+    409,
+    keyScope,
+    'A request with this Idempotency-Key is still being handled',
+    'Request in progress',
+  );
 export const idempotencyKeyTakenOver = () =>
-  refusal('AF_ERR_IDEMPOTENCY_KEY_TAKEN_OVER', 409, keyScope, 'Another request took this Idempotency-Key over', 'Request in progress');
+  refusal(
+    'AF_ERR_IDEMPOTENCY_KEY_TAKEN_OVER',
+    409,
+    keyScope,
+    'Another request took this Idempotency-Key over',
+    'Request in progress',
+  );
 
 // 413 and 415: the body is too large, or in a media type the operation does not read.
 export const bodyTooLarge = (limitBytes: number) =>
@@ -99,111 +113,92 @@ export const headersTooLarge = () =>
 
 // 422: each problem that makes a well-formed request unprocessable; `unprocessable` answers them together.
 export const tooManyParameters = (limit: number, count: number) =>
-  refusal('AF_ERR_TOO_MANY_PARAMETERS', 422, 'body.triggerParameters', `A trigger has at most ${limit} parameters, not ${count}`);
+  refusal(
+    'AF_ERR_TOO_MANY_PARAMETERS',
+    422,
+    'body.triggerParameters',
+    `A trigger has at most ${limit} parameters, not ${count}`,
+  );
 export const parameterNameEmpty = (name: string) =>
   refusal('AF_ERR_PARAMETER_NAME_EMPTY', 422, `body.triggerParameters.${name}`, 'A parameter name must not be empty');
 export const parameterNameTooLong = (name: string, limitBytes: number) =>
-  refusal('AF_ERR_PARAMETER_NAME_TOO_LONG', 422, `body.triggerParameters.${name}`, `A parameter name is at most ${limitBytes} bytes long`);
+  refusal(
+    'AF_ERR_PARAMETER_NAME_TOO_LONG',
+    422,
+    `body.triggerParameters.${name}`,
+    `A parameter name is at most ${limitBytes} bytes long`,
+  );
 export const parameterValueTooLong = (name: string, limitBytes: number) =>
-  refusal('AF_ERR_PARAMETER_VALUE_TOO_LONG', 422, `body.triggerParameters.${name}`, `A parameter value is at most ${limitBytes} bytes long`);
+  refusal(
+    'AF_ERR_PARAMETER_VALUE_TOO_LONG',
+    422,
+    `body.triggerParameters.${name}`,
+    `A parameter value is at most ${limitBytes} bytes long`,
+  );
 /** What a service's own check of its parameters found. */
 export const parameterRefused = (name: string, message: string) =>
   refusal('AF_ERR_PARAMETER_REFUSED', 422, `body.triggerParameters.${name}`, message);
 export const tooManyCallbackUrls = (limit: number, count: number) =>
-  refusal('AF_ERR_TOO_MANY_CALLBACK_URLS', 422, 'body.callbackUrls', `A trigger has at most ${limit} callback URLs, not ${count}`);
+  refusal(
+    'AF_ERR_TOO_MANY_CALLBACK_URLS',
+    422,
+    'body.callbackUrls',
+    `A trigger has at most ${limit} callback URLs, not ${count}`,
+  );
 export const callbackUrlTooLong = (index: number, limitBytes: number) =>
-  refusal('AF_ERR_CALLBACK_URL_TOO_LONG', 422, `body.callbackUrls[${index}]`, `A callback URL is at most ${limitBytes} bytes long`);
+  refusal(
+    'AF_ERR_CALLBACK_URL_TOO_LONG',
+    422,
+    `body.callbackUrls[${index}]`,
+    `A callback URL is at most ${limitBytes} bytes long`,
+  );
 export const callbackUrlUnreachable = (index: number, why: string) =>
-  refusal('AF_ERR_CALLBACK_URL_UNREACHABLE', 422, `body.callbackUrls[${index}]`, `Callbacks are not delivered there: ${why}`);
+  refusal(
+    'AF_ERR_CALLBACK_URL_UNREACHABLE',
+    422,
+    `body.callbackUrls[${index}]`,
+    `Callbacks are not delivered there: ${why}`,
+  );
 export const callbacksUnsigned = (orgId: string) =>
-  refusal('AF_ERR_CALLBACKS_UNSIGNED', 422, 'body.callbackUrls', `The organisation ${orgId} has no secret to sign callbacks with`);
+  refusal(
+    'AF_ERR_CALLBACKS_UNSIGNED',
+    422,
+    'body.callbackUrls',
+    `The organisation ${orgId} has no secret to sign callbacks with`,
+  );
 export const idempotencyKeyReused = () =>
-  refusal('AF_ERR_IDEMPOTENCY_KEY_REUSED', 422, keyScope, 'This Idempotency-Key was used with another request: use a new key for a new request');
+  refusal(
+    'AF_ERR_IDEMPOTENCY_KEY_REUSED',
+    422,
+    keyScope,
+    'This Idempotency-Key was used with another request: use a new key for a new request',
+  );
 export const triggerOfAnotherService = (triggerUUID: string, startedBy: string, asked: string) =>
-  refusal('AF_ERR_TRIGGER_OF_ANOTHER_SERVICE', 422, 'path.vsn', `Trigger ${triggerUUID} was started by the service ${startedBy}, not ${asked}`);
+  refusal(
+    'AF_ERR_TRIGGER_OF_ANOTHER_SERVICE',
+    422,
+    'path.vsn',
+    `Trigger ${triggerUUID} was started by the service ${startedBy}, not ${asked}`,
+  );
 /** Several problems of one request, answered in one `ErrorResponse`. */
 export const unprocessable = (errors: [ApiError, ...ApiError[]]) =>
   new ApiError('AF_ERR_UNPROCESSABLE', 422, errors.flatMap((error) => error.problems) as [Problem, ...Problem[]]);
 
 // 429: slow down, for `Retry-After` seconds.
 export const rateLimited = (retryAfterSeconds: number, clientId: string, perSecond: number, burst: number) =>
-  slowDown('AF_ERR_RATE_LIMITED', retryAfterSeconds, 'Rate limit exceeded', `The client ${clientId} may start at most ${perSecond} triggers per second (bursts of ${burst})`);
+  slowDown(
+    'AF_ERR_RATE_LIMITED',
+    retryAfterSeconds,
+    'Rate limit exceeded',
+    `The client ${clientId} may start at most ${perSecond} triggers per second (bursts of ${burst})`,
+  );
 export const queueFull = (retryAfterSeconds: number, orgId: string) =>
-  slowDown('AF_ERR_QUEUE_FULL', retryAfterSeconds, 'Queue full', `The organisation ${orgId} has as many unfinished triggers as it may have`);
+  slowDown(
+    'AF_ERR_QUEUE_FULL',
+    retryAfterSeconds,
+    'Queue full',
+    `The organisation ${orgId} has as many unfinished triggers as it may have`,
+  );
 
 // 500: the details go to the log, never to the client.
 export const internalError = () => refusal('AF_ERR_INTERNAL', 500, 'global', 'An unexpected error occurred');
-
-// 401 of the API (RFC 6750), answered with no body.
-const unauthorized = (code: string, error: BearerErrorCode, message: string, credential?: RefusedCredential) =>
-  new Unauthorized(code, error, message, credential);
-export const tokenMissing = () => unauthorized('AF_ERR_TOKEN_MISSING', undefined, 'An access token is required');
-export const tokenMalformed = () =>
-  unauthorized('AF_ERR_TOKEN_MALFORMED', 'invalid_token', 'The Authorization header must be Bearer {accessToken}');
-export const tokenUnknown = () => unauthorized('AF_ERR_TOKEN_UNKNOWN', 'invalid_token', 'The access token is unknown or has expired');
-export const tokenLacksScope = (scope: string) =>
-  unauthorized('AF_ERR_TOKEN_SCOPE', 'insufficient_scope', `The access token lacks the ${scope} scope`);
-export const apiKeyRefused = () =>
-  unauthorized('AF_ERR_API_KEY_REFUSED', 'invalid_request', 'The x-api-key header is missing or unknown', 'api-key');
-
-// The token endpoint's refusals (RFC 6749 §5.2).
-export const grantInvalid = (field: string, detail: string) =>
-  new OAuthError('AF_ERR_GRANT_INVALID', 'invalid_request', `${field} ${detail}`);
-export const grantTypeUnsupported = () =>
-  new OAuthError('AF_ERR_GRANT_TYPE_UNSUPPORTED', 'unsupported_grant_type', 'Only the client_credentials grant is supported');
-export const grantMediaType = () =>
-  new OAuthError('AF_ERR_GRANT_MEDIA_TYPE', 'invalid_request', 'The request must be application/x-www-form-urlencoded');
-/** Fastify's own refusals of a token request, whose messages are fit to show. */
-export const grantRefused = (message: string) => new OAuthError('AF_ERR_GRANT_REFUSED', 'invalid_request', message);
-export const grantBodyMissing = () =>
-  new OAuthError('AF_ERR_GRANT_BODY_MISSING', 'invalid_request', 'The grant is required, as an application/x-www-form-urlencoded body');
-export const grantScopeInvalid = (scope: string) =>
-  new OAuthError('AF_ERR_GRANT_SCOPE_INVALID', 'invalid_scope', `The scope must be ${scope}`);
-export const clientAuthenticationTwice = () =>
-  new OAuthError('AF_ERR_CLIENT_AUTHENTICATION_TWICE', 'invalid_request', 'Authenticate the client with HTTP Basic or with form fields, not both');
-export const clientAuthenticationFailed = () =>
-  new OAuthError('AF_ERR_CLIENT_AUTHENTICATION_FAILED', 'invalid_client', 'Client authentication failed');
-export const clientBasicMalformed = () =>
-  new OAuthError('AF_ERR_CLIENT_BASIC_MALFORMED', 'invalid_client', 'The Authorization header must be Basic client_id:client_secret');
-export const clientBasicNotFormEncoded = () =>
-  new OAuthError('AF_ERR_CLIENT_BASIC_NOT_FORM_ENCODED', 'invalid_client', 'The Basic credentials are not form-encoded');
-export const clientAuthenticationThrottled = (retryAfterSeconds: number) =>
-  new OAuthError('AF_ERR_CLIENT_AUTHENTICATION_THROTTLED', 'slow_down', 'Too many failed client authentications: try again later', {
-    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-  });
-export const tokenRequestFailed = () => new OAuthError('AF_ERR_TOKEN_REQUEST_FAILED', 'server_error', 'An unexpected error occurred');
-
-// Errors that stay inside the server: start-up, callbacks, the store.
-
-/** A configuration that cannot be used; the message names the file, the key and why. */
-export class ConfigError extends ServerError {
-  override readonly name = 'ConfigError';
-
-  constructor(message: string) {
-    super('AF_ERR_CONFIG', 500, message);
-  }
-}
-
-/** Why a callback attempt got no answer. */
-export type CallbackFailureKind = 'refused' | 'timeout' | 'network';
-
-/** A callback attempt that got no answer: its address was refused, it timed out, or the network failed. */
-export class CallbackFailure extends ServerError {
-  override readonly name = 'CallbackFailure';
-
-  constructor(
-    readonly kind: CallbackFailureKind,
-    message: string,
-  ) {
-    super(`AF_ERR_CALLBACK_${kind.toUpperCase()}`, 500, message);
-  }
-}
-
-/** Thrown by the store when a request no longer holds its `Idempotency-Key`; nothing was written. */
-export class IdempotencyKeyLost extends ServerError {
-  override readonly name = 'IdempotencyKeyLost';
-
-  constructor(key: string) {
-    super('AF_ERR_IDEMPOTENCY_KEY_LOST', 500, `The Idempotency-Key ${key} is no longer held by this request`);
-  }
-}

@@ -48,7 +48,10 @@ function challenge({ error, message }: Unauthorized): string {
 export function wireAnswer(error: ServerError): WireAnswer {
   if (error instanceof Unauthorized) {
     // Which credential was refused, so that a client knows whether a new token could help.
-    return { statusCode: 401, headers: { 'www-authenticate': challenge(error), 'refused-credential': error.credential } };
+    return {
+      statusCode: 401,
+      headers: { 'www-authenticate': challenge(error), 'refused-credential': error.credential },
+    };
   }
   if (error instanceof OAuthError) {
     const headers: Record<string, string> = { ...error.headers, 'cache-control': 'no-store', pragma: 'no-cache' };

@@ -651,7 +651,7 @@ export interface components {
                 "application/json": components["schemas"]["oauthError"];
             };
         };
-        /** @description Extension: too many failed client authentications for this client id or from this address; retry after `Retry-After` seconds. The error is `slow_down` (RFC 8628 §3.5). */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): too many failed client authentications for this client id or from this address; retry after `Retry-After` seconds. The error is `slow_down` (RFC 8628 §3.5). */
         TokenTooManyRequests: {
             headers: {
                 /**
