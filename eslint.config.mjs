@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // Generated code is checked by regenerating it, not by linting it.
-    ignores: ['**/dist/**', '**/node_modules/**', 'packages/client/src/generated/**', 'packages/types/src/generated/**', 'tools/generator/jar/**', 'tools/schemathesis/.venv*/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'packages/client/src/generated/**',
+      'packages/types/src/generated/**',
+      'tools/generator/jar/**',
+      'tools/schemathesis/.venv*/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

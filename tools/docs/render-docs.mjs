@@ -53,7 +53,8 @@ const NAME_AS_LOGO = `data:image/svg+xml,${encodeURIComponent(
 
 /** The page with Redoc's credit logo drawn from the page itself. */
 export function withoutRemoteLogo(html) {
-  if (html.search(REMOTE_LOGO) === -1) throw new Error('Redoc no longer loads its logo from cdn.redoc.ly: check render-docs.mjs');
+  if (html.search(REMOTE_LOGO) === -1)
+    throw new Error('Redoc no longer loads its logo from cdn.redoc.ly: check render-docs.mjs');
   return html.replace(REMOTE_LOGO, NAME_AS_LOGO);
 }
 

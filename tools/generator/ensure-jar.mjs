@@ -28,7 +28,9 @@ export function ensureJar() {
     console.error(`Installed ${jar}`);
     return jar;
   } catch (error) {
-    throw new Error(`Could not fetch ${artifact} with mvn: is Maven installed and Maven Central reachable?`, { cause: error });
+    throw new Error(`Could not fetch ${artifact} with mvn: is Maven installed and Maven Central reachable?`, {
+      cause: error,
+    });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

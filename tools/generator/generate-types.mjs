@@ -14,7 +14,11 @@ const FILE = 'autofacilitate.ts';
 
 // openapi-typescript is the types package's devDependency: it wants TypeScript 5 beside it, while
 // the repo builds with TypeScript 6, so npm keeps both under packages/types.
-const { default: openapiTS, astToString, COMMENT_HEADER } = createRequire(resolve('packages/types/package.json'))('openapi-typescript');
+const {
+  default: openapiTS,
+  astToString,
+  COMMENT_HEADER,
+} = createRequire(resolve('packages/types/package.json'))('openapi-typescript');
 const HEADER = `${COMMENT_HEADER}// DO NOT EDIT: change ${SPEC} and run \`npx nx run types:generate\`.\n\n`;
 
 /** Generates the types of `inputSpec` into the folder `output`. */

@@ -49,7 +49,8 @@ function compare(fresh, committed) {
   const differences = [];
   for (const file of freshFiles) {
     if (!committedFiles.includes(file)) differences.push(`missing: ${file}`);
-    else if (!readFileSync(join(fresh, file)).equals(readFileSync(join(committed, file)))) differences.push(`changed: ${file}`);
+    else if (!readFileSync(join(fresh, file)).equals(readFileSync(join(committed, file))))
+      differences.push(`changed: ${file}`);
   }
   for (const file of committedFiles) {
     if (!freshFiles.includes(file)) differences.push(`extra:   ${file}`);

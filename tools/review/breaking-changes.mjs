@@ -46,7 +46,9 @@ const MEANINGS = {
 /** One line per difference: its code, what it means and where it is. */
 export function describe(difference) {
   const details =
-    difference.sourceSpecEntityDetails.length > 0 ? difference.sourceSpecEntityDetails : difference.destinationSpecEntityDetails;
+    difference.sourceSpecEntityDetails.length > 0
+      ? difference.sourceSpecEntityDetails
+      : difference.destinationSpecEntityDetails;
   const where = details.map((detail) => detail.location).join(', ');
   const meaning = MEANINGS[difference.code] ?? 'a change openapi-diff does not classify';
   return `${difference.code} (${meaning}) at ${where}`;

@@ -30,7 +30,8 @@ export function clientDiff(baseText, headText) {
       const after = join(trees.head, file);
       if (!baseFiles.has(file)) changes.push({ file, change: 'added', added: lines(after), removed: 0 });
       else if (!headFiles.has(file)) changes.push({ file, change: 'removed', added: 0, removed: lines(before) });
-      else if (!readFileSync(before).equals(readFileSync(after))) changes.push({ file, change: 'changed', ...lineChanges(before, after) });
+      else if (!readFileSync(before).equals(readFileSync(after)))
+        changes.push({ file, change: 'changed', ...lineChanges(before, after) });
     }
     return changes;
   } finally {

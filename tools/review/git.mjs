@@ -14,6 +14,8 @@ export function specAt(ref) {
   try {
     return execFileSync('git', ['show', `${ref}:${SPEC}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
-    throw new Error(`Cannot read ${SPEC} at '${ref}': ${String(error.stderr).trim() || error.message}`, { cause: error });
+    throw new Error(`Cannot read ${SPEC} at '${ref}': ${String(error.stderr).trim() || error.message}`, {
+      cause: error,
+    });
   }
 }

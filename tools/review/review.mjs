@@ -35,7 +35,9 @@ async function review(argv) {
   list('non-breaking', diff.nonBreaking);
   list('unclassified', diff.unclassified, ' (openapi-diff cannot tell: judge them by eye)');
   if (diff.breaking.length > 0 && diff.allowed) {
-    console.log(`Breaking changes are allowed: the major version was raised (${diff.base.major} → ${diff.head.major}).`);
+    console.log(
+      `Breaking changes are allowed: the major version was raised (${diff.base.major} → ${diff.head.major}).`,
+    );
   } else if (!diff.allowed) {
     failures.push(
       `${changes(diff.breaking.length, 'breaking')} while info.version's major is still ${diff.head.major} ` +

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 export function specVersion(text, where) {
   const version = parse(text)?.info?.version;
   const major = /^(\d+)\.\d+\.\d+/.exec(String(version ?? ''))?.[1];
-  if (major === undefined) throw new Error(`${where}: info.version must be a semantic version (x.y.z), found '${version}'`);
+  if (major === undefined)
+    throw new Error(`${where}: info.version must be a semantic version (x.y.z), found '${version}'`);
   return { version: String(version), major: Number(major) };
 }

@@ -27,7 +27,9 @@ export function ensureSchemathesis() {
     });
     writeFileSync(stamp, wanted);
   } catch (error) {
-    throw new Error('Could not install Schemathesis: is python3 with venv installed and PyPI reachable?', { cause: error });
+    throw new Error('Could not install Schemathesis: is python3 with venv installed and PyPI reachable?', {
+      cause: error,
+    });
   }
   return st;
 }

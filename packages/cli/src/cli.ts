@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { run } from './program';
 import { Interrupted } from './stopped-waiting';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 // A reader that goes away (`autofacilitate --help | head`) is no error: stop quietly.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -16,5 +18,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Interrupted()));
 
-const status = await run(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }, version);
+const status = await run(
+  process.argv.slice(2),
+  { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal },
+  version,
+);
 process.exitCode = status;

@@ -32,13 +32,17 @@ export function exitCodeOf(error: unknown): ExitCode {
  */
 export function reportError(output: Output, error: unknown): ExitCode {
   const code = exitCodeOf(error);
-  const interrupted = error instanceof StoppedWaiting ? error.cause instanceof Interrupted : error instanceof Interrupted;
+  const interrupted =
+    error instanceof StoppedWaiting ? error.cause instanceof Interrupted : error instanceof Interrupted;
   const lines = [interrupted ? headline(error) : `error: ${headline(error)}`];
   if (error instanceof AutoFacilitateError && error.errors.length > 1) lines.push(...error.errors.map(describeDetail));
   if (error instanceof StoppedWaiting) lines.push(`  ${error.resume}`);
   if (output.debug && error instanceof Error) {
     lines.push(error.stack ?? String(error));
-    if (error.cause !== undefined) lines.push(`cause: ${error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause)}`);
+    if (error.cause !== undefined)
+      lines.push(
+        `cause: ${error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause)}`,
+      );
   }
   output.stderr.write(`${lines.join('\n')}\n`);
   if (output.json) output.stdout.write(`${JSON.stringify({ error: { ...asJson(error), exitCode: code } }, null, 2)}\n`);
@@ -49,7 +53,13 @@ export function reportError(output: Output, error: unknown): ExitCode {
 export function asJson(error: unknown): Record<string, unknown> {
   if (error instanceof AutoFacilitateError) return error.toJSON();
   if (error instanceof StoppedWaiting) {
-    return { name: error.name, message: error.message, vsn: error.vsn, triggerUUID: error.triggerUUID, resume: error.resume };
+    return {
+      name: error.name,
+      message: error.message,
+      vsn: error.vsn,
+      triggerUUID: error.triggerUUID,
+      resume: error.resume,
+    };
   }
   return { name: error instanceof Error ? error.name : 'Error', message: headline(error) };
 }
@@ -63,6 +73,9 @@ function headline(error: unknown): string {
   if (!(error instanceof AutoFacilitateError)) return error.message;
   // Several problems are listed below the headline, one per line.
   const message = error.errors.length > 1 ? (error.responseMessage ?? error.message) : error.message;
-  const facts = [error.status !== undefined && `status ${error.status}`, error.requestId && `request id ${error.requestId}`].filter(Boolean);
+  const facts = [
+    error.status !== undefined && `status ${error.status}`,
+    error.requestId && `request id ${error.requestId}`,
+  ].filter(Boolean);
   return facts.length > 0 ? `${message} (${facts.join(', ')})` : message;
 }

@@ -19,7 +19,13 @@ export function defaultProfilePath(env: NodeJS.ProcessEnv): string {
  * Reads one profile. A missing file is no error (profiles are optional) unless a profile was asked
  * for by name; a malformed file, an unknown profile or an unknown key is, naming what is wrong.
  */
-export function readProfile(options: { name: string; path: string | undefined; env: NodeJS.ProcessEnv; required: boolean; mayBeMissing?: boolean }): {
+export function readProfile(options: {
+  name: string;
+  path: string | undefined;
+  env: NodeJS.ProcessEnv;
+  required: boolean;
+  mayBeMissing?: boolean;
+}): {
   path: string;
   profile: Settings;
 } {
@@ -28,7 +34,11 @@ export function readProfile(options: { name: string; path: string | undefined; e
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !options.required && (options.path === undefined || options.mayBeMissing)) {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' &&
+      !options.required &&
+      (options.path === undefined || options.mayBeMissing)
+    ) {
       return { path, profile: {} };
     }
     throw new UsageError(`cannot read profile file ${path}: ${(error as Error).message}`);
@@ -44,7 +54,10 @@ export function readProfile(options: { name: string; path: string | undefined; e
 
   const profile = profiles[options.name];
   if (profile === undefined) {
-    if (options.required) throw new UsageError(`profile "${options.name}" is not in ${path} (it has: ${Object.keys(profiles).join(', ') || 'none'})`);
+    if (options.required)
+      throw new UsageError(
+        `profile "${options.name}" is not in ${path} (it has: ${Object.keys(profiles).join(', ') || 'none'})`,
+      );
     return { path, profile: {} };
   }
   if (!isObject(profile)) throw new UsageError(`profile "${options.name}" in ${path} must be an object`);
@@ -73,7 +86,8 @@ export function writeProfile(path: string, name: string, profile: Settings): voi
   try {
     profiles = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`cannot update profile file ${path}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new UsageError(`cannot update profile file ${path}: ${(error as Error).message}`);
   }
   if (!isObject(profiles)) throw new UsageError(`profile file ${path} must hold an object of profiles`);
   const kept = Object.fromEntries(KEYS.filter((key) => profile[key] !== undefined).map((key) => [key, profile[key]]));

@@ -50,7 +50,10 @@ export async function run(argv: readonly string[], io: Io, version: string): Pro
   }
   program
     .option('--profile <name>', 'profile to read from the profile file (env: AUTOFACILITATE_PROFILE)', undefined)
-    .option('--profile-file <path>', `profile file (env: AUTOFACILITATE_PROFILE_FILE; default: ${defaultProfilePath(io.env)})`)
+    .option(
+      '--profile-file <path>',
+      `profile file (env: AUTOFACILITATE_PROFILE_FILE; default: ${defaultProfilePath(io.env)})`,
+    )
     .option('--json', 'print nothing but JSON on stdout')
     .option('--debug', 'print stacks and causes with errors')
     .addHelpText(
@@ -76,7 +79,10 @@ ${exitCodeHelp}`,
     .option('-p, --param <key=value>', 'a trigger parameter (repeatable)', collect, [])
     .option('--callback <url>', 'a callback URL (repeatable)', collect, [])
     .option('--xml', "send the body as XML (the <root> form of Alvaria's API reference)")
-    .option('--idempotency-key <key>', 'makes retries safe: the server starts the service once per key, and says when an answer is a replay')
+    .option(
+      '--idempotency-key <key>',
+      'makes retries safe: the server starts the service once per key, and says when an answer is a replay',
+    )
     .option('--wait', 'wait for the trigger to finish and print its outcome')
     .option('--timeout <seconds>', waitTimeout)
     .action(action((context, vsn: string, options) => execute(context, vsn, options)));
@@ -118,7 +124,10 @@ ${exitCodeHelp}`,
     if (error instanceof CommanderError) {
       // Commander has printed its message (or the help); `--help` and `--version` end with code 0.
       if (error.exitCode === 0) return ExitCode.ok;
-      if (json) io.stdout.write(`${JSON.stringify({ error: { name: 'UsageError', message: error.message.replace(/^error: /, ''), exitCode: ExitCode.usage } }, null, 2)}\n`);
+      if (json)
+        io.stdout.write(
+          `${JSON.stringify({ error: { name: 'UsageError', message: error.message.replace(/^error: /, ''), exitCode: ExitCode.usage } }, null, 2)}\n`,
+        );
       return ExitCode.usage;
     }
     return reportError(context?.output ?? { json, debug: false, stdout: io.stdout, stderr: io.stderr }, error);

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 
 /** The CLI's own package.json, read once: its version and the versions of its optional peers. */
 function cliManifest(): { peerDependencies?: Record<string, string> } {
-  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { peerDependencies?: Record<string, string> };
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    peerDependencies?: Record<string, string>;
+  };
 }
 
 /**
@@ -18,7 +20,9 @@ export function packageBin(packageName: string, bin: string): string {
     manifestPath = require.resolve(`${packageName}/package.json`);
   } catch {
     const version = cliManifest().peerDependencies?.[packageName];
-    throw new MissingPackageError(`${packageName} is not installed; install it with: npm install ${packageName}${version ? `@${version}` : ''}`);
+    throw new MissingPackageError(
+      `${packageName} is not installed; install it with: npm install ${packageName}${version ? `@${version}` : ''}`,
+    );
   }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin?: string | Record<string, string> };
   const relative = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[bin];

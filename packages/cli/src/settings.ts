@@ -21,12 +21,28 @@ export const SETTINGS: ReadonlyArray<{ name: SettingName; flag: string; env: str
     name: 'baseUrl',
     flag: '--base-url',
     env: 'AUTOFACILITATE_BASE_URL',
-    description: 'API base URL of the mock or a self-hosted server, which serves tokens too (without it: Alvaria Cloud, https://{orgId}.via.aspect-cloud.net, which needs --region)',
+    description:
+      'API base URL of the mock or a self-hosted server, which serves tokens too (without it: Alvaria Cloud, https://{orgId}.via.aspect-cloud.net, which needs --region)',
   },
-  { name: 'region', flag: '--region', env: 'AUTOFACILITATE_REGION', description: "Alvaria Cloud region: names the region's token service" },
-  { name: 'tokenUrl', flag: '--token-url', env: 'AUTOFACILITATE_TOKEN_URL', description: 'OAuth2 token URL (default: from --region, or {base URL}/tokenservice/oauth2/access_token)' },
+  {
+    name: 'region',
+    flag: '--region',
+    env: 'AUTOFACILITATE_REGION',
+    description: "Alvaria Cloud region: names the region's token service",
+  },
+  {
+    name: 'tokenUrl',
+    flag: '--token-url',
+    env: 'AUTOFACILITATE_TOKEN_URL',
+    description: 'OAuth2 token URL (default: from --region, or {base URL}/tokenservice/oauth2/access_token)',
+  },
   { name: 'clientId', flag: '--client-id', env: 'AUTOFACILITATE_CLIENT_ID', description: 'OAuth2 client id' },
-  { name: 'clientSecret', flag: '--client-secret', env: 'AUTOFACILITATE_CLIENT_SECRET', description: 'OAuth2 client secret' },
+  {
+    name: 'clientSecret',
+    flag: '--client-secret',
+    env: 'AUTOFACILITATE_CLIENT_SECRET',
+    description: 'OAuth2 client secret',
+  },
   { name: 'apiKey', flag: '--api-key', env: 'AUTOFACILITATE_API_KEY', description: 'x-api-key value' },
 ];
 
@@ -66,10 +82,17 @@ export function resolveSettings({ flags, env }: SettingsSources, { forWriting = 
 }
 
 /** Fails with one line naming every way to give the settings that are missing. */
-export function requireSettings<N extends SettingName>(resolved: ResolvedSettings, names: readonly N[]): Required<Pick<Settings, N>> & Settings {
-  const missing = SETTINGS.filter(({ name }) => (names as readonly SettingName[]).includes(name) && resolved.settings[name] === undefined);
+export function requireSettings<N extends SettingName>(
+  resolved: ResolvedSettings,
+  names: readonly N[],
+): Required<Pick<Settings, N>> & Settings {
+  const missing = SETTINGS.filter(
+    ({ name }) => (names as readonly SettingName[]).includes(name) && resolved.settings[name] === undefined,
+  );
   if (missing.length > 0) {
-    const how = missing.map(({ name, flag, env }) => `${flag} (or ${env}, or "${name}" in profile "${resolved.profileName}")`);
+    const how = missing.map(
+      ({ name, flag, env }) => `${flag} (or ${env}, or "${name}" in profile "${resolved.profileName}")`,
+    );
     throw new UsageError(`missing ${how.join(', ')}; profile file: ${resolved.profilePath}`);
   }
   return resolved.settings as Required<Pick<Settings, N>> & Settings;

@@ -51,7 +51,13 @@ export async function waitForOutcome(
     if (triggerUUID !== undefined && (context.signal.aborted || error instanceof TimeoutError)) {
       const why = context.signal.aborted ? 'Stopped waiting (Ctrl-C)' : `Not finished within ${seconds} s`;
       const message = `${why}; the trigger ${triggerUUID} of ${vsn} goes on. Wait for it again with:`;
-      throw new StoppedWaiting(message, context.signal.aborted ? context.signal.reason : error, vsn, triggerUUID, resumeCommand(context.options, vsn, triggerUUID));
+      throw new StoppedWaiting(
+        message,
+        context.signal.aborted ? context.signal.reason : error,
+        vsn,
+        triggerUUID,
+        resumeCommand(context.options, vsn, triggerUUID),
+      );
     }
     throw error;
   }

@@ -21,21 +21,30 @@ afterAll(async () => {
 /** How many tokens the server has granted, from its metrics. */
 async function tokensGranted(): Promise<number> {
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
-  return Number(/^autofacilitate_http_requests_total\{operation="getAccessToken",status="200"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+  return Number(
+    /^autofacilitate_http_requests_total\{operation="getAccessToken",status="200"\} (\d+)$/m.exec(metrics)?.[1] ?? 0,
+  );
 }
 
 test('an unknown API key is named as such, and costs one token fetch, not two', async () => {
   const before = await tokensGranted();
-  const { code, stdout, stderr } = await runCli(['execute', 'echo'], { ...server.env, AUTOFACILITATE_API_KEY: 'not-a-key' });
+  const { code, stdout, stderr } = await runCli(['execute', 'echo'], {
+    ...server.env,
+    AUTOFACILITATE_API_KEY: 'not-a-key',
+  });
   expect({ code, stdout }).toEqual({ code: 3, stdout: '' });
-  expect(stderr).toMatch(/^error: The API key \(x-api-key\) was refused: The x-api-key header is missing or unknown \(status 401, request id \S+\)\n$/);
+  expect(stderr).toMatch(
+    /^error: The API key \(x-api-key\) was refused: The x-api-key header is missing or unknown \(status 401, request id \S+\)\n$/,
+  );
   expect((await tokensGranted()) - before).toBe(1);
 });
 
 test('a wrong client secret is named as the client the token service refused', async () => {
   const { code, stderr } = await runCli(['token'], { ...server.env, AUTOFACILITATE_CLIENT_SECRET: 'wrong' });
   expect(code).toBe(3);
-  expect(stderr).toMatch(/^error: The token service refused the client: invalid_client \(Client authentication failed\) \(status 401, request id \S+\)\n$/);
+  expect(stderr).toMatch(
+    /^error: The token service refused the client: invalid_client \(Client authentication failed\) \(status 401, request id \S+\)\n$/,
+  );
 });
 
 test("the server's detail is the message: the service that is not there, and where", async () => {
@@ -60,11 +69,29 @@ test('token needs neither an API key nor an organisation', async () => {
 });
 
 describe('configure', () => {
-  const flags = () => ['--org-id', 'acme', '--base-url', server.url, '--client-id', 'cli-client', '--client-secret', server.clientSecret, '--api-key', server.apiKey];
+  const flags = () => [
+    '--org-id',
+    'acme',
+    '--base-url',
+    server.url,
+    '--client-id',
+    'cli-client',
+    '--client-secret',
+    server.clientSecret,
+    '--api-key',
+    server.apiKey,
+  ];
 
   test('takes the flags without a terminal, writes the profile readable by its owner only, and checks it', async () => {
     const file = join(scratch, 'new', 'profiles.json');
-    const { code, stdout, stderr } = await runCli(['configure', '--profile', 'local', '--profile-file', file, ...flags()]);
+    const { code, stdout, stderr } = await runCli([
+      'configure',
+      '--profile',
+      'local',
+      '--profile-file',
+      file,
+      ...flags(),
+    ]);
     expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
     expect(stderr).toBe(
       [
@@ -78,12 +105,27 @@ describe('configure', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(scratch, 'new')).mode & 0o777).toBe(0o700);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
-      local: { orgId: 'acme', baseUrl: server.url, clientId: 'cli-client', clientSecret: server.clientSecret, apiKey: server.apiKey },
+      local: {
+        orgId: 'acme',
+        baseUrl: server.url,
+        clientId: 'cli-client',
+        clientSecret: server.clientSecret,
+        apiKey: server.apiKey,
+      },
     });
     // The profile is enough for the next command, and the other profiles stay.
     const echoed = await runCli(['execute', 'echo', '--wait', '--profile', 'local', '--profile-file', file]);
     expect(echoed.code).toBe(0);
-    const other = await runCli(['configure', '--profile', 'other', '--profile-file', file, '--no-check', '--json', ...flags()]);
+    const other = await runCli([
+      'configure',
+      '--profile',
+      'other',
+      '--profile-file',
+      file,
+      '--no-check',
+      '--json',
+      ...flags(),
+    ]);
     expect(other.code).toBe(0);
     expect(JSON.parse(other.stdout)).toEqual({ profile: 'other', profileFile: file, checked: false });
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).toEqual(['local', 'other']);
@@ -101,16 +143,27 @@ describe('configure', () => {
   });
 
   test('names the settings it lacks without a terminal', async () => {
-    const { code, stderr } = await runCli(['configure', '--profile-file', join(scratch, 'lacking.json'), '--org-id', 'acme']);
+    const { code, stderr } = await runCli([
+      'configure',
+      '--profile-file',
+      join(scratch, 'lacking.json'),
+      '--org-id',
+      'acme',
+    ]);
     expect(code).toBe(2);
     expect(stderr).toContain('missing --client-id (or AUTOFACILITATE_CLIENT_ID, or "clientId" in profile "default")');
   });
 });
 
 /** Runs configure on a real pseudo-terminal (script(1), fed from our pipe), answering each prompt once shown. */
-async function configureOnTerminal(file: string, answers: Array<[string, string]>): Promise<{ code: number | null; screen: string }> {
+async function configureOnTerminal(
+  file: string,
+  answers: Array<[string, string]>,
+): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, cli, 'configure', '--profile-file', file].map((word) => `'${word}'`).join(' ');
-  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'dumb' } });
+  const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'dumb' },
+  });
   let screen = '';
   const waiters = new Set<() => void>();
   child.stdout.on('data', (chunk: Buffer) => {
@@ -148,7 +201,15 @@ test('configure asks in a terminal, hides the secrets, and an empty answer keeps
   expect(first.screen).toContain('  API key, organisation acme: accepted');
   expect(first.screen).not.toContain(server.clientSecret);
   expect(first.screen).not.toContain(server.apiKey);
-  const written = { default: { orgId: 'acme', baseUrl: server.url, clientId: 'cli-client', clientSecret: server.clientSecret, apiKey: server.apiKey } };
+  const written = {
+    default: {
+      orgId: 'acme',
+      baseUrl: server.url,
+      clientId: 'cli-client',
+      clientSecret: server.clientSecret,
+      apiKey: server.apiKey,
+    },
+  };
   expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(written);
 
   const again = await configureOnTerminal(file, [

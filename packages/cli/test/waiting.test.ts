@@ -11,30 +11,53 @@ const uuid = '[0-9a-f-]{36}';
 
 test('Ctrl-C during --wait prints the triggerUUID and the command that resumes; that command waits again', async () => {
   const waiting = startCli(['execute', 'nap', '--wait'], server.env);
-  const [, triggerUUID] = await waiting.stderrMatches(new RegExp(`Successfully triggered nap@acme: (${uuid}); waiting up to 120 s \\(Ctrl-C stops the wait, not the trigger\\)\\n`));
+  const [, triggerUUID] = await waiting.stderrMatches(
+    new RegExp(
+      `Successfully triggered nap@acme: (${uuid}); waiting up to 120 s \\(Ctrl-C stops the wait, not the trigger\\)\\n`,
+    ),
+  );
   waiting.interrupt();
   const stopped = await waiting.ended;
   const resume = `autofacilitate result nap ${triggerUUID} --wait`;
   expect(stopped.code).toBe(130);
   expect(stopped.stdout).toBe('');
-  expect(stopped.stderr).toContain(`Stopped waiting (Ctrl-C); the trigger ${triggerUUID} of nap goes on. Wait for it again with:\n  ${resume}\n`);
+  expect(stopped.stderr).toContain(
+    `Stopped waiting (Ctrl-C); the trigger ${triggerUUID} of nap goes on. Wait for it again with:\n  ${resume}\n`,
+  );
 
   // The printed command, run as printed, waits for the same trigger (which naps for a minute).
   const resumed = startCli([resume], server.env, { shell: true });
   await resumed.stderrMatches(new RegExp(`Trigger ${triggerUUID} of nap; waiting up to 120 s`));
   resumed.interrupt();
   // The shell itself dies of the SIGINT; what counts is what the CLI it ran said.
-  expect((await resumed.ended).stderr).toContain(`Stopped waiting (Ctrl-C); the trigger ${triggerUUID} of nap goes on. Wait for it again with:\n  ${resume}\n`);
-  expect((await runCli(['result', 'nap', triggerUUID!], server.env)).stdout).toMatch(new RegExp(`^running  nap  ${triggerUUID}\\n$`));
+  expect((await resumed.ended).stderr).toContain(
+    `Stopped waiting (Ctrl-C); the trigger ${triggerUUID} of nap goes on. Wait for it again with:\n  ${resume}\n`,
+  );
+  expect((await runCli(['result', 'nap', triggerUUID!], server.env)).stdout).toMatch(
+    new RegExp(`^running  nap  ${triggerUUID}\\n$`),
+  );
 });
 
 test('the resume command repeats the settings given as flags, never a secret', async () => {
   const { AUTOFACILITATE_BASE_URL, AUTOFACILITATE_CLIENT_SECRET, ...rest } = server.env;
-  const waiting = startCli(['execute', 'nap', '--wait', '--base-url', AUTOFACILITATE_BASE_URL!, '--client-secret', AUTOFACILITATE_CLIENT_SECRET!], rest);
+  const waiting = startCli(
+    [
+      'execute',
+      'nap',
+      '--wait',
+      '--base-url',
+      AUTOFACILITATE_BASE_URL!,
+      '--client-secret',
+      AUTOFACILITATE_CLIENT_SECRET!,
+    ],
+    rest,
+  );
   const [, triggerUUID] = await waiting.stderrMatches(new RegExp(`nap@acme: (${uuid}); waiting`));
   waiting.interrupt();
   const { stderr } = await waiting.ended;
-  expect(stderr).toContain(`  autofacilitate --base-url ${AUTOFACILITATE_BASE_URL} --client-secret … result nap ${triggerUUID} --wait\n`);
+  expect(stderr).toContain(
+    `  autofacilitate --base-url ${AUTOFACILITATE_BASE_URL} --client-secret … result nap ${triggerUUID} --wait\n`,
+  );
   expect(stderr).not.toContain(AUTOFACILITATE_CLIENT_SECRET);
 });
 
@@ -52,19 +75,32 @@ test('execute --wait --json prints the outcome as the API answered it', async ()
   expect(code).toBe(0);
   const outcome = JSON.parse(stdout);
   expect(outcome).toMatchObject({ vsn: 'echo', status: 'succeeded', output: { greeting: 'hello' } });
-  expect(Object.keys(outcome).sort()).toEqual(['createdAt', 'finishedAt', 'output', 'startedAt', 'status', 'triggerUUID', 'vsn']);
+  expect(Object.keys(outcome).sort()).toEqual([
+    'createdAt',
+    'finishedAt',
+    'output',
+    'startedAt',
+    'status',
+    'triggerUUID',
+    'vsn',
+  ]);
 });
 
 test('a wait past --timeout exits 6 with the command that resumes', async () => {
   const triggerUUID = (await runCli(['execute', 'nap'], server.env)).stdout.trim();
   const { code, stderr } = await runCli(['result', 'nap', triggerUUID, '--wait', '--timeout', '1'], server.env);
   expect(code).toBe(6);
-  expect(stderr).toContain(`error: Not finished within 1 s; the trigger ${triggerUUID} of nap goes on. Wait for it again with:\n  autofacilitate result nap ${triggerUUID} --wait\n`);
+  expect(stderr).toContain(
+    `error: Not finished within 1 s; the trigger ${triggerUUID} of nap goes on. Wait for it again with:\n  autofacilitate result nap ${triggerUUID} --wait\n`,
+  );
 });
 
 test('with --json the interrupted wait is JSON too, with the resume command', async () => {
   const triggerUUID = (await runCli(['execute', 'nap'], server.env)).stdout.trim();
-  const { code, stdout } = await runCli(['result', 'nap', triggerUUID, '--wait', '--timeout', '1', '--json'], server.env);
+  const { code, stdout } = await runCli(
+    ['result', 'nap', triggerUUID, '--wait', '--timeout', '1', '--json'],
+    server.env,
+  );
   expect(code).toBe(6);
   expect(JSON.parse(stdout)).toEqual({
     error: {

@@ -12,7 +12,9 @@ const hooks = require('hooks');
 const TOKEN_PATH = '/tokenservice/oauth2/access_token';
 
 hooks.beforeAll((transactions, done) => {
-  const refused = transactions.filter(({ request, expected }) => Number(expected.statusCode) === 401 && !request.uri.startsWith(TOKEN_PATH));
+  const refused = transactions.filter(
+    ({ request, expected }) => Number(expected.statusCode) === 401 && !request.uri.startsWith(TOKEN_PATH),
+  );
   for (const name of new Set(refused.map((transaction) => transaction.name))) {
     hooks.before(name, (transaction, next) => {
       transaction.request.headers.Prefer = 'code=401';

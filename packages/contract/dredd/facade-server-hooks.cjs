@@ -19,9 +19,12 @@ function header(headers, name) {
 
 // Why the facade cannot be made to send what a transaction needs, if it cannot.
 function unreachable(token, contentType, status) {
-  if (token && status === 400) return 'the facade always asks for the autofacilitateapi scope, so the token service has no bad grant to refuse';
-  if (!token && status === 415) return 'the facade sends JSON or XML only, so there is no unsupported media type to refuse';
-  if (!token && status === 400 && contentType === 'application/xml') return 'the facade writes well-formed XML only, so there is no malformed body to refuse';
+  if (token && status === 400)
+    return 'the facade always asks for the autofacilitateapi scope, so the token service has no bad grant to refuse';
+  if (!token && status === 415)
+    return 'the facade sends JSON or XML only, so there is no unsupported media type to refuse';
+  if (!token && status === 400 && contentType === 'application/xml')
+    return 'the facade writes well-formed XML only, so there is no malformed body to refuse';
   return undefined;
 }
 

@@ -23,7 +23,9 @@ hooks.beforeEach((transaction, done) => {
 
   if (contentType.startsWith('application/xml')) {
     transaction.skip = true;
-    console.log(`skip reason: ${transaction.name} [application/xml]: Prism cannot parse XML request bodies; the server suite runs this transaction.`);
+    console.log(
+      `skip reason: ${transaction.name} [application/xml]: Prism cannot parse XML request bodies; the server suite runs this transaction.`,
+    );
     return done();
   }
 

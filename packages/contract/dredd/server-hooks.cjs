@@ -29,7 +29,8 @@ const UNKNOWN_TRIGGER = '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d';
 const OVERSIZED = 1024 * 1024 + 1;
 const METRICS_SERIES = ['autofacilitate_http_requests_total', 'autofacilitate_queue_depth'];
 // A line of the Prometheus text format 0.0.4: a comment, or a sample (name, labels, value, timestamp).
-const METRICS_LINE = /^(#.*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)( -?[0-9]+)?)$/;
+const METRICS_LINE =
+  /^(#.*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)( -?[0-9]+)?)$/;
 
 const triggers = {};
 // The held request of each 409 transaction, aborted once the transaction is over.
@@ -59,10 +60,14 @@ function apiHeaders() {
 async function tokenOf(clientId, clientSecret) {
   const response = await fetch(`${DREDD_ENDPOINT}${TOKEN_PATH}`, {
     method: 'POST',
-    headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
     body: 'grant_type=client_credentials&scope=autofacilitateapi',
   });
-  if (response.status !== 200) throw new Error(`the token endpoint answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`the token endpoint answered ${response.status}: ${await response.text()}`);
   return (await response.json()).access_token;
 }
 
@@ -111,7 +116,8 @@ const execute = {
   },
   'application/xml': {
     400: (request) => (request.body = '<root><triggerParameters><key>value</key></root>'),
-    413: (request) => (request.body = `<root><triggerParameters><key>${'x'.repeat(OVERSIZED)}</key></triggerParameters></root>`),
+    413: (request) =>
+      (request.body = `<root><triggerParameters><key>${'x'.repeat(OVERSIZED)}</key></triggerParameters></root>`),
   },
 };
 
@@ -140,18 +146,24 @@ async function holdInFlight(transaction) {
 async function spendThrottledRate(request) {
   const response = await fetch(`${DREDD_ENDPOINT}${request.uri}`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${throttledToken}`, 'x-api-key': DREDD_THROTTLED_API_KEY, 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: `Bearer ${throttledToken}`,
+      'x-api-key': DREDD_THROTTLED_API_KEY,
+      'Content-Type': 'application/json',
+    },
     body: '{}',
   });
   await response.arrayBuffer();
   // 429 when an earlier transaction (the other body type's) spent it already.
-  if (response.status !== 200 && response.status !== 429) throw new Error(`spending the throttled client's rate answered ${response.status}`);
+  if (response.status !== 200 && response.status !== 429)
+    throw new Error(`spending the throttled client's rate answered ${response.status}`);
 }
 
 function prepareExecute(request, status, contentType) {
   Object.assign(request.headers, apiHeaders());
   setHeader(request.headers, 'Idempotency-Key', `dredd-${process.pid}-${++run}`);
-  if (status === 429) Object.assign(request.headers, { Authorization: `Bearer ${throttledToken}`, 'x-api-key': DREDD_THROTTLED_API_KEY });
+  if (status === 429)
+    Object.assign(request.headers, { Authorization: `Bearer ${throttledToken}`, 'x-api-key': DREDD_THROTTLED_API_KEY });
   const perType = execute[contentType] || {};
   if (perType[status]) perType[status](request);
   if (status === 404) return request.uri.replace(/\/execute\/[^/]+$/, '/execute/NoSuchService');
@@ -184,7 +196,8 @@ function prepareToken(request, status) {
     401: 'grant_type=client_credentials&scope=autofacilitateapi',
   };
   request.body = grants[status];
-  request.headers.Authorization = status === 401 ? `Basic ${Buffer.from(`${DREDD_CLIENT_ID}:wrong-secret`).toString('base64')}` : basic();
+  request.headers.Authorization =
+    status === 401 ? `Basic ${Buffer.from(`${DREDD_CLIENT_ID}:wrong-secret`).toString('base64')}` : basic();
   return request.uri;
 }
 
@@ -216,7 +229,9 @@ hooks.beforeEach(async (transaction, done) => {
   } catch (error) {
     transaction.fail = `server hooks: ${error.message}`;
   }
-  console.log(`server hooks: ${transaction.name} [${contentType || 'no body'}] → ${request.method} ${request.uri.slice(0, 120)}`);
+  console.log(
+    `server hooks: ${transaction.name} [${contentType || 'no body'}] → ${request.method} ${request.uri.slice(0, 120)}`,
+  );
   done();
 });
 

@@ -45,52 +45,100 @@ const PASSED_THROUGH = new Set(['/metrics', '/healthz']);
 // The facade fetches its own token; the caller's bearer token is not the harness's to reuse.
 const HARNESS_CLIENT = { clientId: 'facade-harness', clientSecret: 'facade-harness-secret' };
 
-function facade(upstream: string, orgId: string, apiKey: string | undefined, credentials: FacadeHarnessOptions['credentials'] = HARNESS_CLIENT): AutoFacilitate {
+function facade(
+  upstream: string,
+  orgId: string,
+  apiKey: string | undefined,
+  credentials: FacadeHarnessOptions['credentials'] = HARNESS_CLIENT,
+): AutoFacilitate {
   // No retries: each documented status must come back as the upstream answered it, where the
   // facade would retry a 429 or a 5xx (and, with an Idempotency-Key, more) until it passed.
-  return new AutoFacilitate({ orgId, baseUrl: upstream, apiKey: apiKey || 'facade-harness-key', ...credentials, retry: false });
+  return new AutoFacilitate({
+    orgId,
+    baseUrl: upstream,
+    apiKey: apiKey || 'facade-harness-key',
+    ...credentials,
+    retry: false,
+  });
 }
 
 /** The client the facade fetches its tokens as, for a caller presenting `apiKey`. */
-function clientFor({ credentials, credentialsByApiKey }: FacadeHarnessOptions, apiKey: string | undefined): FacadeHarnessOptions['credentials'] {
+function clientFor(
+  { credentials, credentialsByApiKey }: FacadeHarnessOptions,
+  apiKey: string | undefined,
+): FacadeHarnessOptions['credentials'] {
   return (apiKey !== undefined && credentialsByApiKey?.[apiKey]) || credentials;
 }
 
-async function serveToken({ upstream }: FacadeHarnessOptions, request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
+async function serveToken(
+  { upstream }: FacadeHarnessOptions,
+  request: IncomingMessage,
+  body: string,
+  response: ServerResponse,
+): Promise<void> {
   const form = new URLSearchParams(body);
   const basic = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
-  const [clientId, clientSecret] = basic ? Buffer.from(basic[1] ?? '', 'base64').toString('latin1').split(/:(.*)/s) : [form.get('client_id'), form.get('client_secret')];
+  const [clientId, clientSecret] = basic
+    ? Buffer.from(basic[1] ?? '', 'base64')
+        .toString('latin1')
+        .split(/:(.*)/s)
+    : [form.get('client_id'), form.get('client_secret')];
   if (!clientId || !clientSecret) {
-    sendJson(response, 401, { error: 'invalid_client', error_description: 'The harness needs client credentials to call the facade' });
+    sendJson(response, 401, {
+      error: 'invalid_client',
+      error_description: 'The harness needs client credentials to call the facade',
+    });
     return;
   }
   try {
-    const token = await facade(upstream, 'harness', undefined, { clientId, clientSecret }).getAccessToken({ headers: forwarded(request) });
+    const token = await facade(upstream, 'harness', undefined, { clientId, clientSecret }).getAccessToken({
+      headers: forwarded(request),
+    });
     const expiresIn = Math.round((token.expiresAt.getTime() - Date.now()) / 1000);
-    sendJson(response, 200, AccessTokenToJSON({ accessToken: token.accessToken, tokenType: token.tokenType, expiresIn, scope: token.scope }), { 'Cache-Control': 'no-store' });
+    sendJson(
+      response,
+      200,
+      AccessTokenToJSON({ accessToken: token.accessToken, tokenType: token.tokenType, expiresIn, scope: token.scope }),
+      { 'Cache-Control': 'no-store' },
+    );
   } catch (error) {
     sendError(response, error, true);
   }
 }
 
-async function serveExecute(options: FacadeHarnessOptions, [orgId, vsn]: string[], request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
+async function serveExecute(
+  options: FacadeHarnessOptions,
+  [orgId, vsn]: string[],
+  request: IncomingMessage,
+  body: string,
+  response: ServerResponse,
+): Promise<void> {
   try {
     const { triggerParameters, callbackUrls, format } = triggerBody(request, body);
     const idempotencyKey = request.headers['idempotency-key'];
     const apiKey = request.headers['x-api-key'] as string | undefined;
-    const started = await facade(options.upstream, orgId ?? '', apiKey, clientFor(options, apiKey)).execute(vsn ?? '', triggerParameters, {
-      callbackUrls,
-      format,
-      headers: forwarded(request),
-      ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
-    });
+    const started = await facade(options.upstream, orgId ?? '', apiKey, clientFor(options, apiKey)).execute(
+      vsn ?? '',
+      triggerParameters,
+      {
+        callbackUrls,
+        format,
+        headers: forwarded(request),
+        ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
+      },
+    );
     sendJson(response, 200, TriggerResultToJSON(started), started.replayed ? { 'Idempotent-Replayed': 'true' } : {});
   } catch (error) {
     sendError(response, error, false);
   }
 }
 
-async function serveResult(options: FacadeHarnessOptions, [orgId, vsn, triggerUUID]: string[], request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serveResult(
+  options: FacadeHarnessOptions,
+  [orgId, vsn, triggerUUID]: string[],
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   try {
     const apiKey = request.headers['x-api-key'] as string | undefined;
     const client = facade(options.upstream, orgId ?? '', apiKey, clientFor(options, apiKey));
@@ -110,12 +158,20 @@ export async function startFacadeHarness(options: FacadeHarnessOptions): Promise
       const result = RESULT.exec(path);
       const segments = (match: RegExpExecArray) => match.slice(1).map(decodeURIComponent);
       if (request.method === 'POST' && path === TOKEN_PATH) await serveToken(options, request, body, response);
-      else if (request.method === 'POST' && execute) await serveExecute(options, segments(execute), request, body, response);
+      else if (request.method === 'POST' && execute)
+        await serveExecute(options, segments(execute), request, body, response);
       else if (request.method === 'GET' && result) await serveResult(options, segments(result), request, response);
-      else if (request.method === 'GET' && PASSED_THROUGH.has(path)) await passThrough(options.upstream, request, body, response);
-      else sendJson(response, 404, { code: '404', message: `The harness serves no ${request.method} ${path}`, errors: [] });
+      else if (request.method === 'GET' && PASSED_THROUGH.has(path))
+        await passThrough(options.upstream, request, body, response);
+      else
+        sendJson(response, 404, {
+          code: '404',
+          message: `The harness serves no ${request.method} ${path}`,
+          errors: [],
+        });
     })().catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { code: '500', message: `Harness failure: ${String(error)}`, errors: [] });
+      if (!response.headersSent)
+        sendJson(response, 500, { code: '500', message: `Harness failure: ${String(error)}`, errors: [] });
       else response.destroy();
     });
   });

@@ -29,7 +29,10 @@ export async function startFuzzServer(origin: string): Promise<FuzzServer> {
         storage: { sqlite: { file: 'store.sqlite' } },
         callbacks: { enabled: false },
         // The fuzzer also sends wrong credentials on purpose: they must not lock its client out.
-        limits: { executeRate: { perSecond: 1_000_000, burst: 1_000_000 }, failedAuthentications: { perSecond: 1_000_000, burst: 1_000_000 } },
+        limits: {
+          executeRate: { perSecond: 1_000_000, burst: 1_000_000 },
+          failedAuthentications: { perSecond: 1_000_000, burst: 1_000_000 },
+        },
         organisations: {
           demo: {
             clients: { [client.clientId]: {} },

@@ -5,12 +5,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
 
 /** Sends the request to the upstream as it came, and its answer back as it came. */
-export async function passThrough(upstream: string, request: IncomingMessage, body: string, response: ServerResponse): Promise<void> {
+export async function passThrough(
+  upstream: string,
+  request: IncomingMessage,
+  body: string,
+  response: ServerResponse,
+): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
-    if (!HOP_BY_HOP.has(name) && value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    if (!HOP_BY_HOP.has(name) && value !== undefined)
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const answer = await fetch(`${upstream}${request.url ?? '/'}`, { method: request.method, headers, ...(body ? { body } : {}) });
+  const answer = await fetch(`${upstream}${request.url ?? '/'}`, {
+    method: request.method,
+    headers,
+    ...(body ? { body } : {}),
+  });
   const answerHeaders: Record<string, string> = {};
   answer.headers.forEach((value, name) => {
     if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') answerHeaders[name] = value;

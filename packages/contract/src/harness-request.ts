@@ -7,7 +7,11 @@ import { XMLParser } from 'fast-xml-parser';
 // fault switch of the server's test configuration.
 const FORWARDED_HEADERS = ['prefer', 'x-autofacilitate-fault'];
 
-const xml = new XMLParser({ ignoreDeclaration: true, parseTagValue: false, isArray: (tagName) => tagName === 'callbackUrls' });
+const xml = new XMLParser({
+  ignoreDeclaration: true,
+  parseTagValue: false,
+  isArray: (tagName) => tagName === 'callbackUrls',
+});
 
 /** The test controls among the caller's headers, for the facade's per-call `headers`. */
 export function forwarded(request: IncomingMessage): Record<string, string> {
@@ -31,12 +35,21 @@ export function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** The execute body: JSON as the generated client would read it, or the `<root>` XML of Alvaria's API reference. */
-export function triggerBody(request: IncomingMessage, body: string): { triggerParameters: Record<string, string>; callbackUrls?: string[]; format: 'json' | 'xml' } {
+export function triggerBody(
+  request: IncomingMessage,
+  body: string,
+): { triggerParameters: Record<string, string>; callbackUrls?: string[]; format: 'json' | 'xml' } {
   if ((request.headers['content-type'] ?? '').startsWith('application/xml')) {
-    const root = (xml.parse(body) as { root?: { triggerParameters?: Record<string, string> | ''; callbackUrls?: string[] } }).root ?? {};
+    const root =
+      (xml.parse(body) as { root?: { triggerParameters?: Record<string, string> | ''; callbackUrls?: string[] } })
+        .root ?? {};
     const triggerParameters = typeof root.triggerParameters === 'object' ? root.triggerParameters : {};
     return { triggerParameters, ...(root.callbackUrls ? { callbackUrls: root.callbackUrls } : {}), format: 'xml' };
   }
   const json = JSON.parse(body || '{}') as { triggerParameters?: Record<string, string>; callbackUrls?: string[] };
-  return { triggerParameters: json.triggerParameters ?? {}, ...(json.callbackUrls ? { callbackUrls: json.callbackUrls } : {}), format: 'json' };
+  return {
+    triggerParameters: json.triggerParameters ?? {},
+    ...(json.callbackUrls ? { callbackUrls: json.callbackUrls } : {}),
+    format: 'json',
+  };
 }

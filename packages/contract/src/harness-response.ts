@@ -1,10 +1,20 @@
 // Writing the facade's typed answers back in the spec's wire format with the generated encoders,
 // so that Dredd sees exactly what the facade understood.
 import type { ServerResponse } from 'node:http';
-import { ErrorResponseToJSON, TriggerOutcomeToJSON, TriggerProgressToJSON, type TriggerState } from '@autofacilitate/client';
+import {
+  ErrorResponseToJSON,
+  TriggerOutcomeToJSON,
+  TriggerProgressToJSON,
+  type TriggerState,
+} from '@autofacilitate/client';
 import { AutoFacilitateError, type TriggerOutcome } from '@autofacilitate/sdk';
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
@@ -14,10 +24,18 @@ export function sendError(response: ServerResponse, error: unknown, token: boole
   if (!(error instanceof AutoFacilitateError)) throw error;
   // An error with no HTTP status (deadline, network, local check) has no documented wire form: 502 says so.
   const status = error.status ?? (error.name === 'ValidationError' ? 400 : 502);
-  const challenge = 'wwwAuthenticate' in error && typeof error.wwwAuthenticate === 'string' ? { 'WWW-Authenticate': error.wwwAuthenticate } : undefined;
+  const challenge =
+    'wwwAuthenticate' in error && typeof error.wwwAuthenticate === 'string'
+      ? { 'WWW-Authenticate': error.wwwAuthenticate }
+      : undefined;
   if (token && 'oauthError' in error && typeof error.oauthError === 'string') {
     const description = (error as { oauthErrorDescription?: string }).oauthErrorDescription;
-    sendJson(response, status, { error: error.oauthError, ...(description ? { error_description: description } : {}) }, challenge);
+    sendJson(
+      response,
+      status,
+      { error: error.oauthError, ...(description ? { error_description: description } : {}) },
+      challenge,
+    );
     return;
   }
   if (status === 401) {
@@ -29,15 +47,38 @@ export function sendError(response: ServerResponse, error: unknown, token: boole
   const headers: Record<string, string> = {};
   if (error.requestId !== undefined) headers['x-request-id'] = error.requestId;
   if (error.retryAfterMs !== undefined) headers['Retry-After'] = String(Math.ceil(error.retryAfterMs / 1000));
-  sendJson(response, status, ErrorResponseToJSON({ code: String(error.code ?? status), message: error.responseMessage ?? error.message, errors: [...error.errors] }), headers);
+  sendJson(
+    response,
+    status,
+    ErrorResponseToJSON({
+      code: String(error.code ?? status),
+      message: error.responseMessage ?? error.message,
+      errors: [...error.errors],
+    }),
+    headers,
+  );
 }
 
 /** The facade's typed outcome, back as the status and body the spec documents for it. */
 export function sendOutcome(response: ServerResponse, outcome: TriggerOutcome): void {
   const { triggerUUID, vsn, createdAt, startedAt } = outcome;
   if (!outcome.done) {
-    const retryAfter = outcome.retryAfterMs === undefined ? undefined : { 'Retry-After': String(Math.ceil(outcome.retryAfterMs / 1000)) };
-    sendJson(response, 202, TriggerProgressToJSON({ triggerUUID, vsn, status: outcome.status as TriggerState, createdAt: createdAt as Date, startedAt }), retryAfter);
+    const retryAfter =
+      outcome.retryAfterMs === undefined
+        ? undefined
+        : { 'Retry-After': String(Math.ceil(outcome.retryAfterMs / 1000)) };
+    sendJson(
+      response,
+      202,
+      TriggerProgressToJSON({
+        triggerUUID,
+        vsn,
+        status: outcome.status as TriggerState,
+        createdAt: createdAt as Date,
+        startedAt,
+      }),
+      retryAfter,
+    );
     return;
   }
   // `triggerOutcome` requires createdAt, so only the 204 of Alvaria's API reference gives a finished trigger without one.
@@ -47,5 +88,17 @@ export function sendOutcome(response: ServerResponse, outcome: TriggerOutcome): 
     return;
   }
   const details = outcome.status === 'succeeded' ? { output: outcome.output } : { error: outcome.error as never };
-  sendJson(response, 200, TriggerOutcomeToJSON({ triggerUUID, vsn, status: outcome.status as TriggerState, createdAt, startedAt, finishedAt: outcome.finishedAt, ...details }));
+  sendJson(
+    response,
+    200,
+    TriggerOutcomeToJSON({
+      triggerUUID,
+      vsn,
+      status: outcome.status as TriggerState,
+      createdAt,
+      startedAt,
+      finishedAt: outcome.finishedAt,
+      ...details,
+    }),
+  );
 }

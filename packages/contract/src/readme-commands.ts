@@ -17,7 +17,10 @@ export interface ShownCommand {
 /** The fenced blocks of a README of the repository. */
 export function readmeBlocks(path: string): Block[] {
   const text = readFileSync(join(workspaceRoot, path), 'utf8');
-  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map(([, language, body]) => ({ language: language ?? '', lines: body!.replace(/\n$/, '').split('\n') }));
+  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map(([, language, body]) => ({
+    language: language ?? '',
+    lines: body!.replace(/\n$/, '').split('\n'),
+  }));
 }
 
 /**
@@ -26,7 +29,9 @@ export function readmeBlocks(path: string): Block[] {
  */
 export function shownCommands(block: Block): ShownCommand[] {
   if (block.language === 'sh') {
-    return block.lines.filter((line) => line.trim() !== '' && !line.trim().startsWith('#')).map((line) => ({ command: line.replace(/\s+#.*$/, '').trim(), output: [] }));
+    return block.lines
+      .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
+      .map((line) => ({ command: line.replace(/\s+#.*$/, '').trim(), output: [] }));
   }
   const commands: ShownCommand[] = [];
   for (let index = 0; index < block.lines.length; index++) {
@@ -43,11 +48,19 @@ export function shownCommands(block: Block): ShownCommand[] {
 }
 
 /** The READMEs of the repository itself, whose commands a newcomer runs from its root. */
-export const REPO_READMES = ['README.md', 'packages/server/README.md', 'spec/README.md', 'tools/review/README.md', 'tools/release/README.md'];
+export const REPO_READMES = [
+  'README.md',
+  'packages/server/README.md',
+  'spec/README.md',
+  'tools/review/README.md',
+  'tools/release/README.md',
+];
 
 /** Every command a README shows: those of its blocks, and inline code that starts with npm, npx, node or git. */
 export function readmeCommands(path: string): string[] {
   const shown = readmeBlocks(path).flatMap((block) => shownCommands(block).map(({ command }) => command));
-  const inline = [...readFileSync(join(workspaceRoot, path), 'utf8').matchAll(/`((?:npm|npx|node|git) [^`]+)`/g)].map(([, command]) => command!);
+  const inline = [...readFileSync(join(workspaceRoot, path), 'utf8').matchAll(/`((?:npm|npx|node|git) [^`]+)`/g)].map(
+    ([, command]) => command!,
+  );
   return [...new Set([...shown, ...inline].filter(Boolean))];
 }

@@ -21,7 +21,10 @@ export interface SchemathesisResult {
 
 /** The pinned Schemathesis, installed into its virtual environment on first use. */
 function schemathesisBinary(): string {
-  const printed = execFileSync(nodeBinary, [join(toolDir, 'ensure-venv.mjs')], { cwd: workspaceRoot, encoding: 'utf8' });
+  const printed = execFileSync(nodeBinary, [join(toolDir, 'ensure-venv.mjs')], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+  });
   return printed.trim();
 }
 
@@ -31,7 +34,19 @@ export async function runSchemathesis(url: string, client: ClientCredentials): P
   const report = join(toolDir, '.venv', `report-${process.pid}`);
   const child = startChild(
     st,
-    ['--config-file', join(toolDir, 'schemathesis.toml'), 'run', specPath, '--url', url, '--no-color', '--report', 'ndjson', '--report-dir', report],
+    [
+      '--config-file',
+      join(toolDir, 'schemathesis.toml'),
+      'run',
+      specPath,
+      '--url',
+      url,
+      '--no-color',
+      '--report',
+      'ndjson',
+      '--report-dir',
+      report,
+    ],
     {
       SCHEMATHESIS_CLIENT_ID: client.clientId,
       SCHEMATHESIS_CLIENT_SECRET: client.clientSecret,
@@ -55,7 +70,9 @@ function checksRun(reportDir: string): Record<string, number> {
   for (const file of readdirSync(reportDir)) {
     for (const line of readFileSync(join(reportDir, file), 'utf8').split('\n')) {
       if (!line.startsWith('{"ScenarioFinished"')) continue;
-      const { recorder } = (JSON.parse(line) as { ScenarioFinished: { recorder: { checks?: Record<string, { name: string }[]> } } }).ScenarioFinished;
+      const { recorder } = (
+        JSON.parse(line) as { ScenarioFinished: { recorder: { checks?: Record<string, { name: string }[]> } } }
+      ).ScenarioFinished;
       for (const results of Object.values(recorder.checks ?? {})) {
         for (const { name } of results) counts[name] = (counts[name] ?? 0) + 1;
       }

@@ -17,12 +17,26 @@ export interface TerminalSession {
  * `script`: the command sees a terminal on its standard input and output, so tools that behave
  * differently in one (prompts, full-screen UIs, colours) do here what they do for a person.
  */
-export function runInTerminal(command: string, options: { cwd: string; env: NodeJS.ProcessEnv; columns: number }): TerminalSession {
-  const child = spawn('script', ['--quiet', '--flush', '--return', '--command', `stty cols ${options.columns} rows 40; exec ${command}`, '/dev/null'], {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+export function runInTerminal(
+  command: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv; columns: number },
+): TerminalSession {
+  const child = spawn(
+    'script',
+    [
+      '--quiet',
+      '--flush',
+      '--return',
+      '--command',
+      `stty cols ${options.columns} rows 40; exec ${command}`,
+      '/dev/null',
+    ],
+    {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   let ended = false;
   const listeners = new Set<() => void>();

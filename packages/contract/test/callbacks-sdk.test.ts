@@ -80,7 +80,13 @@ beforeAll(async () => {
     },
   );
   server = await createServer(config);
-  client = new AutoFacilitate({ orgId: 'acme', baseUrl: await server.listen(), clientId: 'sdk-client', clientSecret, apiKey });
+  client = new AutoFacilitate({
+    orgId: 'acme',
+    baseUrl: await server.listen(),
+    clientId: 'sdk-client',
+    clientSecret,
+    apiKey,
+  });
 });
 
 afterAll(async () => {
@@ -91,12 +97,20 @@ afterAll(async () => {
 });
 
 test('verifyCallback accepts what the server sends, with the old secret, the new one or both, and reads the trigger as getResult does', async () => {
-  const { triggerUUID } = await client.execute('echo', { greeting: 'hello' }, { callbackUrls: [`${receiverUrl}/callbacks`] });
+  const { triggerUUID } = await client.execute(
+    'echo',
+    { greeting: 'hello' },
+    { callbackUrls: [`${receiverUrl}/callbacks`] },
+  );
   const callback = await nextCallback(1);
 
   for (const secrets of [oldSecret, newSecret, [oldSecret, newSecret]]) {
     const verified = await verifyCallback(callback.body, callback.headers, secrets);
-    expect(verified).toMatchObject({ id: callback.headers['webhook-id'], type: 'trigger.finished', trigger: { triggerUUID, vsn: 'echo', status: 'succeeded' } });
+    expect(verified).toMatchObject({
+      id: callback.headers['webhook-id'],
+      type: 'trigger.finished',
+      trigger: { triggerUUID, vsn: 'echo', status: 'succeeded' },
+    });
   }
   const verified = await verifyCallback(callback.body, callback.headers, oldSecret);
   const outcome = await client.getResult('echo', triggerUUID);
@@ -109,19 +123,33 @@ test('a secret the organisation does not have, or a body changed on the way, is 
   await client.execute('broken', {}, { callbackUrls: [`${receiverUrl}/callbacks`] });
   const callback = await nextCallback(2);
   const verified = await verifyCallback(callback.body, callback.headers, newSecret);
-  expect(verified.trigger).toMatchObject({ status: 'failed', error: { reason: 'Service failed', message: 'upstream answered 503' } });
+  expect(verified.trigger).toMatchObject({
+    status: 'failed',
+    error: { reason: 'Service failed', message: 'upstream answered 503' },
+  });
 
-  await expect(verifyCallback(callback.body, callback.headers, newCallbackSecret())).rejects.toMatchObject({ reason: 'no_matching_signature' });
+  await expect(verifyCallback(callback.body, callback.headers, newCallbackSecret())).rejects.toMatchObject({
+    reason: 'no_matching_signature',
+  });
   const changed = Buffer.from(callback.body.toString().replace('failed', 'succeeded'));
   await expect(verifyCallback(changed, callback.headers, newSecret)).rejects.toBeInstanceOf(CallbackVerificationError);
 });
 
 test("the SDK's test callbacks look like the server's", async () => {
   const callback = await nextCallback(1);
-  const made = await createTestCallback(callback.body.toString(), oldSecret, { id: callback.headers['webhook-id'] as string });
-  expect(Object.keys(made.headers).sort()).toEqual(['content-type', 'webhook-id', 'webhook-signature', 'webhook-timestamp']);
+  const made = await createTestCallback(callback.body.toString(), oldSecret, {
+    id: callback.headers['webhook-id'] as string,
+  });
+  expect(Object.keys(made.headers).sort()).toEqual([
+    'content-type',
+    'webhook-id',
+    'webhook-signature',
+    'webhook-timestamp',
+  ]);
   expect(made.headers['content-type']).toBe(callback.headers['content-type']);
-  expect((await verifyCallback(made.body, made.headers, [oldSecret])).trigger).toEqual((await verifyCallback(callback.body, callback.headers, [oldSecret])).trigger);
+  expect((await verifyCallback(made.body, made.headers, [oldSecret])).trigger).toEqual(
+    (await verifyCallback(callback.body, callback.headers, [oldSecret])).trigger,
+  );
 });
 
 test('an execute retried with its Idempotency-Key starts the service once', async () => {

@@ -27,7 +27,10 @@ const check = () => node('tools/generator/generate-types.mjs', '--check');
 function typeCheckServer() {
   const tsconfig = {
     extends: join(workspaceRoot, 'tsconfig.base.json'),
-    compilerOptions: { noEmit: true, paths: { '@autofacilitate/types': [join(scratch, 'packages/types/src/index.ts')] } },
+    compilerOptions: {
+      noEmit: true,
+      paths: { '@autofacilitate/types': [join(scratch, 'packages/types/src/index.ts')] },
+    },
     include: [join(workspaceRoot, 'packages/server/src/**/*.ts')],
   };
   writeFileSync(join(scratch, 'tsconfig.server.json'), JSON.stringify(tsconfig));

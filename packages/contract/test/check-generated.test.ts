@@ -9,7 +9,12 @@ import { scratchCopy } from '../src/scratch-copy';
 let scratch: string;
 
 beforeAll(() => {
-  scratch = scratchCopy('check-generated-', ['openapitools.json', 'spec', 'tools/generator', 'packages/client/src/generated']);
+  scratch = scratchCopy('check-generated-', [
+    'openapitools.json',
+    'spec',
+    'tools/generator',
+    'packages/client/src/generated',
+  ]);
 });
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -26,8 +31,8 @@ test('fails, naming the stale file, after a schema changes without regenerating'
   writeFileSync(
     spec,
     readFileSync(spec, 'utf8').replace(
-      '        triggerUUID:\n          type: string\n          description: >-\n            The trigger\'s identifier, used',
-      '        priority:\n          type: integer\n          description: A new property.\n        triggerUUID:\n          type: string\n          description: >-\n            The trigger\'s identifier, used',
+      "        triggerUUID:\n          type: string\n          description: >-\n            The trigger's identifier, used",
+      "        priority:\n          type: integer\n          description: A new property.\n        triggerUUID:\n          type: string\n          description: >-\n            The trigger's identifier, used",
     ),
   );
   expect(readFileSync(spec, 'utf8')).toContain('priority:');

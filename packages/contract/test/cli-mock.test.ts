@@ -39,14 +39,30 @@ test('token prints the access token alone', async () => {
 });
 
 test('execute prints the triggerUUID', async () => {
-  const { code, stdout, stderr } = await autofacilitate('execute', 'ServerName', '-p', 'key=value', '--callback', 'https://mycompany.com/callbacks/id=123');
+  const { code, stdout, stderr } = await autofacilitate(
+    'execute',
+    'ServerName',
+    '-p',
+    'key=value',
+    '--callback',
+    'https://mycompany.com/callbacks/id=123',
+  );
   expect(code).toBe(0);
   expect(stdout).toBe('1234\n');
   expect(stderr).toContain('Successfully triggered ServerName@orgId');
 });
 
 test('execute --wait --json prints the outcome as JSON', async () => {
-  const { code, stdout } = await autofacilitate('execute', 'ServerName', '-p', 'key=value', '--wait', '--timeout', '30', '--json');
+  const { code, stdout } = await autofacilitate(
+    'execute',
+    'ServerName',
+    '-p',
+    'key=value',
+    '--wait',
+    '--timeout',
+    '30',
+    '--json',
+  );
   expect(code).toBe(0);
   expect(JSON.parse(stdout)).toMatchObject({ status: 'succeeded', output: { key: 'value' } });
 });

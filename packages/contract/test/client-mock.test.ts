@@ -54,14 +54,18 @@ async function failure(call: Promise<unknown>): Promise<ResponseError> {
 
 describe('token', () => {
   test('getAccessToken answers an access token', async () => {
-    const api = new TokenApi(new Configuration({ basePath: proxy.url, username: 'contract-client', password: 'contract-secret' }));
+    const api = new TokenApi(
+      new Configuration({ basePath: proxy.url, username: 'contract-client', password: 'contract-secret' }),
+    );
     const token = await api.getAccessToken({ grantType: 'client_credentials', scope: 'autofacilitateapi' });
     expect(token).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, scope: 'autofacilitateapi' });
     expect(token.accessToken.length).toBeGreaterThan(0);
   });
 
   test.each([400, 401])('getAccessToken surfaces %i', async (status) => {
-    const api = new TokenApi(new Configuration({ basePath: proxy.url, username: 'contract-client', password: 'contract-secret' }));
+    const api = new TokenApi(
+      new Configuration({ basePath: proxy.url, username: 'contract-client', password: 'contract-secret' }),
+    );
     const error = await failure(api.getAccessToken({ grantType: 'client_credentials' }, prefer(status)));
     expect(error.response.status).toBe(status);
     expect(await error.response.json()).toHaveProperty('error');
@@ -75,11 +79,15 @@ describe('executeService', () => {
   });
 
   test.each([400, 404, 409, 413, 415, 422, 429, 500])('surfaces %i with an ErrorResponse', async (status) => {
-    const error = await failure(new ExecuteApi(configuration()).executeService({ orgId, vsn, triggerParameter }, prefer(status)));
+    const error = await failure(
+      new ExecuteApi(configuration()).executeService({ orgId, vsn, triggerParameter }, prefer(status)),
+    );
     expect(error.response.status).toBe(status);
     const body = (await error.response.json()) as ErrorResponse;
     expect(body.code).toBe(String(status));
-    expect(body.errors?.[0]).toEqual(expect.objectContaining({ scope: expect.any(String), reason: expect.any(String) }));
+    expect(body.errors?.[0]).toEqual(
+      expect.objectContaining({ scope: expect.any(String), reason: expect.any(String) }),
+    );
   });
 
   test('without credentials the call is refused with 401', async () => {
@@ -90,12 +98,20 @@ describe('executeService', () => {
   test('a request the spec forbids is caught and reported', async () => {
     // Parameter values must be strings; the types forbid a number, so force one past them.
     const forbidden = { triggerParameters: { key: 5 } } as unknown as TriggerParameter;
-    const error = await failure(new ExecuteApi(configuration()).executeService({ orgId, vsn, triggerParameter: forbidden }));
+    const error = await failure(
+      new ExecuteApi(configuration()).executeService({ orgId, vsn, triggerParameter: forbidden }),
+    );
     expect(error.response.status).toBe(422);
-    const problem = (await error.response.json()) as { title: string; validation: Array<{ location: string[]; message: string }> };
+    const problem = (await error.response.json()) as {
+      title: string;
+      validation: Array<{ location: string[]; message: string }>;
+    };
     expect(problem.title).toBe('Invalid request');
     expect(problem.validation).toEqual([
-      expect.objectContaining({ location: ['body', 'triggerParameters', 'key'], message: expect.stringContaining('must be string') }),
+      expect.objectContaining({
+        location: ['body', 'triggerParameters', 'key'],
+        message: expect.stringContaining('must be string'),
+      }),
     ]);
   });
 });

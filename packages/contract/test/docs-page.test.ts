@@ -35,7 +35,10 @@ const outside: string[] = [];
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'docs-page-'));
   const html = join(scratch, 'autofacilitate.html');
-  succeeded(await run(nodeBinary, ['tools/docs/render-docs.mjs', specPath, html], { cwd: workspaceRoot }), 'render-docs');
+  succeeded(
+    await run(nodeBinary, ['tools/docs/render-docs.mjs', specPath, html], { cwd: workspaceRoot }),
+    'render-docs',
+  );
 
   browser = await chromium.launch({ executablePath: CHROMIUM });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -91,24 +94,33 @@ describe.each(Object.values(GROUPS).flat())('%s', (operation, route) => {
     const section = page.locator(`[id="${route.slice(2)}"]`);
     if (!API_OPERATIONS.has(operation)) {
       // A single sample, shown as it is.
-      await section.locator('[data-component-name="CodeBlock/CodeBlockContainer"]', { hasText: 'curl -s http://127.0.0.1:8080/' }).waitFor();
+      await section
+        .locator('[data-component-name="CodeBlock/CodeBlockContainer"]', { hasText: 'curl -s http://127.0.0.1:8080/' })
+        .waitFor();
       return;
     }
     // Redoc shows one sample at a time, with a menu button, named after it, that lists the others.
     const named = page.getByRole('button', { name: /^(curl|SDK|CLI)$/ });
     const panel = section.locator('[data-component-name="Panel/Panel"]', { has: named });
     const picker = panel.getByRole('button', { name: /^(curl|SDK|CLI)$/ });
-    for (const [label, text] of [['curl', 'curl -s '], ['SDK', "from '@autofacilitate/sdk'"], ['CLI', 'npx autofacilitate ']]) {
+    for (const [label, text] of [
+      ['curl', 'curl -s '],
+      ['SDK', "from '@autofacilitate/sdk'"],
+      ['CLI', 'npx autofacilitate '],
+    ]) {
       await picker.click();
       await page.getByRole('menuitem', { name: label, exact: true }).click();
-      await expect(panel.locator('[data-component-name="CodeBlock/CodeBlockContainer"]').textContent()).resolves.toContain(text);
+      await expect(
+        panel.locator('[data-component-name="CodeBlock/CodeBlockContainer"]').textContent(),
+      ).resolves.toContain(text);
     }
   });
 
-  test("says what this toolkit adds to Alvaria's API in words, never \"Extension:\"", async () => {
+  test('says what this toolkit adds to Alvaria\'s API in words, never "Extension:"', async () => {
     const main = page.locator('main').first();
     expect(await main.getByText('Extension:', { exact: false }).count()).toBe(0);
-    if (operation !== 'Get Trigger result') expect(await main.getByText('Added by this toolkit', { exact: true }).count()).toBeGreaterThan(0);
+    if (operation !== 'Get Trigger result')
+      expect(await main.getByText('Added by this toolkit', { exact: true }).count()).toBeGreaterThan(0);
   });
 });
 

@@ -20,7 +20,13 @@ test('Dredd: every documented JSON transaction passes against the mock; XML vari
   const result = await runDredd({ endpoint: prism.url, hookfiles: [join(__dirname, '../dredd/hooks.cjs')] });
 
   const { passing, failing, errors, skipped, total } = result;
-  const expected = { passing: documented.length - xml.length, failing: 0, errors: 0, skipped: xml.length, total: documented.length };
+  const expected = {
+    passing: documented.length - xml.length,
+    failing: 0,
+    errors: 0,
+    skipped: xml.length,
+    total: documented.length,
+  };
   if (failing + errors > 0) console.error(result.output);
   expect({ passing, failing, errors, skipped, total }).toEqual(expected);
   // Each skip says why.

@@ -31,8 +31,18 @@ beforeAll(async () => {
         return;
       }
       if (request.headers.prefer === 'code=429') {
-        response.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '7', 'x-request-id': 'upstream-3' });
-        response.end(JSON.stringify({ code: '429', message: 'Too Many Requests', errors: [{ scope: 'global', reason: 'Rate limit exceeded', message: 'slow down' }] }));
+        response.writeHead(429, {
+          'Content-Type': 'application/json',
+          'Retry-After': '7',
+          'x-request-id': 'upstream-3',
+        });
+        response.end(
+          JSON.stringify({
+            code: '429',
+            message: 'Too Many Requests',
+            errors: [{ scope: 'global', reason: 'Rate limit exceeded', message: 'slow down' }],
+          }),
+        );
         return;
       }
       const answer = request.url?.startsWith('/tokenservice/')
@@ -66,7 +76,11 @@ test('an XML execute goes upstream as the facade’s XML, and the answer comes b
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ message: 'Successfully triggered ServerName@acme', triggerUUID: '1234' });
   const execute = seen.find((request) => request.url.includes('/execute/'));
-  expect(execute?.headers).toMatchObject({ 'content-type': 'application/xml', authorization: 'Bearer upstream-token', 'x-api-key': 'caller-key' });
+  expect(execute?.headers).toMatchObject({
+    'content-type': 'application/xml',
+    authorization: 'Bearer upstream-token',
+    'x-api-key': 'caller-key',
+  });
   expect(execute?.body).toBe(
     '<?xml version="1.0" encoding="UTF-8"?>\n<root><triggerParameters><key>value &amp; more</key></triggerParameters>' +
       '<callbackUrls>https://mycompany.com/callbacks/id=123</callbackUrls></root>',
@@ -96,8 +110,13 @@ test('GET /metrics and GET /healthz, which the facade has no method for, go to t
   expect(metrics.status).toBe(200);
   expect(metrics.headers.get('content-type')).toBe('text/plain');
   expect(metrics.headers.get('x-request-id')).toBe('upstream-1');
-  expect(await metrics.text()).toBe('# TYPE autofacilitate_queue_depth gauge\nautofacilitate_queue_depth{queue="triggers"} 3\n');
-  expect(seen.find((request) => request.url === '/metrics')?.headers).toMatchObject({ prefer: 'code=200', accept: 'text/plain' });
+  expect(await metrics.text()).toBe(
+    '# TYPE autofacilitate_queue_depth gauge\nautofacilitate_queue_depth{queue="triggers"} 3\n',
+  );
+  expect(seen.find((request) => request.url === '/metrics')?.headers).toMatchObject({
+    prefer: 'code=200',
+    accept: 'text/plain',
+  });
 
   const health = await fetch(`${harness.url}/healthz`);
   expect(health.status).toBe(503);
@@ -113,6 +132,10 @@ test('a 429 comes back as the upstream answered it, Retry-After and request id i
   expect(response.status).toBe(429);
   expect(response.headers.get('retry-after')).toBe('7');
   expect(response.headers.get('x-request-id')).toBe('upstream-3');
-  expect(await response.json()).toEqual({ code: '429', message: 'Too Many Requests', errors: [{ scope: 'global', reason: 'Rate limit exceeded', message: 'slow down' }] });
+  expect(await response.json()).toEqual({
+    code: '429',
+    message: 'Too Many Requests',
+    errors: [{ scope: 'global', reason: 'Rate limit exceeded', message: 'slow down' }],
+  });
   expect(seen.filter((request) => request.url.includes('/execute/'))).toHaveLength(1);
 });

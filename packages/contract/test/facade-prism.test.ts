@@ -32,7 +32,8 @@ const guardedFetch: typeof fetch = async (input, init) => {
   const response = await fetch(input, init);
   const reported = response.headers.get('sl-violations');
   const problem = (response.headers.get('content-type') ?? '').includes('application/problem+json');
-  if (reported || problem) violations.push(`${request} → ${response.status} ${reported ?? (await response.clone().text())}`);
+  if (reported || problem)
+    violations.push(`${request} → ${response.status} ${reported ?? (await response.clone().text())}`);
   return response;
 };
 
@@ -76,7 +77,9 @@ describe('getAccessToken', () => {
     [400, 'invalid_scope'],
     [401, 'invalid_client'],
   ])('a %i from the token service is an AuthError carrying %s', async (status, oauthError) => {
-    const error = await facade().getAccessToken(prefer(status)).catch((e: unknown) => e);
+    const error = await facade()
+      .getAccessToken(prefer(status))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ status, oauthError, operation: 'getAccessToken' });
   });
@@ -84,13 +87,19 @@ describe('getAccessToken', () => {
 
 describe('execute', () => {
   test('sends the JSON body and answers the trigger, after fetching a token', async () => {
-    const result = await facade().execute('ServerName', { key: 'value' }, { callbackUrls: ['https://mycompany.com/callbacks/id=123'] });
+    const result = await facade().execute(
+      'ServerName',
+      { key: 'value' },
+      { callbackUrls: ['https://mycompany.com/callbacks/id=123'] },
+    );
     expect(result).toEqual({ message: 'Successfully triggered ServerName@orgId', triggerUUID: '1234' });
     expect(sent).toEqual([TOKEN, EXECUTE]);
   });
 
   test('with an idempotency key and no parameters', async () => {
-    await expect(facade().execute('ServerName', {}, { idempotencyKey: 'contract-key-1' })).resolves.toMatchObject({ triggerUUID: '1234' });
+    await expect(facade().execute('ServerName', {}, { idempotencyKey: 'contract-key-1' })).resolves.toMatchObject({
+      triggerUUID: '1234',
+    });
   });
 
   test('the token is reused across calls', async () => {
@@ -108,14 +117,23 @@ describe('execute', () => {
     [422, 'ValidationError', ValidationError],
     [500, 'ServerError', ServerError],
   ])('%i is a %s with the ErrorResponse read, and is not retried', async (status, _, ErrorClass) => {
-    const error = await facade().execute('ServerName', { key: 'value' }, prefer(status)).catch((e: unknown) => e);
+    const error = await facade()
+      .execute('ServerName', { key: 'value' }, prefer(status))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
-    expect(error).toMatchObject({ status, code: status, operation: 'executeService', errors: [expect.objectContaining({ scope: expect.any(String) })] });
+    expect(error).toMatchObject({
+      status,
+      code: status,
+      operation: 'executeService',
+      errors: [expect.objectContaining({ scope: expect.any(String) })],
+    });
     expect(sent).toEqual([TOKEN, EXECUTE]);
   });
 
   test('401: one new token, one retry, then an AuthError with the challenge', async () => {
-    const error = await facade().execute('ServerName', { key: 'value' }, prefer(401)).catch((e: unknown) => e);
+    const error = await facade()
+      .execute('ServerName', { key: 'value' }, prefer(401))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ status: 401, wwwAuthenticate: expect.stringContaining('Bearer') });
     expect(sent).toEqual([TOKEN, EXECUTE, TOKEN, EXECUTE]);
@@ -137,12 +155,21 @@ describe('getResult', () => {
   });
 
   test('202: still running, with Retry-After', async () => {
-    await expect(facade().getResult('ServerName', 1234, prefer(202))).resolves.toMatchObject({ status: 'running', done: false, retryAfterMs: 1000 });
+    await expect(facade().getResult('ServerName', 1234, prefer(202))).resolves.toMatchObject({
+      status: 'running',
+      done: false,
+      retryAfterMs: 1000,
+    });
     expect(sent).toEqual([TOKEN, RESULT]);
   });
 
   test('204: finished, nothing more to say (Alvaria’s API reference)', async () => {
-    await expect(facade().getResult('ServerName', '1234', prefer(204))).resolves.toEqual({ status: 'succeeded', done: true, triggerUUID: '1234', vsn: 'ServerName' });
+    await expect(facade().getResult('ServerName', '1234', prefer(204))).resolves.toEqual({
+      status: 'succeeded',
+      done: true,
+      triggerUUID: '1234',
+      vsn: 'ServerName',
+    });
   });
 
   test.each([
@@ -150,14 +177,18 @@ describe('getResult', () => {
     [404, 'NotFoundError', NotFoundError],
     [422, 'ValidationError', ValidationError],
   ])('%i is a %s, not retried', async (status, _, ErrorClass) => {
-    const error = await facade().getResult('ServerName', '1234', prefer(status)).catch((e: unknown) => e);
+    const error = await facade()
+      .getResult('ServerName', '1234', prefer(status))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toMatchObject({ status, code: status });
     expect(sent).toEqual([TOKEN, RESULT]);
   });
 
   test('500 is retried, then a ServerError', async () => {
-    const error = await facade({ retry: { maxRetries: 2, baseDelayMs: 1 } }).getResult('ServerName', '1234', prefer(500)).catch((e: unknown) => e);
+    const error = await facade({ retry: { maxRetries: 2, baseDelayMs: 1 } })
+      .getResult('ServerName', '1234', prefer(500))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect(sent).toEqual([TOKEN, RESULT, RESULT, RESULT]);
   });
@@ -171,7 +202,11 @@ describe('getResult', () => {
 describe('executeAndWait', () => {
   test('executes, then polls until the trigger has finished', async () => {
     const progress: string[] = [];
-    const outcome = await facade().executeAndWait('ServerName', { key: 'value' }, { onProgress: (p) => progress.push(p.status) });
+    const outcome = await facade().executeAndWait(
+      'ServerName',
+      { key: 'value' },
+      { onProgress: (p) => progress.push(p.status) },
+    );
     expect(outcome).toMatchObject({ status: 'succeeded', output: { key: 'value' } });
     // The mock answers 200 at once: one poll, no progress to report.
     expect(sent).toEqual([TOKEN, EXECUTE, RESULT]);
@@ -179,7 +214,9 @@ describe('executeAndWait', () => {
   });
 
   test('a refusal fails at once instead of being waited out', async () => {
-    await expect(facade().executeAndWait('ServerName', {}, { ...prefer(404), maxWaitMs: 60_000 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      facade().executeAndWait('ServerName', {}, { ...prefer(404), maxWaitMs: 60_000 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect(sent).toEqual([TOKEN, EXECUTE]);
   });
 });
@@ -189,10 +226,16 @@ test('a request the spec forbids is caught by the guard', async () => {
   // the body on the way out to prove the guard reports what Prism finds.
   const corrupting: typeof fetch = (input, init) =>
     guardedFetch(input, typeof init?.body === 'string' ? { ...init, body: init.body.replace('"value"', '5') } : init);
-  const error = await facade({ fetch: corrupting }).execute('ServerName', { key: 'value' }).catch((e: unknown) => e);
+  const error = await facade({ fetch: corrupting })
+    .execute('ServerName', { key: 'value' })
+    .catch((e: unknown) => e);
 
   expect(error).toBeInstanceOf(ValidationError);
   expect(error).toMatchObject({ status: 422 });
-  expect(violations).toEqual([expect.stringMatching(/^POST \/via\/v2\/organizations\/acme\/autoFacilitate\/execute\/ServerName → 422 .*triggerParameters.*key/)]);
+  expect(violations).toEqual([
+    expect.stringMatching(
+      /^POST \/via\/v2\/organizations\/acme\/autoFacilitate\/execute\/ServerName → 422 .*triggerParameters.*key/,
+    ),
+  ]);
   violations.length = 0;
 });

@@ -50,15 +50,22 @@ test('npm start prints the banner as plain lines whose curl commands work as pas
     const commands = shown.split('\n').filter((line) => /^(TOKEN=|TRIGGER=|curl )/.test(line));
     expect(commands).toHaveLength(3);
     // Each command is one line from its start to its end, however wide the terminal.
-    expect(commands[0]).toMatch(new RegExp(`^TOKEN=\\$\\(curl .* ${url}/tokenservice/oauth2/access_token \\| sed .*'\\)$`));
-    expect(commands[1]).toMatch(new RegExp(`^TRIGGER=\\$\\(curl .* ${url}/via/v2/organizations/demo/autoFacilitate/execute/echo \\| sed .*'\\)$`));
-    expect(commands[2]).toMatch(new RegExp(`^curl .* ${url}/via/v2/organizations/demo/autoFacilitate/result/echo/triggerUUID/\\$TRIGGER$`));
+    expect(commands[0]).toMatch(
+      new RegExp(`^TOKEN=\\$\\(curl .* ${url}/tokenservice/oauth2/access_token \\| sed .*'\\)$`),
+    );
+    expect(commands[1]).toMatch(
+      new RegExp(`^TRIGGER=\\$\\(curl .* ${url}/via/v2/organizations/demo/autoFacilitate/execute/echo \\| sed .*'\\)$`),
+    );
+    expect(commands[2]).toMatch(
+      new RegExp(`^curl .* ${url}/via/v2/organizations/demo/autoFacilitate/result/echo/triggerUUID/\\$TRIGGER$`),
+    );
 
     const script = `set -e\n${commands.join('\n')}\necho\necho "TOKEN=$TOKEN TRIGGER=$TRIGGER"\n`;
     const pasted = () => promisify(execFile)('bash', ['-c', script]).then(({ stdout }) => stdout);
     let printed = await pasted();
     // echo finishes a moment after execute; asked sooner, a person pastes the commands again.
-    for (let attempt = 0; /"status":"(queued|running)"/.test(printed) && attempt < 50; attempt++) printed = await pasted();
+    for (let attempt = 0; /"status":"(queued|running)"/.test(printed) && attempt < 50; attempt++)
+      printed = await pasted();
     const [result, names] = printed.trim().split('\n');
     expect(names).toMatch(/^TOKEN=\S{20,} TRIGGER=[0-9a-f-]{36}$/);
     expect(JSON.parse(result!)).toMatchObject({ vsn: 'echo', status: 'succeeded', output: { greeting: 'hello' } });

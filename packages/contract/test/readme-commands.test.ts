@@ -10,14 +10,27 @@ import { readmeBlocks, shownCommands, type ShownCommand } from '../src/readme-co
 
 /** Commands a test elsewhere runs, by the file and the test name that run them. */
 const ELSEWHERE: Record<string, [file: string, test: string]> = {
-  'npm install -g @autofacilitate/cli': ['packages/contract/test/release-e2e.test.ts', 'a new project outside the repo, installing from the registry'],
-  'npm install @autofacilitate/sdk': ['packages/contract/test/release-e2e.test.ts', 'a new project outside the repo, installing from the registry'],
-  'autofacilitate execute sleep --wait': ['packages/cli/test/waiting.test.ts', 'Ctrl-C during --wait prints the triggerUUID and the command that resumes'],
-  'autofacilitate result sleep 01a2275d-cb79-79bf-ab5c-ba035b06d8f0 --wait': ['packages/cli/test/waiting.test.ts', 'that command waits again'],
-  'autofacilitate configure --profile local --org-id demo --base-url http://127.0.0.1:8080 --client-id demo-client --client-secret … --api-key …': [
-    'packages/cli/test/credentials.test.ts',
-    'takes the flags without a terminal, writes the profile readable by its owner only, and checks it',
+  'npm install -g @autofacilitate/cli': [
+    'packages/contract/test/release-e2e.test.ts',
+    'a new project outside the repo, installing from the registry',
   ],
+  'npm install @autofacilitate/sdk': [
+    'packages/contract/test/release-e2e.test.ts',
+    'a new project outside the repo, installing from the registry',
+  ],
+  'autofacilitate execute sleep --wait': [
+    'packages/cli/test/waiting.test.ts',
+    'Ctrl-C during --wait prints the triggerUUID and the command that resumes',
+  ],
+  'autofacilitate result sleep 01a2275d-cb79-79bf-ab5c-ba035b06d8f0 --wait': [
+    'packages/cli/test/waiting.test.ts',
+    'that command waits again',
+  ],
+  'autofacilitate configure --profile local --org-id demo --base-url http://127.0.0.1:8080 --client-id demo-client --client-secret … --api-key …':
+    [
+      'packages/cli/test/credentials.test.ts',
+      'takes the flags without a terminal, writes the profile readable by its owner only, and checks it',
+    ],
   'npx nx run sdk:check-package': ['package.json', 'nx run-many -t lint typecheck check-generated check-package'],
 };
 
@@ -42,14 +55,19 @@ afterAll(async () => {
 /** Runs a command line in bash, stdout and stderr together as a terminal shows them. */
 function bash(command: string, env: NodeJS.ProcessEnv, cwd = scratch): Promise<{ code: number; output: string }> {
   return new Promise((resolveRun) =>
-    execFile('bash', ['-c', `{ ${command}\n} 2>&1`], { cwd, env: { PATH: path, HOME: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), ...env } }, (error, stdout) =>
-      resolveRun({ code: error ? Number(error.code ?? 1) : 0, output: stdout }),
+    execFile(
+      'bash',
+      ['-c', `{ ${command}\n} 2>&1`],
+      { cwd, env: { PATH: path, HOME: scratch, XDG_CONFIG_HOME: join(scratch, 'config'), ...env } },
+      (error, stdout) => resolveRun({ code: error ? Number(error.code ?? 1) : 0, output: stdout }),
     ),
   );
 }
 
 function commandsOf(readme: string): ShownCommand[] {
-  return readmeBlocks(readme).flatMap((block) => (['sh', 'console', 'text'].includes(block.language) ? shownCommands(block) : []));
+  return readmeBlocks(readme).flatMap((block) =>
+    ['sh', 'console', 'text'].includes(block.language) ? shownCommands(block) : [],
+  );
 }
 
 describe('packages/cli/README.md', () => {
@@ -76,7 +94,10 @@ describe('packages/cli/README.md', () => {
   test('every other command is run by the test named for it', () => {
     for (const { command } of commands.filter(({ command }) => command in ELSEWHERE)) {
       const [file, name] = ELSEWHERE[command]!;
-      expect({ command, named: readFileSync(join(workspaceRoot, file), 'utf8').includes(name) }).toEqual({ command, named: true });
+      expect({ command, named: readFileSync(join(workspaceRoot, file), 'utf8').includes(name) }).toEqual({
+        command,
+        named: true,
+      });
     }
   });
 });
@@ -93,21 +114,33 @@ describe('packages/sdk/README.md', () => {
   });
 
   test('the quick start runs as written against the mock', async () => {
-    const quickstart = readmeBlocks('packages/sdk/README.md').find((block) => block.language === 'js' && block.lines.some((line) => line.includes('executeAndWait')))!;
+    const quickstart = readmeBlocks('packages/sdk/README.md').find(
+      (block) => block.language === 'js' && block.lines.some((line) => line.includes('executeAndWait')),
+    )!;
     // Beside the workspace's node_modules, so that `@autofacilitate/sdk` resolves as it does in an application.
     const dir = join(workspaceRoot, 'packages/contract/tmp', `quickstart-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     try {
-      writeFileSync(join(dir, 'quickstart.mjs'), quickstart.lines.join('\n').replace('http://127.0.0.1:4010', prism.url));
+      writeFileSync(
+        join(dir, 'quickstart.mjs'),
+        quickstart.lines.join('\n').replace('http://127.0.0.1:4010', prism.url),
+      );
       const ran = await bash('node quickstart.mjs', {}, dir);
-      expect(ran).toEqual({ code: 0, output: "Successfully triggered ServerName@orgId 1234\nsucceeded finished\noutput: { key: 'value' }\n" });
+      expect(ran).toEqual({
+        code: 0,
+        output: "Successfully triggered ServerName@orgId 1234\nsucceeded finished\noutput: { key: 'value' }\n",
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   test('the benchmark runs as the README says (a short run)', async () => {
-    const ran = await bash('npx nx run sdk:bench', { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', BENCH_ROUNDS: '1', BENCH_CALLS: '50', BENCH_CONCURRENCY: '2' }, workspaceRoot);
+    const ran = await bash(
+      'npx nx run sdk:bench',
+      { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', BENCH_ROUNDS: '1', BENCH_CALLS: '50', BENCH_CONCURRENCY: '2' },
+      workspaceRoot,
+    );
     expect(ran.code).toBe(0);
     expect(ran.output).toMatch(/ratio to raw fetch/i);
   }, 600_000);

@@ -5,7 +5,16 @@
 // (and through the CLI's `npx autofacilitate`, once packages/cli is a public package), and loads
 // the server, whose wire types come from the registry's @autofacilitate/types.
 // npm runs with its own user config and cache: ~/.npmrc is never read or written.
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { nodeBinary, workspaceRoot } from '../src/paths';
@@ -22,7 +31,8 @@ const CONSUMERS = join(workspaceRoot, 'tools/release/consumers');
 const DECLARED = ['files', 'exports', 'types', 'engines', 'license', 'repository'];
 // What a published package must not carry: tests, TypeScript sources (declarations aside) and
 // build or test configuration.
-const NOT_SHIPPED = /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]s$|^src\/|(?<!\.d)\.[cm]?ts$|(^|\/)(tsconfig[^/]*\.json|jest\.config\.[cm]?js|tsup\.config\.ts|project\.json)$/;
+const NOT_SHIPPED =
+  /(^|\/)(test|tests|__tests__)\/|\.(test|spec)\.[cm]?[jt]s$|^src\/|(?<!\.d)\.[cm]?ts$|(^|\/)(tsconfig[^/]*\.json|jest\.config\.[cm]?js|tsup\.config\.ts|project\.json)$/;
 const FEATURE = 'feat(client): say in the README how the package is released';
 
 interface Manifest {
@@ -102,7 +112,8 @@ afterAll(async () => {
   for (const dir of [scratch, npmHome, consumer]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const nx = (...args: string[]) => run(nodeBinary, [join(scratch, 'node_modules/.bin/nx'), ...args], { cwd: scratch, env });
+const nx = (...args: string[]) =>
+  run(nodeBinary, [join(scratch, 'node_modules/.bin/nx'), ...args], { cwd: scratch, env });
 const npm = (cwd: string, ...args: string[]) => run('npm', args, { cwd, env });
 
 test('every public package declares what its users and the registry read', () => {
@@ -150,14 +161,16 @@ test(
     // Dependencies inside the group move with it.
     for (const manifest of versioned.values()) {
       for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
-        if (name.startsWith('@autofacilitate/')) expect(`${manifest.name} → ${name}@${range}`).toBe(`${manifest.name} → ${name}@${version}`);
+        if (name.startsWith('@autofacilitate/'))
+          expect(`${manifest.name} → ${name}@${range}`).toBe(`${manifest.name} → ${name}@${version}`);
       }
     }
 
     const changelog = readFileSync(join(scratch, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toContain(`## ${version}`);
     expect(changelog).toContain(FEATURE.replace(/^feat\(client\): /, ''));
-    for (const dir of versioned.keys()) expect(readFileSync(join(scratch, 'packages', dir, 'CHANGELOG.md'), 'utf8')).toContain(`## ${version}`);
+    for (const dir of versioned.keys())
+      expect(readFileSync(join(scratch, 'packages', dir, 'CHANGELOG.md'), 'utf8')).toContain(`## ${version}`);
     expect(scratchGit(scratch, 'tag', '--list')).toBe(`v${version}`);
     expect(scratchGit(scratch, 'log', '-1', '--format=%s')).toBe(`chore(release): publish ${version}`);
   },
@@ -182,11 +195,18 @@ test(
     succeeded(await nx('release', 'publish', '--registry', registry!.url), 'nx release publish');
 
     for (const manifest of released.values()) {
-      const packument = (await (await fetch(`${registry!.url}${manifest.name.replace('/', '%2f')}`)).json()) as { 'dist-tags': { latest: string } };
+      const packument = (await (await fetch(`${registry!.url}${manifest.name.replace('/', '%2f')}`)).json()) as {
+        'dist-tags': { latest: string };
+      };
       expect(`${manifest.name}@${packument['dist-tags'].latest}`).toBe(`${manifest.name}@${version}`);
 
-      const packed = succeeded(await npm(npmHome, 'pack', `${manifest.name}@${version}`, '--dry-run', '--json'), 'npm pack');
-      const files = (JSON.parse(packed.stdout) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((file) => file.path) ?? [];
+      const packed = succeeded(
+        await npm(npmHome, 'pack', `${manifest.name}@${version}`, '--dry-run', '--json'),
+        'npm pack',
+      );
+      const files =
+        (JSON.parse(packed.stdout) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((file) => file.path) ??
+        [];
       expect(files).toContain('package.json');
       expect(files.filter((file) => NOT_SHIPPED.test(file)).map((file) => `${manifest.name}: ${file}`)).toEqual([]);
     }
@@ -210,7 +230,9 @@ describe('a new project outside the repo, installing from the registry', () => {
       packages: Record<string, { version: string; resolved: string }>;
     };
     const ours = Object.entries(lock.packages).filter(([path]) => path.startsWith('node_modules/@autofacilitate/'));
-    expect(ours.map(([path]) => path).sort()).toEqual(fromRegistry.map((name) => `node_modules/@autofacilitate/${name}`).sort());
+    expect(ours.map(([path]) => path).sort()).toEqual(
+      fromRegistry.map((name) => `node_modules/@autofacilitate/${name}`).sort(),
+    );
     for (const [path, entry] of ours) {
       expect(`${path} ${entry.version}`).toBe(`${path} ${version}`);
       expect(entry.resolved.startsWith(registry!.url)).toBe(true);
@@ -240,11 +262,22 @@ describe('a new project outside the repo, installing from the registry', () => {
       };
       writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
       const tsc = join(workspaceRoot, 'node_modules/typescript/bin/tsc');
-      expect(await run(nodeBinary, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, env })).toMatchObject({ code: 0, output: '' });
+      expect(await run(nodeBinary, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, env })).toMatchObject({
+        code: 0,
+        output: '',
+      });
 
       for (const application of applications) {
-        const result = succeeded(await run(nodeBinary, [application], { cwd: consumer, env: appEnv() }), `node ${application}`);
-        expect(JSON.parse(result.stdout)).toEqual({ package: application.split('-')[0], module: 'esm', triggerUUID: '1234', status: 'succeeded' });
+        const result = succeeded(
+          await run(nodeBinary, [application], { cwd: consumer, env: appEnv() }),
+          `node ${application}`,
+        );
+        expect(JSON.parse(result.stdout)).toEqual({
+          package: application.split('-')[0],
+          module: 'esm',
+          triggerUUID: '1234',
+          status: 'succeeded',
+        });
       }
     },
     STEP_TIMEOUT_MS,
@@ -256,9 +289,17 @@ describe('a new project outside the repo, installing from the registry', () => {
       const applications = readdirSync(consumer).filter((file) => file.endsWith('.cjs'));
       expect(applications.sort()).toEqual(['client-cjs.cjs', 'sdk-cjs.cjs']);
       for (const application of applications) {
-        const result = succeeded(await run(nodeBinary, [application], { cwd: consumer, env: appEnv() }), `node ${application}`);
+        const result = succeeded(
+          await run(nodeBinary, [application], { cwd: consumer, env: appEnv() }),
+          `node ${application}`,
+        );
         expect(result.stderr).toBe('');
-        expect(JSON.parse(result.stdout)).toEqual({ package: application.split('-')[0], module: 'cjs', triggerUUID: '1234', status: 'succeeded' });
+        expect(JSON.parse(result.stdout)).toEqual({
+          package: application.split('-')[0],
+          module: 'cjs',
+          triggerUUID: '1234',
+          status: 'succeeded',
+        });
       }
     },
     STEP_TIMEOUT_MS,
@@ -268,7 +309,10 @@ describe('a new project outside the repo, installing from the registry', () => {
     'the server loads from what the registry installed',
     async () => {
       const load = "const { createServer } = await import('@autofacilitate/server'); console.log(typeof createServer);";
-      const result = succeeded(await run(nodeBinary, ['--input-type=module', '--eval', load], { cwd: consumer, env }), 'import @autofacilitate/server');
+      const result = succeeded(
+        await run(nodeBinary, ['--input-type=module', '--eval', load], { cwd: consumer, env }),
+        'import @autofacilitate/server',
+      );
       expect(result.stdout.trim()).toBe('function');
     },
     STEP_TIMEOUT_MS,
@@ -289,16 +333,22 @@ describe('a new project outside the repo, installing from the registry', () => {
     const autofacilitate = async (...args: string[]) => {
       // Without the bin, npx would look for a package named `autofacilitate` on the public registry.
       if (!existsSync(join(consumer, 'node_modules/.bin/autofacilitate'))) {
-        throw new Error('The installed @autofacilitate/cli has no `autofacilitate` bin: was it built before it was published?');
+        throw new Error(
+          'The installed @autofacilitate/cli has no `autofacilitate` bin: was it built before it was published?',
+        );
       }
-      return succeeded(await run('npx', ['autofacilitate', ...args], { cwd: consumer, env: cliEnv() }), `npx autofacilitate ${args.join(' ')}`);
+      return succeeded(
+        await run('npx', ['autofacilitate', ...args], { cwd: consumer, env: cliEnv() }),
+        `npx autofacilitate ${args.join(' ')}`,
+      );
     };
 
     test(
       '`npx autofacilitate --help` lists every command',
       async () => {
         const result = await autofacilitate('--help');
-        for (const command of ['token', 'execute', 'result', 'serve', 'mock']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+        for (const command of ['token', 'execute', 'result', 'serve', 'mock'])
+          expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
       },
       STEP_TIMEOUT_MS,
     );

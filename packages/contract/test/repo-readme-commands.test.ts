@@ -34,7 +34,8 @@ const HOW: Record<string, How> = {
   'npx nx run server:check-package': WHOLE_SUITE,
   'npx jest -c packages/contract/jest.config.cjs test/dredd-server test/sdk-server test/callbacks-sdk': WHOLE_SUITE,
   'npx jest -c packages/contract/jest.config.cjs packages/contract/test/release-e2e.test.ts': WHOLE_SUITE,
-  'npx nx run-many -t build -p packages/client packages/sdk packages/cli packages/server packages/types': by('release-e2e.test.ts'),
+  'npx nx run-many -t build -p packages/client packages/sdk packages/cli packages/server packages/types':
+    by('release-e2e.test.ts'),
   'npx nx run server:bench': exempt('a measurement of minutes, not a check: its figures are in the server README'),
   'npx nx show projects': here('lists the projects'),
   'npx nx show project sdk': here("shows the SDK's targets"),
@@ -65,7 +66,9 @@ const HOW: Record<string, How> = {
   'npx autofacilitate execute … --wait': by('release-e2e.test.ts'),
   'npx autofacilitate-server demo': by('../../server/test/read-only-commands.test.ts'),
   'npx autofacilitate-server start --config config.yaml': here('starts a server of a configuration file'),
-  'npx autofacilitate-server deliveries 0198a2c4-5b7e-7c3d-9f1e-2a3b4c5d6e7f --config config.yaml': here("reads a configuration's store"),
+  'npx autofacilitate-server deliveries 0198a2c4-5b7e-7c3d-9f1e-2a3b4c5d6e7f --config config.yaml': here(
+    "reads a configuration's store",
+  ),
 };
 
 // npx never asks the registry here: a command that is not this repo's fails instead.
@@ -75,12 +78,15 @@ const env: NodeJS.ProcessEnv = {
   NX_DAEMON: 'false',
   npm_config_offline: 'true',
 };
-const shell = (command: string, extra: NodeJS.ProcessEnv = {}) => run('bash', ['-c', command], { cwd: workspaceRoot, env: { ...env, ...extra } });
+const shell = (command: string, extra: NodeJS.ProcessEnv = {}) =>
+  run('bash', ['-c', command], { cwd: workspaceRoot, env: { ...env, ...extra } });
 
 test('every command of the READMEs is run here, by a test named, or exempt with a reason', () => {
   const found = REPO_READMES.flatMap((readme) => readmeCommands(readme).map((command) => ({ readme, command })));
   expect(found.length).toBeGreaterThan(40);
-  expect(found.filter(({ command }) => !(command in HOW)).map(({ readme, command }) => `${readme}: ${command}`)).toEqual([]);
+  expect(
+    found.filter(({ command }) => !(command in HOW)).map(({ readme, command }) => `${readme}: ${command}`),
+  ).toEqual([]);
   for (const how of Object.values(HOW)) {
     if ('test' in how) expect(existsSync(join(__dirname, how.test))).toBe(true);
   }
@@ -98,11 +104,18 @@ test('npx autofacilitate --help', async () => {
 });
 
 test('npx nx show projects, npx nx show project sdk, npx nx run spec:lint', async () => {
-  const projects = succeeded(await shell('npx nx show projects'), 'nx show projects').stdout.split('\n').filter(Boolean).sort();
+  const projects = succeeded(await shell('npx nx show projects'), 'nx show projects')
+    .stdout.split('\n')
+    .filter(Boolean)
+    .sort();
   expect(projects).toEqual(expect.arrayContaining(['cli', 'client', 'contract', 'sdk', 'server', 'spec', 'tools']));
-  const sdk = JSON.parse(succeeded(await shell('npx nx show project sdk --json'), 'nx show project sdk').stdout) as { targets: object };
+  const sdk = JSON.parse(succeeded(await shell('npx nx show project sdk --json'), 'nx show project sdk').stdout) as {
+    targets: object;
+  };
   expect(Object.keys(sdk.targets)).toEqual(expect.arrayContaining(['build', 'lint', 'test']));
-  expect(succeeded(await shell('npx nx run spec:lint'), 'nx run spec:lint').stdout).toContain('Successfully ran target lint for project spec');
+  expect(succeeded(await shell('npx nx run spec:lint'), 'nx run spec:lint').stdout).toContain(
+    'Successfully ran target lint for project spec',
+  );
 });
 
 test('npm run node22', async () => {
@@ -111,7 +124,11 @@ test('npm run node22', async () => {
 
 test('npm run mock', async () => {
   const port = await freePort();
-  const mock = spawn('bash', ['-c', `exec npm run mock -- --port ${port}`], { cwd: workspaceRoot, env, detached: true });
+  const mock = spawn('bash', ['-c', `exec npm run mock -- --port ${port}`], {
+    cwd: workspaceRoot,
+    env,
+    detached: true,
+  });
   const closed = new Promise((resolve) => mock.on('close', resolve));
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -134,7 +151,10 @@ test('npm run mock', async () => {
 describe('a server of a configuration file, and the CLI against it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'readme-commands-'));
   const config = join(dir, 'config.yaml');
-  const secrets = { AUTOFACILITATE_CLIENT_SECRET_DEMO_CLIENT: 'a-demo-client-secret', AUTOFACILITATE_API_KEY_DEMO_DEMO: 'a-demo-api-key' };
+  const secrets = {
+    AUTOFACILITATE_CLIENT_SECRET_DEMO_CLIENT: 'a-demo-client-secret',
+    AUTOFACILITATE_API_KEY_DEMO_DEMO: 'a-demo-api-key',
+  };
   let server: ReturnType<typeof spawn>;
   let cliEnv: NodeJS.ProcessEnv;
   // The README's commands, with the configuration file of this test.
@@ -187,25 +207,42 @@ describe('a server of a configuration file, and the CLI against it', () => {
   });
 
   test('npx autofacilitate execute echo -p greeting=hello --wait', async () => {
-    const result = succeeded(await shell('npx autofacilitate execute echo -p greeting=hello --wait', cliEnv), 'execute echo');
+    const result = succeeded(
+      await shell('npx autofacilitate execute echo -p greeting=hello --wait', cliEnv),
+      'execute echo',
+    );
     expect(result.stdout).toMatch(/^succeeded +echo +[0-9a-f-]{36}\n\{\n {2}"greeting": "hello"\n\}\n$/);
   });
 
   test('npx autofacilitate execute sleep --wait --timeout 30 --json | jq -r .status', async () => {
-    const result = succeeded(await shell('set -o pipefail; npx autofacilitate execute sleep --wait --timeout 30 --json | jq -r .status', cliEnv), 'execute sleep');
+    const result = succeeded(
+      await shell(
+        'set -o pipefail; npx autofacilitate execute sleep --wait --timeout 30 --json | jq -r .status',
+        cliEnv,
+      ),
+      'execute sleep',
+    );
     expect(result.stdout).toBe('succeeded\n');
   });
 
   test('npx autofacilitate-server deliveries <triggerUUID> --config config.yaml', async () => {
     const command = 'npx autofacilitate-server deliveries 0198a2c4-5b7e-7c3d-9f1e-2a3b4c5d6e7f --config config.yaml';
     const result = await shell(own(command), secrets);
-    expect(result).toMatchObject({ code: 1, stdout: '', stderr: 'No callback deliveries for the trigger 0198a2c4-5b7e-7c3d-9f1e-2a3b4c5d6e7f\n' });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'No callback deliveries for the trigger 0198a2c4-5b7e-7c3d-9f1e-2a3b4c5d6e7f\n',
+    });
   });
 });
 
 test("the mock's limits are said where the mock is introduced", () => {
   const readme = readFileSync(join(workspaceRoot, 'README.md'), 'utf8').replace(/\s+/g, ' ');
-  expect(readme).toContain('any client secret, token and API key is accepted, and a result is the spec\'s example, unrelated to what was executed');
+  expect(readme).toContain(
+    "any client secret, token and API key is accepted, and a result is the spec's example, unrelated to what was executed",
+  );
   const cli = readFileSync(join(workspaceRoot, 'packages/cli/README.md'), 'utf8').replace(/\s+/g, ' ');
-  expect(cli).toContain('it accepts any secret, token and API key, and its results are the spec\'s examples, unrelated to what was executed');
+  expect(cli).toContain(
+    "it accepts any secret, token and API key, and its results are the spec's examples, unrelated to what was executed",
+  );
 });

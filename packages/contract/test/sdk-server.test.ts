@@ -63,7 +63,11 @@ test('execute, then wait for the result: the output of echo', async () => {
 });
 
 test('execute as XML', async () => {
-  const finished = await client.executeAndWait('echo', { customerId: '007' }, { format: 'xml', callbackUrls: ['https://a.example/cb'], pollIntervalMs: 20 });
+  const finished = await client.executeAndWait(
+    'echo',
+    { customerId: '007' },
+    { format: 'xml', callbackUrls: ['https://a.example/cb'], pollIntervalMs: 20 },
+  );
   expect(finished).toMatchObject({ status: 'succeeded', output: { customerId: '007' } });
 });
 
@@ -84,29 +88,63 @@ test("a running trigger is pending, with the server's Retry-After; then it finis
 
 test('a trigger that failed is an outcome, with its error', async () => {
   const finished = await client.executeAndWait('broken', {}, { pollIntervalMs: 20 });
-  expect(finished).toMatchObject({ status: 'failed', error: { scope: 'service', reason: 'Service failed', message: 'upstream answered 503' } });
+  expect(finished).toMatchObject({
+    status: 'failed',
+    error: { scope: 'service', reason: 'Service failed', message: 'upstream answered 503' },
+  });
 });
 
 test('the refusals a caller meets are typed errors', async () => {
   await expect(client.execute('no-such-service')).rejects.toBeInstanceOf(NotFoundError);
   await expect(client.execute('needs-customer', { name: 'x' })).rejects.toBeInstanceOf(ValidationError);
   await expect(client.getResult('echo', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d')).rejects.toBeInstanceOf(NotFoundError);
-  const stranger = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret: 'wrong', apiKey, retry: false });
+  const stranger = new AutoFacilitate({
+    orgId: 'acme',
+    baseUrl,
+    clientId: 'sdk-client',
+    clientSecret: 'wrong',
+    apiKey,
+    retry: false,
+  });
   await expect(stranger.execute('echo')).rejects.toBeInstanceOf(AuthError);
 });
 
 test("errors carry the server's detail, and name the credential that was refused", async () => {
-  await expect(client.execute('nope')).rejects.toMatchObject({ message: 'Service nope not found in organisation acme', responseMessage: 'Not found' });
+  await expect(client.execute('nope')).rejects.toMatchObject({
+    message: 'Service nope not found in organisation acme',
+    responseMessage: 'Not found',
+  });
   let tokenRequests = 0;
   const countingFetch: typeof fetch = (input, init) => {
     if (String(input).endsWith('/tokenservice/oauth2/access_token')) tokenRequests++;
     return fetch(input, init);
   };
-  const wrongKey = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret, apiKey: 'not-a-key', fetch: countingFetch });
-  await expect(wrongKey.execute('echo')).rejects.toMatchObject({ name: 'AuthError', credential: 'apiKey', message: 'The API key (x-api-key) was refused: The x-api-key header is missing or unknown' });
+  const wrongKey = new AutoFacilitate({
+    orgId: 'acme',
+    baseUrl,
+    clientId: 'sdk-client',
+    clientSecret,
+    apiKey: 'not-a-key',
+    fetch: countingFetch,
+  });
+  await expect(wrongKey.execute('echo')).rejects.toMatchObject({
+    name: 'AuthError',
+    credential: 'apiKey',
+    message: 'The API key (x-api-key) was refused: The x-api-key header is missing or unknown',
+  });
   expect(tokenRequests).toBe(1);
-  const wrongSecret = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret: 'wrong', apiKey, retry: false });
-  await expect(wrongSecret.execute('echo')).rejects.toMatchObject({ credential: 'client', oauthError: 'invalid_client' });
+  const wrongSecret = new AutoFacilitate({
+    orgId: 'acme',
+    baseUrl,
+    clientId: 'sdk-client',
+    clientSecret: 'wrong',
+    apiKey,
+    retry: false,
+  });
+  await expect(wrongSecret.execute('echo')).rejects.toMatchObject({
+    credential: 'client',
+    oauthError: 'invalid_client',
+  });
 });
 
 test('an idempotent replay is said', async () => {

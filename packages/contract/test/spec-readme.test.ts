@@ -9,12 +9,14 @@ const readme = readFileSync(join(workspaceRoot, 'spec/README.md'), 'utf8');
 const reference = readFileSync(join(workspaceRoot, 'spec', REFERENCE), 'utf8').split('\n');
 
 /** Every link of the README into the reference: the text shown and the lines it points at. */
-const citations = [...readme.matchAll(/\[([^\]]+)\]\(([^)#]+)#L(\d+)(?:-L(\d+))?\)/g)].map(([, text, file, from, to]) => ({
-  text: text!,
-  file: file!,
-  from: Number(from),
-  to: Number(to ?? from),
-}));
+const citations = [...readme.matchAll(/\[([^\]]+)\]\(([^)#]+)#L(\d+)(?:-L(\d+))?\)/g)].map(
+  ([, text, file, from, to]) => ({
+    text: text!,
+    file: file!,
+    from: Number(from),
+    to: Number(to ?? from),
+  }),
+);
 
 test('the README cites the reference in the repo, and nothing outside it', () => {
   expect(citations.length).toBeGreaterThan(50);
@@ -25,8 +27,16 @@ test('the README cites the reference in the repo, and nothing outside it', () =>
 test('every citation points at lines the reference has, and shows the lines it points at', () => {
   for (const { text, from, to } of citations) {
     if (/^\d/.test(text)) expect(text).toBe(from === to ? `${from}` : `${from}–${to}`);
-    expect({ text, inReference: from >= 1 && to <= reference.length && from <= to }).toEqual({ text, inReference: true });
-    expect(reference.slice(from - 1, to).join('').trim()).not.toBe('');
+    expect({ text, inReference: from >= 1 && to <= reference.length && from <= to }).toEqual({
+      text,
+      inReference: true,
+    });
+    expect(
+      reference
+        .slice(from - 1, to)
+        .join('')
+        .trim(),
+    ).not.toBe('');
   }
 });
 
@@ -34,12 +44,22 @@ test.each([
   ['Title, version 1.0.0', 'Alvaria™ Cloud AutoFacilitate REST API v1.0.0'],
   ['Token URL', 'https://myaspect.{region}.id.aspect-cloud.net/tokenservice/oauth2/access_token'],
   ['`POST /via/v2/organizations/{orgId}/autoFacilitate/execute/{vsn}`', '/autoFacilitate/execute/{vsn}'],
-  ['`GET /via/v2/organizations/{orgId}/autoFacilitate/result/{vsn}/triggerUUID/{triggerUUID}`', '/result/{vsn}/triggerUUID/{triggerUUID}'],
+  [
+    '`GET /via/v2/organizations/{orgId}/autoFacilitate/result/{vsn}/triggerUUID/{triggerUUID}`',
+    '/result/{vsn}/triggerUUID/{triggerUUID}',
+  ],
   ['204 "Successful response", no body', '204'],
 ])('the row %s cites lines that say %s', (row, said) => {
   const line = readme.split('\n').find((candidate) => candidate.startsWith(`| ${row}`));
   expect(line).toBeDefined();
   const cited = citations.filter((citation) => line!.includes(`(${citation.file}#L${citation.from}`));
   expect(cited.length).toBeGreaterThan(0);
-  expect(cited.some(({ from, to }) => reference.slice(from - 1, to).join('\n').includes(said))).toBe(true);
+  expect(
+    cited.some(({ from, to }) =>
+      reference
+        .slice(from - 1, to)
+        .join('\n')
+        .includes(said),
+    ),
+  ).toBe(true);
 });

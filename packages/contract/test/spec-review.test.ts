@@ -9,7 +9,15 @@ import { run } from '../src/run';
 import { scratchGit, scratchGitEnv } from '../src/scratch-git';
 
 // What the review reads: the release tag scheme, the spec and its lint rules, the generator and its settings, the tools.
-const REVIEW_INPUTS = ['nx.json', 'spec', '.spectral.yaml', 'openapitools.json', 'tools/generator', 'tools/review', 'tools/docs'];
+const REVIEW_INPUTS = [
+  'nx.json',
+  'spec',
+  '.spectral.yaml',
+  'openapitools.json',
+  'tools/generator',
+  'tools/review',
+  'tools/docs',
+];
 const SPEC = 'spec/autofacilitate.yaml';
 // Each review generates the client twice (a JVM each time): give it room on a small machine.
 const REVIEW_TIMEOUT_MS = 600_000;
@@ -82,7 +90,9 @@ describe('against the last release, the newest v<version> tag', () => {
       editSpec(repo, removeMessage);
       const result = await review(repo);
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/1 breaking change:\n {2}response\.body\.scope\.add \(.*\) at .*execute\/\{vsn\}\.post\.responses\.200/);
+      expect(result.stdout).toMatch(
+        /1 breaking change:\n {2}response\.body\.scope\.add \(.*\) at .*execute\/\{vsn\}\.post\.responses\.200/,
+      );
       expect(result.stdout).toMatch(/changed +models\/TriggerResult\.ts +\+\d+ -[1-9]/);
       expect(result.stderr).toContain(
         "Spec review failed: 1 breaking change while info.version's major is still 1 (1.0.0 at v0.1.0): " +

@@ -3,7 +3,12 @@
 // Warms up, then makes `calls` calls, `concurrency` at a time, and reports calls/s and CPU per call.
 import { AutoFacilitate } from '../dist/index.js';
 
-const [name, baseUrl, calls, concurrency] = [process.argv[2], process.argv[3], Number(process.argv[4]), Number(process.argv[5])];
+const [name, baseUrl, calls, concurrency] = [
+  process.argv[2],
+  process.argv[3],
+  Number(process.argv[4]),
+  Number(process.argv[5]),
+];
 
 const options = { orgId: 'acme', baseUrl, clientId: 'bench-client', clientSecret: 'bench-secret', apiKey: 'bench-key' };
 const client = new AutoFacilitate(name === 'unbounded' ? { ...options, timeoutMs: Infinity } : options);
@@ -11,7 +16,11 @@ const { accessToken } = await client.getAccessToken();
 
 const url = `${baseUrl}/via/v2/organizations/acme/autoFacilitate/execute/ServerName`;
 const triggerParameters = { key: 'value' };
-const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}`, 'x-api-key': 'bench-key' };
+const headers = {
+  'Content-Type': 'application/json',
+  Authorization: `Bearer ${accessToken}`,
+  'x-api-key': 'bench-key',
+};
 
 const call = {
   // The same request by hand: same URL, headers and JSON body, the JSON answer read.

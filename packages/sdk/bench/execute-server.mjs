@@ -2,7 +2,12 @@
 // Runs in its own process so the client being measured has the event loop to itself.
 import { createServer } from 'node:http';
 
-const TOKEN = JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600, scope: 'autofacilitateapi' });
+const TOKEN = JSON.stringify({
+  access_token: 'bench-token',
+  token_type: 'Bearer',
+  expires_in: 3600,
+  scope: 'autofacilitateapi',
+});
 const TRIGGERED = JSON.stringify({ message: 'Successfully triggered ServerName@acme', triggerUUID: '1234' });
 
 const server = createServer((request, response) => {

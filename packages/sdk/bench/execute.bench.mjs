@@ -19,11 +19,17 @@ const server = fork(here('./execute-server.mjs'), { stdio: 'inherit' });
 const [{ port }] = await once(server, 'message');
 const baseUrl = `http://127.0.0.1:${port}`;
 
-const LABELS = { raw: 'raw fetch', deadline: 'execute(), default 30 s deadline', unbounded: 'execute(), timeoutMs: Infinity' };
+const LABELS = {
+  raw: 'raw fetch',
+  deadline: 'execute(), default 30 s deadline',
+  unbounded: 'execute(), timeoutMs: Infinity',
+};
 const names = Object.keys(LABELS);
 
 async function measure(name) {
-  const child = fork(here('./contender.mjs'), [name, baseUrl, String(CALLS), String(CONCURRENCY)], { stdio: 'inherit' });
+  const child = fork(here('./contender.mjs'), [name, baseUrl, String(CALLS), String(CONCURRENCY)], {
+    stdio: 'inherit',
+  });
   const [[result]] = await Promise.all([once(child, 'message'), once(child, 'exit')]);
   return result;
 }
@@ -39,14 +45,19 @@ for (let round = 0; round < ROUNDS; round++) {
   const result = {};
   for (const name of names.map((_, index) => names[(index + round) % names.length])) result[name] = await measure(name);
   rounds.push(result);
-  console.log(`round ${String(round + 1).padStart(2)}: ${names.map((name) => `${name} ${Math.round(result[name].rate)}/s`).join(', ')}`);
+  console.log(
+    `round ${String(round + 1).padStart(2)}: ${names.map((name) => `${name} ${Math.round(result[name].rate)}/s`).join(', ')}`,
+  );
 }
 
-console.log(`\nNode ${process.version}; ${ROUNDS} rounds of ${CALLS} calls per contender, ${CONCURRENCY} in flight; token cached`);
+console.log(
+  `\nNode ${process.version}; ${ROUNDS} rounds of ${CALLS} calls per contender, ${CONCURRENCY} in flight; token cached`,
+);
 for (const name of names) {
   const rate = Math.round(median(rounds.map((r) => r[name].rate)));
   const cpu = Math.round(median(rounds.map((r) => r[name].cpuMicros)));
-  const ratio = name === 'raw' ? '' : `; ratio to raw fetch ${median(rounds.map((r) => r[name].rate / r.raw.rate)).toFixed(3)}`;
+  const ratio =
+    name === 'raw' ? '' : `; ratio to raw fetch ${median(rounds.map((r) => r[name].rate / r.raw.rate)).toFixed(3)}`;
   console.log(`${LABELS[name]}: ${rate} calls/s (median), ${cpu} µs client CPU per call${ratio}`);
 }
 server.disconnect();

@@ -4,7 +4,14 @@ import { callEnvironment } from './call-environment';
 import { TimeoutError, type OperationId } from './errors';
 import { Deadline } from './http/deadline';
 import type { CallEnvironment } from './http/exchange';
-import type { AccessTokenOptions, AutoFacilitateOptions, CallOptions, ExecuteAndWaitOptions, ExecuteOptions, WaitOptions } from './options';
+import type {
+  AccessTokenOptions,
+  AutoFacilitateOptions,
+  CallOptions,
+  ExecuteAndWaitOptions,
+  ExecuteOptions,
+  WaitOptions,
+} from './options';
 import type { TriggerFinished, TriggerOutcome, TriggerRef } from './trigger/outcome';
 import { pollUntilFinished, type PollPacing } from './trigger/poll';
 import { checkTriggerUUID, checkVsn, type TriggerParameters } from './trigger/trigger-input';
@@ -47,11 +54,13 @@ export class AutoFacilitate {
 
   /** @throws TypeError when an option is missing or malformed. */
   constructor(options: AutoFacilitateOptions) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('new AutoFacilitate(options): options are required');
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('new AutoFacilitate(options): options are required');
     const { orgId, clientId, clientSecret, apiKey } = checkCredentials(options);
     this.orgId = orgId;
     this.clientId = clientId;
-    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('fetch must be a function');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function')
+      throw new TypeError('fetch must be a function');
 
     const urls = resolveUrls(options);
     this.baseUrl = urls.baseUrl;
@@ -60,7 +69,14 @@ export class AutoFacilitate {
     this.#env = callEnvironment(options);
     this.#tokenClient = new TokenClient({ ...options, tokenUrl: this.tokenUrl, clientSecret });
     const tokens = tokenProviderOf(this.#tokenClient);
-    this.#calls = new TriggerCalls({ orgId, baseUrl: this.baseUrl, apiKey, fetch: options.fetch, env: this.#env, tokens });
+    this.#calls = new TriggerCalls({
+      orgId,
+      baseUrl: this.baseUrl,
+      apiKey,
+      fetch: options.fetch,
+      env: this.#env,
+      tokens,
+    });
   }
 
   /**
@@ -73,7 +89,11 @@ export class AutoFacilitate {
    * @returns the trigger's id and the server's message.
    * @throws ValidationError before sending when the input breaks the spec (or, in XML, a name is not an XML name).
    */
-  async execute(vsn: string, triggerParameters: TriggerParameters = {}, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  async execute(
+    vsn: string,
+    triggerParameters: TriggerParameters = {},
+    options: ExecuteOptions = {},
+  ): Promise<ExecuteResult> {
     const deadline = this.#deadline('executeService', options.timeoutMs, options.signal);
     try {
       return await this.#calls.execute(deadline, vsn, triggerParameters, options);
@@ -93,7 +113,11 @@ export class AutoFacilitate {
   async getResult(vsn: string, triggerUUID: string | number, options: CallOptions = {}): Promise<TriggerOutcome> {
     const deadline = this.#deadline('getTriggerResult', options.timeoutMs, options.signal);
     try {
-      return await this.#calls.getResult(deadline, { vsn: checkVsn(vsn), triggerUUID: checkTriggerUUID(triggerUUID) }, options.headers);
+      return await this.#calls.getResult(
+        deadline,
+        { vsn: checkVsn(vsn), triggerUUID: checkTriggerUUID(triggerUUID) },
+        options.headers,
+      );
     } finally {
       deadline.dispose();
     }
@@ -107,14 +131,24 @@ export class AutoFacilitate {
    *
    * @throws TimeoutError carrying the `triggerUUID` when `maxWaitMs` passes first, so the result can still be fetched later.
    */
-  async executeAndWait(vsn: string, triggerParameters: TriggerParameters = {}, options: ExecuteAndWaitOptions = {}): Promise<TriggerFinished> {
+  async executeAndWait(
+    vsn: string,
+    triggerParameters: TriggerParameters = {},
+    options: ExecuteAndWaitOptions = {},
+  ): Promise<TriggerFinished> {
     let ref: TriggerRef | undefined;
-    return waitUnderDeadline(this.#env.clock, vsn, options, () => ref, async (deadline, pacing) => {
-      const started = await this.#calls.execute(deadline, vsn, triggerParameters, options);
-      ref = { vsn, triggerUUID: started.triggerUUID };
-      options.onStarted?.(started);
-      return this.#pollWithin(deadline, ref, pacing, options);
-    });
+    return waitUnderDeadline(
+      this.#env.clock,
+      vsn,
+      options,
+      () => ref,
+      async (deadline, pacing) => {
+        const started = await this.#calls.execute(deadline, vsn, triggerParameters, options);
+        ref = { vsn, triggerUUID: started.triggerUUID };
+        options.onStarted?.(started);
+        return this.#pollWithin(deadline, ref, pacing, options);
+      },
+    );
   }
 
   /**
@@ -126,7 +160,13 @@ export class AutoFacilitate {
    */
   async waitForResult(vsn: string, triggerUUID: string | number, options: WaitOptions = {}): Promise<TriggerFinished> {
     const ref = { vsn: checkVsn(vsn), triggerUUID: checkTriggerUUID(triggerUUID) };
-    return waitUnderDeadline(this.#env.clock, vsn, options, () => ref, (deadline, pacing) => this.#pollWithin(deadline, ref, pacing, options));
+    return waitUnderDeadline(
+      this.#env.clock,
+      vsn,
+      options,
+      () => ref,
+      (deadline, pacing) => this.#pollWithin(deadline, ref, pacing, options),
+    );
   }
 
   /**
@@ -168,6 +208,11 @@ export class AutoFacilitate {
 
   #deadline(operation: OperationId, timeoutMs: number | undefined, signal: AbortSignal | undefined): Deadline {
     const budget = duration('timeoutMs', timeoutMs, this.#timeoutMs);
-    return new Deadline(this.#env.clock, budget, signal, () => new TimeoutError(`${operation} did not finish within ${budget} ms`, { timeoutMs: budget, operation }));
+    return new Deadline(
+      this.#env.clock,
+      budget,
+      signal,
+      () => new TimeoutError(`${operation} did not finish within ${budget} ms`, { timeoutMs: budget, operation }),
+    );
   }
 }

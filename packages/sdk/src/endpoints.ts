@@ -30,7 +30,12 @@ async function answer(request: Promise<Response>): Promise<Response> {
 /** `executeService` through the generated client, in JSON or in XML. */
 export class ExecuteEndpoint extends ExecuteApi {
   /** Sends one execute request. `xml`, when given, replaces the generated JSON body. */
-  async send(parameters: ExecuteServiceRequest, headers: HTTPHeaders, xml: string | undefined, signal: AbortSignal | undefined): Promise<Response> {
+  async send(
+    parameters: ExecuteServiceRequest,
+    headers: HTTPHeaders,
+    xml: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     const options = await this.executeServiceRequestOpts(parameters);
     Object.assign(options.headers, headers);
     if (xml !== undefined) {
@@ -44,7 +49,11 @@ export class ExecuteEndpoint extends ExecuteApi {
 /** `getTriggerResult` through the generated client. */
 export class ResultEndpoint extends ResultApi {
   /** Sends one result request. */
-  async send(parameters: GetTriggerResultRequest, headers: HTTPHeaders, signal: AbortSignal | undefined): Promise<Response> {
+  async send(
+    parameters: GetTriggerResultRequest,
+    headers: HTTPHeaders,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     const options = await this.getTriggerResultRequestOpts(parameters);
     Object.assign(options.headers, headers);
     return answer(this.request(options, { signal }));
@@ -67,7 +76,10 @@ export class TokenEndpoint extends TokenApi {
 
   /** Asks the token service for a client-credentials token. */
   async send(headers: HTTPHeaders, signal: AbortSignal): Promise<Response> {
-    const generated = await this.getAccessTokenRequestOpts({ grantType: GetAccessTokenGrantTypeEnum.ClientCredentials, scope: SCOPE });
+    const generated = await this.getAccessTokenRequestOpts({
+      grantType: GetAccessTokenGrantTypeEnum.ClientCredentials,
+      scope: SCOPE,
+    });
     const options: RequestOpts = { ...generated, path: this.url, headers: { ...headers, ...generated.headers } };
     return answer(this.request(options, { signal }));
   }

@@ -102,7 +102,11 @@ export class AutoFacilitateError extends Error {
       if (Object.hasOwn(type, 'kind')) kinds.push((type as ErrorClass).kind);
     }
     Object.defineProperty(this, KINDS, { value: kinds });
-    Object.defineProperty(this, 'name', { value: (new.target as unknown as ErrorClass).kind, configurable: true, writable: true });
+    Object.defineProperty(this, 'name', {
+      value: (new.target as unknown as ErrorClass).kind,
+      configurable: true,
+      writable: true,
+    });
     this.status = init.status;
     this.code = normaliseCode(init.code, init.status);
     this.errors = init.errors ?? [];
@@ -214,11 +218,7 @@ export class TimeoutError extends AutoFacilitateError {
 
 /** Why a callback was refused by {@link verifyCallback}. */
 export type CallbackFailure =
-  | 'missing_header'
-  | 'invalid_timestamp'
-  | 'timestamp_out_of_tolerance'
-  | 'no_matching_signature'
-  | 'invalid_payload';
+  'missing_header' | 'invalid_timestamp' | 'timestamp_out_of_tolerance' | 'no_matching_signature' | 'invalid_payload';
 
 /** A callback failed verification or could not be read: do not trust it. */
 export class CallbackVerificationError extends AutoFacilitateError {

@@ -3,7 +3,14 @@
 export { AutoFacilitate, type ExecuteResult } from './auto-facilitate';
 export { TokenClient, type TokenClientOptions } from './auth/token-client';
 export type { AccessTokenInfo } from './auth/token-provider';
-export type { AccessTokenOptions, AutoFacilitateOptions, CallOptions, ExecuteAndWaitOptions, ExecuteOptions, WaitOptions } from './options';
+export type {
+  AccessTokenOptions,
+  AutoFacilitateOptions,
+  CallOptions,
+  ExecuteAndWaitOptions,
+  ExecuteOptions,
+  WaitOptions,
+} from './options';
 export type { RetryOptions } from './http/retry-policy';
 export type { Logger } from './logger';
 export { systemClock, type Clock } from './time/clock';
@@ -37,7 +44,12 @@ export {
   type RefusedCredential,
   type TimeoutErrorInit,
 } from './errors';
-export { verifyCallback, type CallbackHeaders, type VerifiedCallback, type VerifyCallbackOptions } from './callbacks/verify-callback';
+export {
+  verifyCallback,
+  type CallbackHeaders,
+  type VerifiedCallback,
+  type VerifyCallbackOptions,
+} from './callbacks/verify-callback';
 export { parseCallback, type TriggerCallback } from './callbacks/parse-callback';
 export { createTestCallback, type TestCallback, type TestCallbackOptions } from './callbacks/create-test-callback';
 export type { CallbackSecret, RawBody } from './callbacks/signature';

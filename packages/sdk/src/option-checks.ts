@@ -11,7 +11,8 @@ const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 /** A duration option: a number of ms ≥ 0, or `Infinity` for none; `fallback` when not given. */
 export function duration(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new TypeError(`${name} must be a number of ms ≥ 0 (or Infinity), not ${String(value)}`);
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
+    throw new TypeError(`${name} must be a number of ms ≥ 0 (or Infinity), not ${String(value)}`);
   return value;
 }
 
@@ -21,21 +22,29 @@ function required(name: string, value: unknown): string {
 }
 
 /** The organisation and credentials, each present and fit for the header that carries it. */
-export function checkCredentials(options: AutoFacilitateOptions): Pick<AutoFacilitateOptions, 'orgId' | 'clientId' | 'clientSecret' | 'apiKey'> {
+export function checkCredentials(
+  options: AutoFacilitateOptions,
+): Pick<AutoFacilitateOptions, 'orgId' | 'clientId' | 'clientSecret' | 'apiKey'> {
   const orgId = required('orgId', options.orgId);
   const { clientId, clientSecret } = checkClient(options);
   const apiKey = required('apiKey', options.apiKey);
-  if (!HEADER_VALUE.test(apiKey)) throw new TypeError('apiKey must be visible ASCII (it is sent as the x-api-key header)');
+  if (!HEADER_VALUE.test(apiKey))
+    throw new TypeError('apiKey must be visible ASCII (it is sent as the x-api-key header)');
   return { orgId, clientId, clientSecret, apiKey };
 }
 
 /** The OAuth2 client's id and secret, present and fit for HTTP Basic. */
-export function checkClient(options: Pick<AutoFacilitateOptions, 'clientId' | 'clientSecret'>): { clientId: string; clientSecret: string } {
+export function checkClient(options: Pick<AutoFacilitateOptions, 'clientId' | 'clientSecret'>): {
+  clientId: string;
+  clientSecret: string;
+} {
   const clientId = required('clientId', options.clientId);
   const clientSecret = required('clientSecret', options.clientSecret);
   // HTTP Basic carries the pair as `id:secret` in ISO-8859-1 (the generated client uses btoa).
-  if (clientId.includes(':')) throw new TypeError('clientId cannot contain ":" (HTTP Basic separates id and secret with it)');
-  if (/[^\x20-\xff]/.test(clientId + clientSecret)) throw new TypeError('clientId and clientSecret must be printable ISO-8859-1 text (HTTP Basic)');
+  if (clientId.includes(':'))
+    throw new TypeError('clientId cannot contain ":" (HTTP Basic separates id and secret with it)');
+  if (/[^\x20-\xff]/.test(clientId + clientSecret))
+    throw new TypeError('clientId and clientSecret must be printable ISO-8859-1 text (HTTP Basic)');
   return { clientId, clientSecret };
 }
 
@@ -44,14 +53,18 @@ export function checkHeaders(headers: Record<string, string> | undefined): HTTPH
   if (headers === undefined) return {};
   for (const [name, value] of Object.entries(headers)) {
     if (RESERVED_HEADERS.has(name.toLowerCase())) throw new TypeError(`headers cannot set ${name}: the SDK sets it`);
-    if (typeof value !== 'string' || !HEADER_VALUE.test(value)) throw new TypeError(`headers.${name} must be a string of visible ASCII`);
+    if (typeof value !== 'string' || !HEADER_VALUE.test(value))
+      throw new TypeError(`headers.${name} must be a string of visible ASCII`);
   }
   return headers;
 }
 
 /** An `Idempotency-Key`: a non-empty header-safe string, when given. */
 export function checkIdempotencyKey(idempotencyKey: unknown): void {
-  if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey === '' || !HEADER_VALUE.test(idempotencyKey))) {
+  if (
+    idempotencyKey !== undefined &&
+    (typeof idempotencyKey !== 'string' || idempotencyKey === '' || !HEADER_VALUE.test(idempotencyKey))
+  ) {
     throw new TypeError('idempotencyKey must be a non-empty string of visible ASCII');
   }
 }

@@ -58,17 +58,24 @@ export class TriggerCalls {
   }
 
   /** Starts `vsn` (`executeService`) within `deadline`, after checking the input against the spec. */
-  async execute(deadline: Deadline, vsn: string, triggerParameters: TriggerParameters, options: ExecuteOptions): Promise<ExecuteResult> {
+  async execute(
+    deadline: Deadline,
+    vsn: string,
+    triggerParameters: TriggerParameters,
+    options: ExecuteOptions,
+  ): Promise<ExecuteResult> {
     checkVsn(vsn);
     const { callbackUrls, format = 'json', idempotencyKey } = options;
     checkTriggerBody(triggerParameters, callbackUrls);
-    if (format !== 'json' && format !== 'xml') throw new TypeError(`format must be 'json' or 'xml', not ${String(format)}`);
+    if (format !== 'json' && format !== 'xml')
+      throw new TypeError(`format must be 'json' or 'xml', not ${String(format)}`);
     checkIdempotencyKey(idempotencyKey);
     const extra = checkHeaders(options.headers);
     const xml = format === 'xml' ? triggerXml(triggerParameters, callbackUrls) : undefined;
     const parameters = { orgId: this.#orgId, vsn, triggerParameter: { triggerParameters, callbackUrls } };
     // Without a key, a request that may have arrived must not be sent again: it could start the service twice.
-    const mayRetry = idempotencyKey === undefined ? (failure: { neverSent: boolean }) => failure.neverSent : isTransient;
+    const mayRetry =
+      idempotencyKey === undefined ? (failure: { neverSent: boolean }) => failure.neverSent : isTransient;
 
     const response = await this.#send(deadline, 'executeService', mayRetry, (authorization, signal) => {
       const headers: HTTPHeaders = { ...extra, Authorization: authorization };
@@ -78,7 +85,10 @@ export class TriggerCalls {
     const result = TriggerResultFromJSON(await readJson(response, 'executeService'));
     const triggerUUID = idOf(result?.triggerUUID);
     if (triggerUUID === undefined) {
-      throw new AutoFacilitateError('executeService answered without a triggerUUID', { status: response.status, operation: 'executeService' });
+      throw new AutoFacilitateError('executeService answered without a triggerUUID', {
+        status: response.status,
+        operation: 'executeService',
+      });
     }
     return {
       triggerUUID,
@@ -88,7 +98,11 @@ export class TriggerCalls {
   }
 
   /** Reads the trigger's outcome (`getTriggerResult`) within `deadline`. */
-  async getResult(deadline: Deadline, ref: TriggerRef, headers: Record<string, string> | undefined): Promise<TriggerOutcome> {
+  async getResult(
+    deadline: Deadline,
+    ref: TriggerRef,
+    headers: Record<string, string> | undefined,
+  ): Promise<TriggerOutcome> {
     const extra = checkHeaders(headers);
     const parameters = { orgId: this.#orgId, ...ref };
     const response = await this.#send(deadline, 'getTriggerResult', isTransient, (authorization, signal) =>
@@ -96,12 +110,19 @@ export class TriggerCalls {
     );
     if (response.status === 204) return finishedWithoutOutput(ref);
     const pending = response.status === 202;
-    const retryAfterMs = pending ? parseRetryAfter(response.headers.get('retry-after'), this.#env.clock.now()) : undefined;
+    const retryAfterMs = pending
+      ? parseRetryAfter(response.headers.get('retry-after'), this.#env.clock.now())
+      : undefined;
     return outcomeFromWire(await readJson(response, 'getTriggerResult'), ref, pending, retryAfterMs);
   }
 
   /** Runs an API exchange with the bearer token, retries and one refresh on 401, within `deadline`. */
-  async #send(deadline: Deadline, operation: OperationId, mayRetry: Exchange['mayRetry'], send: (authorization: string, signal: AbortSignal | undefined) => Promise<Response>): Promise<Response> {
+  async #send(
+    deadline: Deadline,
+    operation: OperationId,
+    mayRetry: Exchange['mayRetry'],
+    send: (authorization: string, signal: AbortSignal | undefined) => Promise<Response>,
+  ): Promise<Response> {
     let authorization = '';
     try {
       return await runExchange(

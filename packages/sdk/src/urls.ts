@@ -24,7 +24,10 @@ export interface UrlOptions {
 }
 
 function label(name: string, value: string): string {
-  if (!DNS_LABEL.test(value)) throw new TypeError(`${name} must be one DNS label (letters, digits, inner hyphens) to build the production URL, not ${JSON.stringify(value)}`);
+  if (!DNS_LABEL.test(value))
+    throw new TypeError(
+      `${name} must be one DNS label (letters, digits, inner hyphens) to build the production URL, not ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
@@ -35,7 +38,8 @@ function httpUrl(name: string, value: string): string {
   } catch {
     throw new TypeError(`${name} must be an absolute URL, not ${JSON.stringify(value)}`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`${name} must be an http(s) URL, not ${JSON.stringify(value)}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError(`${name} must be an http(s) URL, not ${JSON.stringify(value)}`);
   if (url.search || url.hash) throw new TypeError(`${name} must not have a query or a fragment`);
   return value.replace(/\/+$/, '');
 }
@@ -55,7 +59,9 @@ export function resolveTokenUrl(options: Omit<UrlOptions, 'orgId'>): string {
   if (options.tokenUrl !== undefined) return httpUrl('tokenUrl', options.tokenUrl);
   if (options.region !== undefined) return productionTokenUrl(options.region);
   if (options.baseUrl !== undefined) return `${httpUrl('baseUrl', options.baseUrl)}${TOKEN_PATH}`;
-  throw new TypeError('Say where the token service is: give region (production), baseUrl (mock or self-hosted server) or tokenUrl');
+  throw new TypeError(
+    'Say where the token service is: give region (production), baseUrl (mock or self-hosted server) or tokenUrl',
+  );
 }
 
 /**
@@ -64,6 +70,7 @@ export function resolveTokenUrl(options: Omit<UrlOptions, 'orgId'>): string {
  * - otherwise: the production API of `orgId`, and the token service of `region` (or `tokenUrl`).
  */
 export function resolveUrls(options: UrlOptions): ResolvedUrls {
-  const baseUrl = options.baseUrl === undefined ? productionBaseUrl(options.orgId) : httpUrl('baseUrl', options.baseUrl);
+  const baseUrl =
+    options.baseUrl === undefined ? productionBaseUrl(options.orgId) : httpUrl('baseUrl', options.baseUrl);
   return { baseUrl, tokenUrl: resolveTokenUrl(options) };
 }

@@ -26,7 +26,10 @@ const envelope = { type: 'trigger.finished', timestamp: '2026-01-01T11:59:59.600
 
 describe('the Standard Webhooks test vector', () => {
   test('createTestCallback signs it exactly', async () => {
-    const callback = await createTestCallback(VECTOR.body, VECTOR.secret, { id: VECTOR.id, timestamp: new Date(VECTOR.timestamp * 1000) });
+    const callback = await createTestCallback(VECTOR.body, VECTOR.secret, {
+      id: VECTOR.id,
+      timestamp: new Date(VECTOR.timestamp * 1000),
+    });
     expect(callback.headers).toEqual({
       'content-type': 'application/json',
       'webhook-id': VECTOR.id,
@@ -36,8 +39,14 @@ describe('the Standard Webhooks test vector', () => {
   });
 
   test('its signature is accepted (then its body, not a trigger, is refused as a payload)', async () => {
-    const headers = { 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature };
-    const error = await verifyCallback(VECTOR.body, headers, VECTOR.secret, { now: new Date(VECTOR.timestamp * 1000) }).catch((e: unknown) => e);
+    const headers = {
+      'webhook-id': VECTOR.id,
+      'webhook-timestamp': String(VECTOR.timestamp),
+      'webhook-signature': VECTOR.signature,
+    };
+    const error = await verifyCallback(VECTOR.body, headers, VECTOR.secret, {
+      now: new Date(VECTOR.timestamp * 1000),
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'invalid_payload' });
   });
 });
@@ -66,8 +75,12 @@ describe('verifyCallback', () => {
   test('accepts the body as bytes, and fetch Headers', async () => {
     const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
     const bytes = new TextEncoder().encode(body);
-    await expect(verifyCallback(bytes, new Headers(headers), SECRET, { now: NOW })).resolves.toMatchObject({ trigger: { status: 'succeeded' } });
-    await expect(verifyCallback(bytes.buffer, new Headers(headers), SECRET, { now: NOW })).resolves.toMatchObject({ type: 'trigger.finished' });
+    await expect(verifyCallback(bytes, new Headers(headers), SECRET, { now: NOW })).resolves.toMatchObject({
+      trigger: { status: 'succeeded' },
+    });
+    await expect(verifyCallback(bytes.buffer, new Headers(headers), SECRET, { now: NOW })).resolves.toMatchObject({
+      type: 'trigger.finished',
+    });
   });
 
   test('accepts Node-style headers: any case, repeated headers as arrays', async () => {
@@ -78,18 +91,25 @@ describe('verifyCallback', () => {
       'webhook-signature': ['v1,bm90IGl0', headers['webhook-signature']],
       'x-other': undefined,
     };
-    await expect(verifyCallback(body, node, SECRET, { now: NOW })).resolves.toMatchObject({ id: headers['webhook-id'] });
+    await expect(verifyCallback(body, node, SECRET, { now: NOW })).resolves.toMatchObject({
+      id: headers['webhook-id'],
+    });
   });
 
   test('a changed body is refused', async () => {
     const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
     const changed = body.replace('"succeeded"', '"failed"');
-    await expect(verifyCallback(changed, headers, SECRET, { now: NOW })).rejects.toMatchObject({ name: 'CallbackVerificationError', reason: 'no_matching_signature' });
+    await expect(verifyCallback(changed, headers, SECRET, { now: NOW })).rejects.toMatchObject({
+      name: 'CallbackVerificationError',
+      reason: 'no_matching_signature',
+    });
   });
 
   test('a re-serialised body is refused too: pass the raw body', async () => {
     const { headers } = await createTestCallback('{ "a" : 1 }', SECRET, { timestamp: NOW });
-    await expect(verifyCallback(JSON.stringify({ a: 1 }), headers, SECRET, { now: NOW })).rejects.toMatchObject({ reason: 'no_matching_signature' });
+    await expect(verifyCallback(JSON.stringify({ a: 1 }), headers, SECRET, { now: NOW })).rejects.toMatchObject({
+      reason: 'no_matching_signature',
+    });
     await expect(verifyCallback({ a: 1 } as never, headers, SECRET, { now: NOW })).rejects.toThrow(/raw body/);
   });
 
@@ -102,13 +122,18 @@ describe('verifyCallback', () => {
     const old = await createTestCallback(envelope, OLD_SECRET, { timestamp: NOW });
     const current = await createTestCallback(envelope, SECRET, { timestamp: NOW });
     await expect(verifyCallback(old.body, old.headers, [SECRET, OLD_SECRET], { now: NOW })).resolves.toBeDefined();
-    await expect(verifyCallback(current.body, current.headers, [SECRET, OLD_SECRET], { now: NOW })).resolves.toBeDefined();
+    await expect(
+      verifyCallback(current.body, current.headers, [SECRET, OLD_SECRET], { now: NOW }),
+    ).resolves.toBeDefined();
   });
 
   test('a sender signing with both secrets (space-separated signatures) is accepted by either', async () => {
     const a = await createTestCallback(envelope, OLD_SECRET, { id: 'msg_r', timestamp: NOW });
     const b = await createTestCallback(envelope, SECRET, { id: 'msg_r', timestamp: NOW });
-    const headers = { ...b.headers, 'webhook-signature': `${a.headers['webhook-signature']} ${b.headers['webhook-signature']}` };
+    const headers = {
+      ...b.headers,
+      'webhook-signature': `${a.headers['webhook-signature']} ${b.headers['webhook-signature']}`,
+    };
     await expect(verifyCallback(b.body, headers, SECRET, { now: NOW })).resolves.toBeDefined();
     await expect(verifyCallback(b.body, headers, OLD_SECRET, { now: NOW })).resolves.toBeDefined();
   });
@@ -116,7 +141,9 @@ describe('verifyCallback', () => {
   test('the secret may be given without its prefix, or as bytes', async () => {
     const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
     await expect(verifyCallback(body, headers, SECRET.slice('whsec_'.length), { now: NOW })).resolves.toBeDefined();
-    await expect(verifyCallback(body, headers, new TextEncoder().encode('a 24-byte callback secret'), { now: NOW })).resolves.toBeDefined();
+    await expect(
+      verifyCallback(body, headers, new TextEncoder().encode('a 24-byte callback secret'), { now: NOW }),
+    ).resolves.toBeDefined();
   });
 
   test.each([
@@ -125,38 +152,56 @@ describe('verifyCallback', () => {
     ['five minutes ahead', 300, true],
     ['just over five minutes ahead', 301, false],
   ])('a timestamp %s: accepted %p', async (_, offsetSeconds, accepted) => {
-    const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: new Date(NOW.getTime() + offsetSeconds * 1000) });
+    const { body, headers } = await createTestCallback(envelope, SECRET, {
+      timestamp: new Date(NOW.getTime() + offsetSeconds * 1000),
+    });
     const verifying = verifyCallback(body, headers, SECRET, { now: NOW });
     if (accepted) await expect(verifying).resolves.toBeDefined();
     else await expect(verifying).rejects.toMatchObject({ reason: 'timestamp_out_of_tolerance' });
   });
 
   test('the tolerance can be changed', async () => {
-    const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: new Date(NOW.getTime() - 60_000) });
-    await expect(verifyCallback(body, headers, SECRET, { now: NOW, toleranceSeconds: 30 })).rejects.toMatchObject({ reason: 'timestamp_out_of_tolerance' });
+    const { body, headers } = await createTestCallback(envelope, SECRET, {
+      timestamp: new Date(NOW.getTime() - 60_000),
+    });
+    await expect(verifyCallback(body, headers, SECRET, { now: NOW, toleranceSeconds: 30 })).rejects.toMatchObject({
+      reason: 'timestamp_out_of_tolerance',
+    });
   });
 
-  test.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const)('a missing %s is refused', async (name) => {
-    const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
-    const rest: Record<string, string> = { ...headers };
-    delete rest[name];
-    await expect(verifyCallback(body, rest, SECRET, { now: NOW })).rejects.toMatchObject({ reason: 'missing_header' });
-  });
+  test.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const)(
+    'a missing %s is refused',
+    async (name) => {
+      const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
+      const rest: Record<string, string> = { ...headers };
+      delete rest[name];
+      await expect(verifyCallback(body, rest, SECRET, { now: NOW })).rejects.toMatchObject({
+        reason: 'missing_header',
+      });
+    },
+  );
 
   test.each(['yesterday', '-5', '1.5e9'])('a webhook-timestamp of %j is refused', async (timestamp) => {
     const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
-    await expect(verifyCallback(body, { ...headers, 'webhook-timestamp': timestamp }, SECRET, { now: NOW })).rejects.toMatchObject({ reason: 'invalid_timestamp' });
+    await expect(
+      verifyCallback(body, { ...headers, 'webhook-timestamp': timestamp }, SECRET, { now: NOW }),
+    ).rejects.toMatchObject({ reason: 'invalid_timestamp' });
   });
 
   test.each(['v2,abc', 'v1,', 'garbage', 'v1,!!!'])('a webhook-signature of %j matches nothing', async (signature) => {
     const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
-    await expect(verifyCallback(body, { ...headers, 'webhook-signature': signature }, SECRET, { now: NOW })).rejects.toMatchObject({ reason: 'no_matching_signature' });
+    await expect(
+      verifyCallback(body, { ...headers, 'webhook-signature': signature }, SECRET, { now: NOW }),
+    ).rejects.toMatchObject({ reason: 'no_matching_signature' });
   });
 
-  test.each([['not base64 at all!'], [''], [[]]])('an unusable secret (%p) is a programming error, not a refused callback', async (secret) => {
-    const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
-    await expect(verifyCallback(body, headers, secret as never, { now: NOW })).rejects.toThrow(TypeError);
-  });
+  test.each([['not base64 at all!'], [''], [[]]])(
+    'an unusable secret (%p) is a programming error, not a refused callback',
+    async (secret) => {
+      const { body, headers } = await createTestCallback(envelope, SECRET, { timestamp: NOW });
+      await expect(verifyCallback(body, headers, secret as never, { now: NOW })).rejects.toThrow(TypeError);
+    },
+  );
 
   test('by default the timestamp is checked against the real time', async () => {
     const { body, headers } = await createTestCallback(envelope, SECRET);
@@ -188,6 +233,8 @@ describe('parseCallback', () => {
     ['no trigger ids', JSON.stringify({ status: 'succeeded' })],
     ['an unknown status', JSON.stringify({ ...trigger, status: 'exploded' })],
   ])('%s is an invalid_payload', (_, body) => {
-    expect(() => parseCallback(body)).toThrow(expect.objectContaining({ name: 'CallbackVerificationError', reason: 'invalid_payload' }));
+    expect(() => parseCallback(body)).toThrow(
+      expect.objectContaining({ name: 'CallbackVerificationError', reason: 'invalid_payload' }),
+    );
   });
 });

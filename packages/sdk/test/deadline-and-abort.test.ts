@@ -41,7 +41,10 @@ describe('one deadline per call', () => {
     const { api, clock, client } = makeClient({ timeoutMs: 60_000 });
     api.script('execute', HANG);
     const started = clock.now();
-    await expect(clock.run(client.execute('ServerName', {}, { timeoutMs: 250 }))).rejects.toMatchObject({ name: 'TimeoutError', timeoutMs: 250 });
+    await expect(clock.run(client.execute('ServerName', {}, { timeoutMs: 250 }))).rejects.toMatchObject({
+      name: 'TimeoutError',
+      timeoutMs: 250,
+    });
     expect(clock.now() - started).toBe(250);
   });
 
@@ -80,7 +83,9 @@ describe('an aborted signal stops everything at once', () => {
   test('already aborted with a token in hand: still nothing is sent', async () => {
     const { api, clock, client } = makeClient();
     await clock.run(client.getAccessToken());
-    await expect(client.getResult('ServerName', '1', { signal: AbortSignal.abort(new Error('never mind')) })).rejects.toThrow('never mind');
+    await expect(
+      client.getResult('ServerName', '1', { signal: AbortSignal.abort(new Error('never mind')) }),
+    ).rejects.toThrow('never mind');
     expect(api.seen('result')).toHaveLength(0);
   });
 

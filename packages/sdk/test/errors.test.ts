@@ -1,5 +1,14 @@
 import * as sdk from '@autofacilitate/sdk';
-import { AuthError, AutoFacilitateError, ConnectionError, NotFoundError, RateLimitError, ServerError, TimeoutError, ValidationError } from '@autofacilitate/sdk';
+import {
+  AuthError,
+  AutoFacilitateError,
+  ConnectionError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+} from '@autofacilitate/sdk';
 import { empty, errorResponse, json, networkError } from './support/fake-api';
 import { makeClient, rejection } from './support/make-client';
 
@@ -66,12 +75,19 @@ describe('ErrorResponse.code is normalised to a number', () => {
     const { api, clock, client } = makeClient({ retry: false });
     api.script('result', new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }));
     const error = await clock.run(rejection(client.getResult('ServerName', '1')));
-    expect(error).toMatchObject({ name: 'ServerError', status: 502, code: 502, errors: [], message: 'getTriggerResult answered 502 Bad Gateway' });
+    expect(error).toMatchObject({
+      name: 'ServerError',
+      status: 502,
+      code: 502,
+      errors: [],
+      message: 'getTriggerResult answered 502 Bad Gateway',
+    });
   });
 
   test('a 401 without a body says why when its challenge does', async () => {
     const { api, clock, client } = makeClient();
-    const challenge = 'Bearer realm="autofacilitate", error="invalid_request", error_description="The x-api-key header is missing or unknown"';
+    const challenge =
+      'Bearer realm="autofacilitate", error="invalid_request", error_description="The x-api-key header is missing or unknown"';
     api.script('result', empty(401, { 'WWW-Authenticate': challenge }), empty(401, { 'WWW-Authenticate': challenge }));
     await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({
       message: 'The access token was refused: The x-api-key header is missing or unknown',
@@ -87,8 +103,16 @@ describe('ErrorResponse.code is normalised to a number', () => {
         code: '422',
         message: 'Unprocessable Entity',
         errors: [
-          { scope: 'body.triggerParameters.customerId', reason: 'Unprocessable Entity', message: 'customerId is required' },
-          { scope: 'body.callbackUrls', reason: 'Unprocessable Entity', message: 'The organisation demo has no secret to sign callbacks with' },
+          {
+            scope: 'body.triggerParameters.customerId',
+            reason: 'Unprocessable Entity',
+            message: 'customerId is required',
+          },
+          {
+            scope: 'body.callbackUrls',
+            reason: 'Unprocessable Entity',
+            message: 'The organisation demo has no secret to sign callbacks with',
+          },
         ],
       }),
     );
@@ -101,38 +125,66 @@ describe('ErrorResponse.code is normalised to a number', () => {
   test('without errors[] the headline is the message', async () => {
     const { api, clock, client } = makeClient();
     api.script('result', json(404, { code: '404', message: 'Not found', errors: [] }));
-    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({ message: 'Not found', responseMessage: 'Not found' });
+    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({
+      message: 'Not found',
+      responseMessage: 'Not found',
+    });
   });
 
   test('a refused API key is named, and costs no second token fetch', async () => {
     const { api, clock, client } = makeClient();
-    const challenge = 'Bearer realm="autofacilitate", error="invalid_request", error_description="The x-api-key header is missing or unknown"';
+    const challenge =
+      'Bearer realm="autofacilitate", error="invalid_request", error_description="The x-api-key header is missing or unknown"';
     api.script('result', empty(401, { 'WWW-Authenticate': challenge, 'Refused-Credential': 'api-key' }));
     const error = await clock.run(rejection(client.getResult('ServerName', '1')));
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ credential: 'apiKey', message: 'The API key (x-api-key) was refused: The x-api-key header is missing or unknown' });
+    expect(error).toMatchObject({
+      credential: 'apiKey',
+      message: 'The API key (x-api-key) was refused: The x-api-key header is missing or unknown',
+    });
     expect(api.seen('token')).toHaveLength(1);
     expect(api.seen('result')).toHaveLength(1);
   });
 
   test('a refused access token is named, after one new token', async () => {
     const { api, clock, client } = makeClient();
-    const refused = () => empty(401, { 'WWW-Authenticate': 'Bearer realm="autofacilitate", error="invalid_token"', 'Refused-Credential': 'access-token' });
+    const refused = () =>
+      empty(401, {
+        'WWW-Authenticate': 'Bearer realm="autofacilitate", error="invalid_token"',
+        'Refused-Credential': 'access-token',
+      });
     api.script('result', refused(), refused());
-    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({ name: 'AuthError', credential: 'accessToken', message: 'The access token was refused' });
+    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({
+      name: 'AuthError',
+      credential: 'accessToken',
+      message: 'The access token was refused',
+    });
     expect(api.seen('token')).toHaveLength(2);
   });
 
   test('a client the token service refuses is named', async () => {
     const { api, clock, client } = makeClient();
-    api.script('token', json(401, { error: 'invalid_client', error_description: 'Client authentication failed' }, { 'WWW-Authenticate': 'Basic realm="autofacilitate"' }));
-    await expect(clock.run(client.execute('ServerName'))).rejects.toMatchObject({ credential: 'client', oauthError: 'invalid_client' });
+    api.script(
+      'token',
+      json(
+        401,
+        { error: 'invalid_client', error_description: 'Client authentication failed' },
+        { 'WWW-Authenticate': 'Basic realm="autofacilitate"' },
+      ),
+    );
+    await expect(clock.run(client.execute('ServerName'))).rejects.toMatchObject({
+      credential: 'client',
+      oauthError: 'invalid_client',
+    });
   });
 
   test('the request id is read from request-id too', async () => {
     const { api, clock, client } = makeClient();
     api.script('result', empty(404, { 'request-id': 'abc' }));
-    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({ requestId: 'abc', message: 'Not found' });
+    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({
+      requestId: 'abc',
+      message: 'Not found',
+    });
   });
 });
 
@@ -150,7 +202,9 @@ describe('errors without a response', () => {
   test('a 2xx body that is not JSON is said plainly', async () => {
     const { api, clock, client } = makeClient();
     api.script('execute', new Response('OK', { status: 200 }));
-    await expect(clock.run(client.execute('ServerName'))).rejects.toThrow('executeService answered 200 with a body that is not JSON');
+    await expect(clock.run(client.execute('ServerName'))).rejects.toThrow(
+      'executeService answered 200 with a body that is not JSON',
+    );
   });
 
   test('an execute answer without a triggerUUID is refused', async () => {
@@ -174,7 +228,14 @@ describe('instanceof across two copies of the package', () => {
     expect(copy.AutoFacilitateError).not.toBe(sdk.AutoFacilitateError);
   });
 
-  test.each(['AuthError', 'NotFoundError', 'ValidationError', 'RateLimitError', 'ServerError', 'ConnectionError'] as const)('%s from one copy is an instance of the other copy’s classes', (name) => {
+  test.each([
+    'AuthError',
+    'NotFoundError',
+    'ValidationError',
+    'RateLimitError',
+    'ServerError',
+    'ConnectionError',
+  ] as const)('%s from one copy is an instance of the other copy’s classes', (name) => {
     const error = new copy[name]('from the other copy', { status: 500 });
     expect(error).toBeInstanceOf(sdk[name]);
     expect(error).toBeInstanceOf(sdk.AutoFacilitateError);
@@ -199,7 +260,13 @@ describe('instanceof across two copies of the package', () => {
 });
 
 test('toJSON gives the fields for structured logs', () => {
-  const error = new AuthError('refused', { status: 401, code: '401', oauthError: 'invalid_client', requestId: 'r1', operation: 'getAccessToken' });
+  const error = new AuthError('refused', {
+    status: 401,
+    code: '401',
+    oauthError: 'invalid_client',
+    requestId: 'r1',
+    operation: 'getAccessToken',
+  });
   expect(JSON.parse(JSON.stringify(error))).toEqual({
     name: 'AuthError',
     message: 'refused',

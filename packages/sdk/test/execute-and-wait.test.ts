@@ -3,8 +3,19 @@ import { empty, errorResponse, json } from './support/fake-api';
 import { makeClient, rejection, settle } from './support/make-client';
 
 const running = (headers: Record<string, string> = {}) =>
-  json(202, { triggerUUID: '1234', vsn: 'ServerName', status: 'running', createdAt: '2026-01-01T12:00:00.000Z' }, headers);
-const succeeded = () => json(200, { triggerUUID: '1234', vsn: 'ServerName', status: 'succeeded', output: { answer: 42 }, createdAt: '2026-01-01T12:00:00.000Z' });
+  json(
+    202,
+    { triggerUUID: '1234', vsn: 'ServerName', status: 'running', createdAt: '2026-01-01T12:00:00.000Z' },
+    headers,
+  );
+const succeeded = () =>
+  json(200, {
+    triggerUUID: '1234',
+    vsn: 'ServerName',
+    status: 'succeeded',
+    output: { answer: 42 },
+    createdAt: '2026-01-01T12:00:00.000Z',
+  });
 
 /** Waits other than the deadline's own timer (maxWaitMs, 120 s by default). */
 const polls = (waits: number[], maxWaitMs = 120_000) => waits.filter((ms) => ms !== maxWaitMs);
@@ -15,7 +26,9 @@ test('executes, then polls with backoff and jitter until the trigger has finishe
   api.script('result', running(), running(), running(), succeeded());
   const progress: TriggerPending[] = [];
 
-  const outcome = await clock.run(client.executeAndWait('ServerName', { key: 'value' }, { onProgress: (p) => progress.push(p) }));
+  const outcome = await clock.run(
+    client.executeAndWait('ServerName', { key: 'value' }, { onProgress: (p) => progress.push(p) }),
+  );
 
   expect(outcome).toMatchObject({ status: 'succeeded', done: true, output: { answer: 42 } });
   expect(api.seen('execute')).toHaveLength(1);
@@ -48,13 +61,30 @@ test('the poll interval is capped by maxPollIntervalMs', async () => {
 
 test('Alvaria’s API reference’s 204 ends the wait as a success', async () => {
   const { clock, client } = makeClient();
-  await expect(clock.run(client.executeAndWait('ServerName'))).resolves.toEqual({ status: 'succeeded', done: true, triggerUUID: '1234', vsn: 'ServerName' });
+  await expect(clock.run(client.executeAndWait('ServerName'))).resolves.toEqual({
+    status: 'succeeded',
+    done: true,
+    triggerUUID: '1234',
+    vsn: 'ServerName',
+  });
 });
 
 test('a trigger that failed is an outcome, not an error', async () => {
   const { api, clock, client } = makeClient();
-  api.script('result', json(200, { triggerUUID: '1234', vsn: 'ServerName', status: 'failed', error: { message: 'boom' }, createdAt: '2026-01-01T12:00:00.000Z' }));
-  await expect(clock.run(client.executeAndWait('ServerName'))).resolves.toMatchObject({ status: 'failed', error: { message: 'boom' } });
+  api.script(
+    'result',
+    json(200, {
+      triggerUUID: '1234',
+      vsn: 'ServerName',
+      status: 'failed',
+      error: { message: 'boom' },
+      createdAt: '2026-01-01T12:00:00.000Z',
+    }),
+  );
+  await expect(clock.run(client.executeAndWait('ServerName'))).resolves.toMatchObject({
+    status: 'failed',
+    error: { message: 'boom' },
+  });
 });
 
 describe('fails fast instead of waiting out a refusal', () => {
@@ -125,11 +155,15 @@ test('an onProgress that throws ends the wait with its error', async () => {
   const failure = new Error('handler broke');
   await expect(
     clock.run(
-      client.executeAndWait('ServerName', {}, {
-        onProgress: () => {
-          throw failure;
+      client.executeAndWait(
+        'ServerName',
+        {},
+        {
+          onProgress: () => {
+            throw failure;
+          },
         },
-      }),
+      ),
     ),
   ).rejects.toBe(failure);
 });
@@ -158,7 +192,11 @@ describe('waitForResult: waiting again for a trigger already started', () => {
     api.script('result', ...Array.from({ length: 20 }, () => running({ 'Retry-After': '1' })));
     const error = await clock.run(rejection(client.waitForResult('ServerName', 1234, { maxWaitMs: 5_000 })));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ triggerUUID: '1234', timeoutMs: 5_000, message: 'Trigger 1234 of ServerName did not finish within 5000 ms' });
+    expect(error).toMatchObject({
+      triggerUUID: '1234',
+      timeoutMs: 5_000,
+      message: 'Trigger 1234 of ServerName did not finish within 5000 ms',
+    });
   });
 });
 
@@ -170,6 +208,15 @@ test('executeAndWait tells onStarted the trigger before the first poll', async (
     heard.push(`poll ${request.url.split('/').at(-1)}`);
     return succeeded();
   });
-  await clock.run(client.executeAndWait('ServerName', {}, { idempotencyKey: 'k', onStarted: (started) => heard.push(`started ${started.triggerUUID} ${String(started.replayed)}`) }));
+  await clock.run(
+    client.executeAndWait(
+      'ServerName',
+      {},
+      {
+        idempotencyKey: 'k',
+        onStarted: (started) => heard.push(`started ${started.triggerUUID} ${String(started.replayed)}`),
+      },
+    ),
+  );
   expect(heard).toEqual(['started 1234 true', 'poll 1234']);
 });

@@ -5,20 +5,27 @@ import { makeClient, rejection } from './support/make-client';
 describe('execute in JSON', () => {
   test('sends the generated client’s body to the orgId and vsn path and answers the trigger', async () => {
     const { api, clock, client } = makeClient();
-    const result = await clock.run(client.execute('ServerName', { key: 'value' }, { callbackUrls: ['https://mycompany.com/callbacks/id=123'] }));
+    const result = await clock.run(
+      client.execute('ServerName', { key: 'value' }, { callbackUrls: ['https://mycompany.com/callbacks/id=123'] }),
+    );
 
     expect(result).toEqual({ triggerUUID: '1234', message: 'Successfully triggered ServerName@acme' });
     const [request] = api.seen('execute');
     expect(request?.method).toBe('POST');
     expect(request?.url).toBe('https://api.test/via/v2/organizations/acme/autoFacilitate/execute/ServerName');
     expect(request?.headers.get('content-type')).toBe('application/json');
-    expect(JSON.parse(request?.body ?? '')).toEqual({ triggerParameters: { key: 'value' }, callbackUrls: ['https://mycompany.com/callbacks/id=123'] });
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      triggerParameters: { key: 'value' },
+      callbackUrls: ['https://mycompany.com/callbacks/id=123'],
+    });
   });
 
   test('path segments are encoded', async () => {
     const { api, clock, client } = makeClient();
     await clock.run(client.execute('Server Name/2'));
-    expect(api.seen('execute')[0]?.url).toBe('https://api.test/via/v2/organizations/acme/autoFacilitate/execute/Server%20Name%2F2');
+    expect(api.seen('execute')[0]?.url).toBe(
+      'https://api.test/via/v2/organizations/acme/autoFacilitate/execute/Server%20Name%2F2',
+    );
   });
 
   test('no parameters sends an empty map', async () => {
@@ -42,17 +49,26 @@ describe('execute in JSON', () => {
     expect(headers?.get('authorization')).toMatch(/^Bearer /);
   });
 
-  test.each(['Authorization', 'authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key'])('per-call headers cannot replace %s', async (name) => {
-    const { api, client } = makeClient();
-    await expect(client.execute('ServerName', {}, { headers: { [name]: 'x' } })).rejects.toThrow(TypeError);
-    expect(api.requests).toHaveLength(0);
-  });
+  test.each(['Authorization', 'authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key'])(
+    'per-call headers cannot replace %s',
+    async (name) => {
+      const { api, client } = makeClient();
+      await expect(client.execute('ServerName', {}, { headers: { [name]: 'x' } })).rejects.toThrow(TypeError);
+      expect(api.requests).toHaveLength(0);
+    },
+  );
 });
 
 describe('execute in XML', () => {
   test('sends Alvaria’s API reference’s <root> document as application/xml', async () => {
     const { api, clock, client } = makeClient();
-    await clock.run(client.execute('ServerName', { key: 'value', other: 'two' }, { format: 'xml', callbackUrls: ['https://a.test/1', 'https://a.test/2'] }));
+    await clock.run(
+      client.execute(
+        'ServerName',
+        { key: 'value', other: 'two' },
+        { format: 'xml', callbackUrls: ['https://a.test/1', 'https://a.test/2'] },
+      ),
+    );
 
     const [request] = api.seen('execute');
     expect(request?.headers.get('content-type')).toBe('application/xml');
@@ -64,7 +80,13 @@ describe('execute in XML', () => {
 
   test('escapes text so that any value arrives as sent', async () => {
     const { api, clock, client } = makeClient();
-    await clock.run(client.execute('ServerName', { q: 'a < b && c > d ]]> "quoted" \'single\'\r\nnext\tline' }, { format: 'xml', callbackUrls: ['https://a.test/?x=1&y=2'] }));
+    await clock.run(
+      client.execute(
+        'ServerName',
+        { q: 'a < b && c > d ]]> "quoted" \'single\'\r\nnext\tline' },
+        { format: 'xml', callbackUrls: ['https://a.test/?x=1&y=2'] },
+      ),
+    );
     expect(api.seen('execute')[0]?.body).toContain(
       '<q>a &lt; b &amp;&amp; c &gt; d ]]&gt; "quoted" \'single\'&#xD;\nnext\tline</q></triggerParameters><callbackUrls>https://a.test/?x=1&amp;y=2</callbackUrls>',
     );
@@ -72,7 +94,7 @@ describe('execute in XML', () => {
 
   test('non-ASCII names and values are fine', async () => {
     const { api, clock, client } = makeClient();
-    await clock.run(client.execute('ServerName', { 'número_1': 'café ☕ 𝄞', 'x-y.z': '' }, { format: 'xml' }));
+    await clock.run(client.execute('ServerName', { número_1: 'café ☕ 𝄞', 'x-y.z': '' }, { format: 'xml' }));
     expect(api.seen('execute')[0]?.body).toContain('<número_1>café ☕ 𝄞</número_1><x-y.z></x-y.z>');
   });
 
@@ -82,21 +104,35 @@ describe('execute in XML', () => {
     expect(api.seen('execute')[0]?.body).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<root></root>');
   });
 
-  test.each(['1st', 'a b', 'x:y', '-dash', '', 'tab\t', '<script>', 'a/b'])('a parameter named %j is refused before sending: not an XML name', async (name) => {
-    const { api, clock, client } = makeClient();
-    const error = await clock.run(rejection(client.execute('ServerName', { [name]: 'v' }, { format: 'xml' })));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect(error).toMatchObject({ status: undefined, errors: [{ scope: `triggerParameters.${name}`, reason: 'Invalid XML name' }] });
-    expect((error as Error).message).toContain(JSON.stringify(name));
-    expect(api.requests).toHaveLength(0);
-  });
+  test.each(['1st', 'a b', 'x:y', '-dash', '', 'tab\t', '<script>', 'a/b'])(
+    'a parameter named %j is refused before sending: not an XML name',
+    async (name) => {
+      const { api, clock, client } = makeClient();
+      const error = await clock.run(rejection(client.execute('ServerName', { [name]: 'v' }, { format: 'xml' })));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({
+        status: undefined,
+        errors: [{ scope: `triggerParameters.${name}`, reason: 'Invalid XML name' }],
+      });
+      expect((error as Error).message).toContain(JSON.stringify(name));
+      expect(api.requests).toHaveLength(0);
+    },
+  );
 
-  test.each(['\u0000', '\u0008', '\uFFFE', '\uD800'])('a value with %j, which XML cannot carry, is refused', async (character) => {
-    const { api, clock, client } = makeClient();
-    const error = await clock.run(rejection(client.execute('ServerName', { key: `a${character}b` }, { format: 'xml' })));
-    expect(error).toMatchObject({ name: 'ValidationError', errors: [{ scope: 'triggerParameters.key', reason: 'Invalid XML character' }] });
-    expect(api.requests).toHaveLength(0);
-  });
+  test.each(['\u0000', '\u0008', '\uFFFE', '\uD800'])(
+    'a value with %j, which XML cannot carry, is refused',
+    async (character) => {
+      const { api, clock, client } = makeClient();
+      const error = await clock.run(
+        rejection(client.execute('ServerName', { key: `a${character}b` }, { format: 'xml' })),
+      );
+      expect(error).toMatchObject({
+        name: 'ValidationError',
+        errors: [{ scope: 'triggerParameters.key', reason: 'Invalid XML character' }],
+      });
+      expect(api.requests).toHaveLength(0);
+    },
+  );
 });
 
 describe('input the spec forbids is refused before anything is sent', () => {
@@ -108,7 +144,9 @@ describe('input the spec forbids is refused before anything is sent', () => {
     ['a callback URL not a string', {}, [42], 'callbackUrls[0]'],
   ])('%s', async (_, triggerParameters, callbackUrls, scope) => {
     const { api, client } = makeClient();
-    const error = await rejection(client.execute('ServerName', triggerParameters as never, { callbackUrls: callbackUrls as never }));
+    const error = await rejection(
+      client.execute('ServerName', triggerParameters as never, { callbackUrls: callbackUrls as never }),
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ errors: [{ scope }] });
     expect(api.requests).toHaveLength(0);

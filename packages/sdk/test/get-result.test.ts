@@ -20,7 +20,9 @@ test('asks for the trigger on the orgId, vsn and triggerUUID path', async () => 
   const { api, clock, client } = makeClient();
   await clock.run(client.getResult('Server Name', 'a/b'));
   expect(api.seen('result')[0]?.method).toBe('GET');
-  expect(api.seen('result')[0]?.url).toBe('https://api.test/via/v2/organizations/acme/autoFacilitate/result/Server%20Name/triggerUUID/a%2Fb');
+  expect(api.seen('result')[0]?.url).toBe(
+    'https://api.test/via/v2/organizations/acme/autoFacilitate/result/Server%20Name/triggerUUID/a%2Fb',
+  );
 });
 
 test('a numeric triggerUUID (Alvaria’s API reference types it as integer) is accepted', async () => {
@@ -31,12 +33,20 @@ test('a numeric triggerUUID (Alvaria’s API reference types it as integer) is a
 
 test.each([[''], [1.5], [Number.NaN], [null]])('a triggerUUID of %p is refused before sending', async (triggerUUID) => {
   const { api, client } = makeClient();
-  await expect(client.getResult('ServerName', triggerUUID as never)).rejects.toMatchObject({ name: 'ValidationError', errors: [{ scope: 'triggerUUID' }] });
+  await expect(client.getResult('ServerName', triggerUUID as never)).rejects.toMatchObject({
+    name: 'ValidationError',
+    errors: [{ scope: 'triggerUUID' }],
+  });
   expect(api.requests).toHaveLength(0);
 });
 
 test('204 (Alvaria’s API reference): finished successfully, nothing more to say', async () => {
-  await expect(outcomeOf(empty(204))).resolves.toEqual({ status: 'succeeded', done: true, triggerUUID: '1234', vsn: 'ServerName' });
+  await expect(outcomeOf(empty(204))).resolves.toEqual({
+    status: 'succeeded',
+    done: true,
+    triggerUUID: '1234',
+    vsn: 'ServerName',
+  });
 });
 
 test('200 succeeded: the output and the timestamps as dates', async () => {
@@ -83,8 +93,14 @@ test.each(['queued', 'running'] as const)('202 %s: not finished yet, with Retry-
 });
 
 test('a numeric triggerUUID in the body is read as a string; missing ids come from the request', async () => {
-  await expect(outcomeOf(json(200, { triggerUUID: 77, status: 'succeeded', createdAt: FINISHED.createdAt }))).resolves.toMatchObject({ triggerUUID: '77', vsn: 'ServerName' });
-  await expect(outcomeOf(json(202, { status: 'running' }), 5)).resolves.toMatchObject({ triggerUUID: '5', vsn: 'ServerName', done: false });
+  await expect(
+    outcomeOf(json(200, { triggerUUID: 77, status: 'succeeded', createdAt: FINISHED.createdAt })),
+  ).resolves.toMatchObject({ triggerUUID: '77', vsn: 'ServerName' });
+  await expect(outcomeOf(json(202, { status: 'running' }), 5)).resolves.toMatchObject({
+    triggerUUID: '5',
+    vsn: 'ServerName',
+    done: false,
+  });
 });
 
 test('unreadable dates are left out rather than handed over as Invalid Date', async () => {
@@ -106,5 +122,8 @@ test.each([
 });
 
 test('a 200 that is still running (a lenient server) is read as pending', async () => {
-  await expect(outcomeOf(json(200, { ...FINISHED, status: 'running' }))).resolves.toMatchObject({ done: false, status: 'running' });
+  await expect(outcomeOf(json(200, { ...FINISHED, status: 'running' }))).resolves.toMatchObject({
+    done: false,
+    status: 'running',
+  });
 });

@@ -74,6 +74,8 @@ describe('options', () => {
   });
 
   test('a Latin-1 secret is fine for HTTP Basic', () => {
-    expect(() => new AutoFacilitate({ orgId: 'acme', region: 'eu2', ...credentials, clientSecret: 'pässwörd' })).not.toThrow();
+    expect(
+      () => new AutoFacilitate({ orgId: 'acme', region: 'eu2', ...credentials, clientSecret: 'pässwörd' }),
+    ).not.toThrow();
   });
 });

@@ -2,7 +2,13 @@
 // before and after the request left, aborts of requests in flight, and the bytes on the wire.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AutoFacilitate, ConnectionError, TimeoutError, TokenClient, type AutoFacilitateOptions } from '@autofacilitate/sdk';
+import {
+  AutoFacilitate,
+  ConnectionError,
+  TimeoutError,
+  TokenClient,
+  type AutoFacilitateOptions,
+} from '@autofacilitate/sdk';
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -26,7 +32,12 @@ const send = (response: ServerResponse, status: number, body?: unknown, headers:
 /** Answers the token endpoint; everything else goes to `handle`. */
 const router: Handler = (request, body, response) => {
   if (request.url === '/tokenservice/oauth2/access_token') {
-    send(response, 200, { access_token: 'real-token', token_type: 'Bearer', expires_in: 3600 }, { 'Cache-Control': 'no-store' });
+    send(
+      response,
+      200,
+      { access_token: 'real-token', token_type: 'Bearer', expires_in: 3600 },
+      { 'Cache-Control': 'no-store' },
+    );
     return;
   }
   seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
@@ -54,7 +65,15 @@ beforeEach(() => {
 });
 
 function client(options: Partial<AutoFacilitateOptions> = {}) {
-  return new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'id', clientSecret: 'secret', apiKey: 'key', retry: { maxRetries: 2, baseDelayMs: 1 }, ...options });
+  return new AutoFacilitate({
+    orgId: 'acme',
+    baseUrl,
+    clientId: 'id',
+    clientSecret: 'secret',
+    apiKey: 'key',
+    retry: { maxRetries: 2, baseDelayMs: 1 },
+    ...options,
+  });
 }
 
 /** A port nothing listens on: the kernel gave it to us, and we gave it back. */
@@ -68,26 +87,53 @@ async function closedPort(): Promise<number> {
 
 test('execute, getResult and the token over real HTTP', async () => {
   handle = (request, _body, response) =>
-    request.method === 'POST' ? send(response, 200, { message: 'ok', triggerUUID: 99 }) : send(response, 202, { triggerUUID: '99', vsn: 'ServerName', status: 'queued', createdAt: '2026-01-01T00:00:00Z' }, { 'Retry-After': '2' });
+    request.method === 'POST'
+      ? send(response, 200, { message: 'ok', triggerUUID: 99 })
+      : send(
+          response,
+          202,
+          { triggerUUID: '99', vsn: 'ServerName', status: 'queued', createdAt: '2026-01-01T00:00:00Z' },
+          { 'Retry-After': '2' },
+        );
   const sdk = client();
 
-  await expect(sdk.execute('ServerName', { key: 'value' }, { idempotencyKey: 'idem-1' })).resolves.toEqual({ triggerUUID: '99', message: 'ok' });
-  await expect(sdk.getResult('ServerName', '99')).resolves.toMatchObject({ status: 'queued', done: false, retryAfterMs: 2000 });
+  await expect(sdk.execute('ServerName', { key: 'value' }, { idempotencyKey: 'idem-1' })).resolves.toEqual({
+    triggerUUID: '99',
+    message: 'ok',
+  });
+  await expect(sdk.getResult('ServerName', '99')).resolves.toMatchObject({
+    status: 'queued',
+    done: false,
+    retryAfterMs: 2000,
+  });
 
   expect(seen.map(({ method, url }) => `${method} ${url}`)).toEqual([
     'POST /via/v2/organizations/acme/autoFacilitate/execute/ServerName',
     'GET /via/v2/organizations/acme/autoFacilitate/result/ServerName/triggerUUID/99',
   ]);
-  expect(seen[0]?.headers).toMatchObject({ authorization: 'Bearer real-token', 'x-api-key': 'key', 'content-type': 'application/json', 'idempotency-key': 'idem-1' });
+  expect(seen[0]?.headers).toMatchObject({
+    authorization: 'Bearer real-token',
+    'x-api-key': 'key',
+    'content-type': 'application/json',
+    'idempotency-key': 'idem-1',
+  });
   expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ triggerParameters: { key: 'value' } });
 });
 
 test('an idempotent replay is said (Idempotent-Replayed: true)', async () => {
   let calls = 0;
-  handle = (_request, _body, response) => send(response, 200, { message: 'ok', triggerUUID: '7' }, ++calls > 1 ? { 'Idempotent-Replayed': 'true' } : {});
+  handle = (_request, _body, response) =>
+    send(response, 200, { message: 'ok', triggerUUID: '7' }, ++calls > 1 ? { 'Idempotent-Replayed': 'true' } : {});
   const sdk = client();
-  await expect(sdk.execute('ServerName', {}, { idempotencyKey: 'k' })).resolves.toEqual({ triggerUUID: '7', message: 'ok' });
-  await expect(sdk.execute('ServerName', {}, { idempotencyKey: 'k' })).resolves.toEqual({ triggerUUID: '7', message: 'ok', replayed: true });
+  await expect(sdk.execute('ServerName', {}, { idempotencyKey: 'k' })).resolves.toEqual({
+    triggerUUID: '7',
+    message: 'ok',
+  });
+  await expect(sdk.execute('ServerName', {}, { idempotencyKey: 'k' })).resolves.toEqual({
+    triggerUUID: '7',
+    message: 'ok',
+    replayed: true,
+  });
 });
 
 test('a TokenClient needs no organisation and no API key', async () => {
@@ -101,7 +147,9 @@ test('XML goes over the wire as sent', async () => {
   handle = (_request, _body, response) => send(response, 200, { triggerUUID: '1' });
   await client().execute('ServerName', { key: 'a&b' }, { format: 'xml' });
   expect(seen[0]?.headers['content-type']).toBe('application/xml');
-  expect(seen[0]?.body).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<root><triggerParameters><key>a&amp;b</key></triggerParameters></root>');
+  expect(seen[0]?.body).toBe(
+    '<?xml version="1.0" encoding="UTF-8"?>\n<root><triggerParameters><key>a&amp;b</key></triggerParameters></root>',
+  );
 });
 
 describe('connection failures', () => {
@@ -118,13 +166,20 @@ describe('connection failures', () => {
     });
     const error = await sdk.execute('ServerName').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as Error).message).toBe(`executeService could not connect to http://127.0.0.1:${port} (ECONNREFUSED): is the server running?`);
+    expect((error as Error).message).toBe(
+      `executeService could not connect to http://127.0.0.1:${port} (ECONNREFUSED): is the server running?`,
+    );
     expect(attempts).toBe(3);
   });
 
   test('a token service that is not there is named with its URL', async () => {
     const port = await closedPort();
-    const tokens = new TokenClient({ baseUrl: `http://127.0.0.1:${port}`, clientId: 'id', clientSecret: 'secret', retry: false });
+    const tokens = new TokenClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      clientId: 'id',
+      clientSecret: 'secret',
+      retry: false,
+    });
     await expect(tokens.getAccessToken()).rejects.toThrow(
       `getAccessToken could not connect to http://127.0.0.1:${port}/tokenservice/oauth2/access_token (ECONNREFUSED): is the server running?`,
     );
@@ -138,7 +193,9 @@ describe('connection failures', () => {
 
   test('reset after the request arrived: execute with a key is retried, with the same key', async () => {
     handle = (request) => request.socket.destroy();
-    await expect(client().execute('ServerName', {}, { idempotencyKey: 'again' })).rejects.toBeInstanceOf(ConnectionError);
+    await expect(client().execute('ServerName', {}, { idempotencyKey: 'again' })).rejects.toBeInstanceOf(
+      ConnectionError,
+    );
     expect(seen.map((request) => request.headers['idempotency-key'])).toEqual(['again', 'again', 'again']);
   });
 

@@ -1,6 +1,16 @@
 import { inspect } from 'node:util';
 import type { Logger } from '@autofacilitate/sdk';
-import { API_KEY, CLIENT_ID, CLIENT_SECRET, HANG, TOKEN, empty, errorResponse, json, networkError } from './support/fake-api';
+import {
+  API_KEY,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  HANG,
+  TOKEN,
+  empty,
+  errorResponse,
+  json,
+  networkError,
+} from './support/fake-api';
 import { makeClient, rejection } from './support/make-client';
 
 // Anything that would let someone call the API: the secret, the API key, the token, and the
@@ -8,7 +18,8 @@ import { makeClient, rejection } from './support/make-client';
 const SECRETS = [CLIENT_SECRET, API_KEY, TOKEN, btoa(`${CLIENT_ID}:${CLIENT_SECRET}`)];
 
 function recordingLogger(lines: string[]): Logger {
-  const record = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push(`${level} ${message} ${inspect(fields, { depth: 10 })}`);
+  const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    lines.push(`${level} ${message} ${inspect(fields, { depth: 10 })}`);
   return { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
 }
 
@@ -27,7 +38,9 @@ test('the client shows no secret however it is printed', () => {
   const { client } = makeClient();
   const texts = [String(client), JSON.stringify(client), inspect(client, { depth: 10, showHidden: true }), `${client}`];
   expectNoSecrets(texts);
-  expect(String(client)).toBe(`AutoFacilitate(orgId=acme, baseUrl=https://api.test, tokenUrl=https://api.test/tokenservice/oauth2/access_token, clientId=${CLIENT_ID})`);
+  expect(String(client)).toBe(
+    `AutoFacilitate(orgId=acme, baseUrl=https://api.test, tokenUrl=https://api.test/tokenservice/oauth2/access_token, clientId=${CLIENT_ID})`,
+  );
   expect(inspect(client)).toBe(String(client));
   expect(Object.keys(client).sort()).toEqual(['baseUrl', 'clientId', 'orgId', 'tokenUrl']);
 });

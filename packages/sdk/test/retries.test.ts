@@ -61,7 +61,13 @@ describe('getResult (a GET) is retried', () => {
     api.script('result', errorResponse(500), errorResponse(502), errorResponse(503, { 'x-request-id': 'req-42' }));
     const error = await clock.run(rejection(client.getResult('ServerName', '1')));
     expect(error).toBeInstanceOf(ServerError);
-    expect(error).toMatchObject({ status: 503, code: 503, requestId: 'req-42', message: 'detail 503', responseMessage: 'failure 503' });
+    expect(error).toMatchObject({
+      status: 503,
+      code: 503,
+      requestId: 'req-42',
+      message: 'detail 503',
+      responseMessage: 'failure 503',
+    });
     expect(api.seen('result')).toHaveLength(3);
   });
 
@@ -96,26 +102,36 @@ describe('execute (a POST) never triggers twice', () => {
     expect(api.seen('execute')).toHaveLength(1);
   });
 
-  test.each(['ECONNRESET', 'ETIMEDOUT', 'UND_ERR_SOCKET'])('without a key, a failure after connecting (%s) is not retried: the request may have arrived', async (code) => {
-    const { api, clock, client } = makeClient();
-    api.script('execute', networkError(code));
-    const error = await clock.run(rejection(client.execute('ServerName')));
-    expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as Error).message).toContain(code);
-    expect(api.seen('execute')).toHaveLength(1);
-  });
+  test.each(['ECONNRESET', 'ETIMEDOUT', 'UND_ERR_SOCKET'])(
+    'without a key, a failure after connecting (%s) is not retried: the request may have arrived',
+    async (code) => {
+      const { api, clock, client } = makeClient();
+      api.script('execute', networkError(code));
+      const error = await clock.run(rejection(client.execute('ServerName')));
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).toContain(code);
+      expect(api.seen('execute')).toHaveLength(1);
+    },
+  );
 
-  test.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])('without a key, a request that never left (%s) is retried', async (code) => {
-    const { api, clock, client } = makeClient();
-    api.script('execute', networkError(code), networkError(code));
-    await clock.run(client.execute('ServerName'));
-    expect(api.seen('execute')).toHaveLength(3);
-  });
+  test.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'])(
+    'without a key, a request that never left (%s) is retried',
+    async (code) => {
+      const { api, clock, client } = makeClient();
+      api.script('execute', networkError(code), networkError(code));
+      await clock.run(client.execute('ServerName'));
+      expect(api.seen('execute')).toHaveLength(3);
+    },
+  );
 
   test('a connection refused on every address (AggregateError) never left either', async () => {
     const { api, clock, client } = makeClient();
-    const refused = (address: string) => Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: 'ECONNREFUSED' });
-    api.script('execute', new TypeError('fetch failed', { cause: new AggregateError([refused('::1:443'), refused('127.0.0.1:443')]) }));
+    const refused = (address: string) =>
+      Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: 'ECONNREFUSED' });
+    api.script(
+      'execute',
+      new TypeError('fetch failed', { cause: new AggregateError([refused('::1:443'), refused('127.0.0.1:443')]) }),
+    );
     await clock.run(client.execute('ServerName'));
     expect(api.seen('execute')).toHaveLength(2);
   });
@@ -135,14 +151,21 @@ describe('execute (a POST) never triggers twice', () => {
 
     expect(result.triggerUUID).toBe('1234');
     expect(api.seen('execute')).toHaveLength(4);
-    expect(api.seen('execute').map((request) => request.headers.get('idempotency-key'))).toEqual(['order-7', 'order-7', 'order-7', 'order-7']);
+    expect(api.seen('execute').map((request) => request.headers.get('idempotency-key'))).toEqual([
+      'order-7',
+      'order-7',
+      'order-7',
+      'order-7',
+    ]);
     expect(sleeps(clock.waits)).toEqual([100, 3000, 400]);
   });
 
   test('with an idempotency key, 4xx is still final', async () => {
     const { api, clock, client } = makeClient();
     api.script('execute', errorResponse(422));
-    await expect(clock.run(client.execute('ServerName', {}, { idempotencyKey: 'k' }))).rejects.toBeInstanceOf(ValidationError);
+    await expect(clock.run(client.execute('ServerName', {}, { idempotencyKey: 'k' }))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(api.seen('execute')).toHaveLength(1);
   });
 
@@ -164,7 +187,10 @@ describe('execute (a POST) never triggers twice', () => {
 describe('bodies of retried answers', () => {
   test('an answer that is not retried keeps its body for the error', async () => {
     const { api, clock, client } = makeClient();
-    api.script('execute', json(400, { code: 400, message: 'bad', errors: [{ scope: 'body', reason: 'Invalid', message: 'no', extra: 1 }] }));
+    api.script(
+      'execute',
+      json(400, { code: 400, message: 'bad', errors: [{ scope: 'body', reason: 'Invalid', message: 'no', extra: 1 }] }),
+    );
     await expect(clock.run(client.execute('ServerName'))).rejects.toMatchObject({
       code: 400,
       message: 'no',

@@ -1,5 +1,16 @@
 import { AuthError, ServerError, TimeoutError } from '@autofacilitate/sdk';
-import { API_KEY, CLIENT_ID, CLIENT_SECRET, HANG, TOKEN, empty, errorResponse, json, networkError, tokenReply } from './support/fake-api';
+import {
+  API_KEY,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  HANG,
+  TOKEN,
+  empty,
+  errorResponse,
+  json,
+  networkError,
+  tokenReply,
+} from './support/fake-api';
 import { makeClient, rejection, settle } from './support/make-client';
 
 const BASIC = `Basic ${btoa(`${CLIENT_ID}:${CLIENT_SECRET}`)}`;
@@ -14,7 +25,10 @@ describe('the token request', () => {
     expect(token?.url).toBe('https://api.test/tokenservice/oauth2/access_token');
     expect(token?.headers.get('authorization')).toBe(BASIC);
     expect(token?.headers.get('content-type')).toMatch(/^application\/x-www-form-urlencoded/);
-    expect(Object.fromEntries(new URLSearchParams(token?.body))).toEqual({ grant_type: 'client_credentials', scope: 'autofacilitateapi' });
+    expect(Object.fromEntries(new URLSearchParams(token?.body))).toEqual({
+      grant_type: 'client_credentials',
+      scope: 'autofacilitateapi',
+    });
   });
 
   test('goes to tokenUrl when given, whatever its path', async () => {
@@ -57,7 +71,11 @@ describe('the token cache', () => {
     await clock.run(client.getResult('ServerName', '3'));
 
     expect(api.seen('token')).toHaveLength(2);
-    expect(api.seen('result').map((request) => request.headers.get('authorization'))).toEqual(['Bearer first', 'Bearer first', 'Bearer second']);
+    expect(api.seen('result').map((request) => request.headers.get('authorization'))).toEqual([
+      'Bearer first',
+      'Bearer first',
+      'Bearer second',
+    ]);
   });
 
   test('refreshes a short-lived token a tenth of its lifetime early', async () => {
@@ -90,7 +108,10 @@ describe('a 401 from the API', () => {
 
     expect(result.triggerUUID).toBe('1234');
     expect(api.seen('token')).toHaveLength(2);
-    expect(api.seen('execute').map((request) => request.headers.get('authorization'))).toEqual(['Bearer stale', 'Bearer fresh']);
+    expect(api.seen('execute').map((request) => request.headers.get('authorization'))).toEqual([
+      'Bearer stale',
+      'Bearer fresh',
+    ]);
   });
 
   test('a second 401 is an AuthError with the challenge, and nothing more is tried', async () => {
@@ -110,7 +131,9 @@ describe('a 401 from the API', () => {
     const { api, clock, client } = makeClient();
     api.script('token', tokenReply(3600, 'stale'), tokenReply(3600, 'fresh'));
     api.script('result', ...Array.from({ length: 10 }, () => empty(401)));
-    await clock.run(Promise.all(Array.from({ length: 10 }, (_, index) => client.getResult('ServerName', String(index)))));
+    await clock.run(
+      Promise.all(Array.from({ length: 10 }, (_, index) => client.getResult('ServerName', String(index)))),
+    );
     expect(api.seen('token')).toHaveLength(2);
     expect(api.seen('result')).toHaveLength(20);
   });
@@ -128,13 +151,21 @@ describe('a 401 from the API', () => {
     await clock.run(late);
 
     expect(api.seen('token')).toHaveLength(2);
-    expect(api.seen('result').map((request) => request.headers.get('authorization'))).toEqual(['Bearer stale', 'Bearer stale', 'Bearer fresh', 'Bearer fresh']);
+    expect(api.seen('result').map((request) => request.headers.get('authorization'))).toEqual([
+      'Bearer stale',
+      'Bearer stale',
+      'Bearer fresh',
+      'Bearer fresh',
+    ]);
   });
 
   test('a 403 is an AuthError at once: a new token would not change it', async () => {
     const { api, clock, client } = makeClient();
     api.script('result', errorResponse(403));
-    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({ name: 'AuthError', status: 403 });
+    await expect(clock.run(client.getResult('ServerName', '1'))).rejects.toMatchObject({
+      name: 'AuthError',
+      status: 403,
+    });
     expect(api.seen('token')).toHaveLength(1);
     expect(api.seen('result')).toHaveLength(1);
   });
@@ -147,12 +178,24 @@ describe('token service errors', () => {
     [400, 'unauthorized_client', undefined],
   ])('%i %s is an AuthError carrying the RFC 6749 error code', async (status, code, description) => {
     const { api, clock, client } = makeClient();
-    api.script('token', json(status, { error: code, ...(description ? { error_description: description } : {}) }, { 'WWW-Authenticate': 'Basic realm="autofacilitate"' }));
+    api.script(
+      'token',
+      json(
+        status,
+        { error: code, ...(description ? { error_description: description } : {}) },
+        { 'WWW-Authenticate': 'Basic realm="autofacilitate"' },
+      ),
+    );
 
     const error = await clock.run(rejection(client.execute('ServerName')));
 
     expect(error).toBeInstanceOf(AuthError);
-    expect(error).toMatchObject({ status, oauthError: code, oauthErrorDescription: description, operation: 'getAccessToken' });
+    expect(error).toMatchObject({
+      status,
+      oauthError: code,
+      oauthErrorDescription: description,
+      operation: 'getAccessToken',
+    });
     expect((error as Error).message).toContain(code);
     expect(api.seen('execute')).toHaveLength(0);
     expect(api.seen('token')).toHaveLength(1);
@@ -199,7 +242,9 @@ describe('callers of a shared token request', () => {
     const { api, client } = makeClient();
     api.script('token', HANG);
     const controllers = [new AbortController(), new AbortController()];
-    const calls = controllers.map((controller, index) => client.getResult('ServerName', String(index), { signal: controller.signal }));
+    const calls = controllers.map((controller, index) =>
+      client.getResult('ServerName', String(index), { signal: controller.signal }),
+    );
     await settle();
 
     controllers[0]?.abort(new Error('gave up'));
@@ -225,7 +270,12 @@ describe('getAccessToken', () => {
     const { api, clock, client } = makeClient();
     const first = await clock.run(client.getAccessToken());
     const second = await clock.run(client.getAccessToken());
-    expect(first).toEqual({ accessToken: TOKEN, tokenType: 'Bearer', expiresAt: new Date(clock.now() + 3600_000), scope: 'autofacilitateapi' });
+    expect(first).toEqual({
+      accessToken: TOKEN,
+      tokenType: 'Bearer',
+      expiresAt: new Date(clock.now() + 3600_000),
+      scope: 'autofacilitateapi',
+    });
     expect(second).toEqual(first);
     expect(api.seen('token')).toHaveLength(1);
   });

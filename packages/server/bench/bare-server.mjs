@@ -9,7 +9,9 @@ const [port, file] = process.argv.slice(2);
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-db.exec('CREATE TABLE IF NOT EXISTS triggers (trigger_uuid TEXT PRIMARY KEY, body TEXT NOT NULL, created_at INTEGER NOT NULL)');
+db.exec(
+  'CREATE TABLE IF NOT EXISTS triggers (trigger_uuid TEXT PRIMARY KEY, body TEXT NOT NULL, created_at INTEGER NOT NULL)',
+);
 const insert = db.prepare('INSERT INTO triggers (trigger_uuid, body, created_at) VALUES (?, ?, ?)');
 
 const app = Fastify();

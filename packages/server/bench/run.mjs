@@ -25,7 +25,10 @@ const secrets = {
   AUTOFACILITATE_CLIENT_SECRET_BENCH_CLIENT: 'bench-client-secret',
   AUTOFACILITATE_API_KEY_BENCH_MAIN: 'bench-api-key-0123456789',
 };
-const body = JSON.stringify({ triggerParameters: { key: 'value', customerId: '42' }, callbackUrls: ['https://mycompany.com/callbacks/id=123'] });
+const body = JSON.stringify({
+  triggerParameters: { key: 'value', customerId: '42' },
+  callbackUrls: ['https://mycompany.com/callbacks/id=123'],
+});
 
 function freePort() {
   return new Promise((resolve) => {
@@ -37,7 +40,10 @@ function freePort() {
 }
 
 async function start(command, args, env, ready) {
-  const child = spawn(process.execPath, [command, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [command, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   for (let attempt = 0; attempt < 200 && !(await ready(output)); attempt++) await sleep(50);
@@ -92,19 +98,36 @@ async function startServer(dir, name, { workers, logLevel, callbacks = false, sy
     body: 'grant_type=client_credentials',
   });
   const { access_token: token } = await answer.json();
-  const headers = { authorization: `Bearer ${token}`, 'x-api-key': secrets.AUTOFACILITATE_API_KEY_BENCH_MAIN, 'content-type': 'application/json' };
+  const headers = {
+    authorization: `Bearer ${token}`,
+    'x-api-key': secrets.AUTOFACILITATE_API_KEY_BENCH_MAIN,
+    'content-type': 'application/json',
+  };
   return { ...server, url, headers, executeUrl: `${url}/via/v2/organizations/bench/autoFacilitate/execute/echo` };
 }
 
 async function startBare(dir) {
   const port = await freePort();
-  const bare = await start(join(here, 'bare-server.mjs'), [String(port), join(dir, 'bare.sqlite')], {}, async (output) => output.includes('ready'));
+  const bare = await start(
+    join(here, 'bare-server.mjs'),
+    [String(port), join(dir, 'bare.sqlite')],
+    {},
+    async (output) => output.includes('ready'),
+  );
   return { ...bare, executeUrl: `http://127.0.0.1:${port}/execute`, headers: { 'content-type': 'application/json' } };
 }
 
 async function load(target, connections, seconds = duration, sent = body) {
-  const result = await autocannon({ url: target.executeUrl, method: 'POST', headers: target.headers, body: sent, connections, duration: seconds });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  const result = await autocannon({
+    url: target.executeUrl,
+    method: 'POST',
+    headers: target.headers,
+    body: sent,
+    connections,
+    duration: seconds,
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -184,8 +207,16 @@ async function pendingCallbacks(server) {
 async function deliveryRate(dir, receiver, count) {
   const queueing = await startServer(dir, 'callbacks', { workers: true, logLevel: 'warn' });
   const sent = JSON.stringify({ triggerParameters: { customerId: '42' }, callbackUrls: [receiver.url] });
-  const result = await autocannon({ url: queueing.executeUrl, method: 'POST', headers: queueing.headers, body: sent, connections: 50, amount: count });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  const result = await autocannon({
+    url: queueing.executeUrl,
+    method: 'POST',
+    headers: queueing.headers,
+    body: sent,
+    connections: 50,
+    amount: count,
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
   await until(async () => (await pendingCallbacks(queueing)) === count);
   await queueing.stop();
   const from = receiver.arrivals.length;
@@ -261,20 +292,56 @@ try {
   await calling.stop();
   await receiver.close();
 
-  lines.push(row(['run', 'connections', 'req/s', 'p50', 'p99', 'ratio to bare']), row(['---', '---:', '---:', '---:', '---:', '---:']));
+  lines.push(
+    row(['run', 'connections', 'req/s', 'p50', 'p99', 'ratio to bare']),
+    row(['---', '---:', '---:', '---:', '---:', '---:']),
+  );
   for (const connections of [10, 100]) {
     const bare = measured[`bare ${connections}`];
     const execute = measured[`execute ${connections}`];
-    lines.push(row(['bare Fastify + 1 SQLite insert', connections, bare.rps.toFixed(0), ms(bare.p50), ms(bare.p99), '1.00']));
-    lines.push(row(['execute (API process)', connections, execute.rps.toFixed(0), ms(execute.p50), ms(execute.p99), (execute.rps / bare.rps).toFixed(2)]));
+    lines.push(
+      row(['bare Fastify + 1 SQLite insert', connections, bare.rps.toFixed(0), ms(bare.p50), ms(bare.p99), '1.00']),
+    );
+    lines.push(
+      row([
+        'execute (API process)',
+        connections,
+        execute.rps.toFixed(0),
+        ms(execute.p50),
+        ms(execute.p99),
+        (execute.rps / bare.rps).toFixed(2),
+      ]),
+    );
   }
-  for (const name of ['execute 100, synchronous=NORMAL', 'execute 100, synchronous=FULL', 'execute 100, workers running', 'execute 100, info logs']) {
+  for (const name of [
+    'execute 100, synchronous=NORMAL',
+    'execute 100, synchronous=FULL',
+    'execute 100, workers running',
+    'execute 100, info logs',
+  ]) {
     const figures = measured[name];
-    lines.push(row([name.replace(' 100,', ','), 100, figures.rps.toFixed(0), ms(figures.p50), ms(figures.p99), (figures.rps / measured['bare 100'].rps).toFixed(2)]));
+    lines.push(
+      row([
+        name.replace(' 100,', ','),
+        100,
+        figures.rps.toFixed(0),
+        ms(figures.p50),
+        ms(figures.p99),
+        (figures.rps / measured['bare 100'].rps).toFixed(2),
+      ]),
+    );
   }
-  lines.push('', `execute → result of echo (one client, ${latencySamples} triggers): p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`);
-  lines.push(`callbacks delivered to a receiver on 127.0.0.1 (${deliveries.count}, 64 at once): ${deliveries.perSecond.toFixed(0)} per second`);
-  lines.push(`execute → callback received (one client, ${latencySamples} triggers): p50 ${ms(callbackLatency.p50)}, p99 ${ms(callbackLatency.p99)}`, '');
+  lines.push(
+    '',
+    `execute → result of echo (one client, ${latencySamples} triggers): p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`,
+  );
+  lines.push(
+    `callbacks delivered to a receiver on 127.0.0.1 (${deliveries.count}, 64 at once): ${deliveries.perSecond.toFixed(0)} per second`,
+  );
+  lines.push(
+    `execute → callback received (one client, ${latencySamples} triggers): p50 ${ms(callbackLatency.p50)}, p99 ${ms(callbackLatency.p99)}`,
+    '',
+  );
   const ratio10 = measured['execute 10'].rps / measured['bare 10'].rps;
   const ratio100 = measured['execute 100'].rps / measured['bare 100'].rps;
   const targets = [

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 const { engines } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const needed = Number(/>=\s*(\d+)/.exec(engines.node)[1]);
 if (Number(process.versions.node.split('.')[0]) < needed) {
-  process.stderr.write(`autofacilitate-server needs Node.js ${needed} or later (${engines.node}); this is Node.js ${process.versions.node}\n`);
+  process.stderr.write(
+    `autofacilitate-server needs Node.js ${needed} or later (${engines.node}); this is Node.js ${process.versions.node}\n`,
+  );
   process.exit(1);
 }
 

@@ -25,7 +25,12 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string' }, help: { type: 'boolean' }, 'data-dir': { type: 'string' }, port: { type: 'string' } },
+    options: {
+      config: { type: 'string' },
+      help: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+    },
   });
   if (values.help) {
     process.stdout.write(help);
@@ -34,7 +39,9 @@ async function main(argv: string[]): Promise<void> {
   const configFile = values.config ?? process.env.AUTOFACILITATE_CONFIG ?? 'config.yaml';
   const [command = 'start', ...rest] = positionals;
   if ((values['data-dir'] !== undefined || values.port !== undefined) && command !== 'demo') {
-    throw new Error(`--data-dir and --port go with demo (a configuration file says where its data goes and its port)\n\n${help}`);
+    throw new Error(
+      `--data-dir and --port go with demo (a configuration file says where its data goes and its port)\n\n${help}`,
+    );
   }
   if (command === 'deliveries') {
     if (rest.length !== 1) throw new Error(`deliveries takes one triggerUUID\n\n${help}`);
@@ -46,7 +53,10 @@ async function main(argv: string[]): Promise<void> {
       return start(configFile);
     case 'demo':
       // In the working directory, where the user sees it (never inside node_modules).
-      return runDemo({ dataDir: values['data-dir'] ?? 'autofacilitate-data', ...(values.port !== undefined && { port: values.port }) });
+      return runDemo({
+        dataDir: values['data-dir'] ?? 'autofacilitate-data',
+        ...(values.port !== undefined && { port: values.port }),
+      });
     case 'hash-secret':
       return hashSecret();
     case 'new-api-key':
@@ -62,7 +72,9 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigError ? `Configuration error: ${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`,
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}\n`
+      : `${error instanceof Error ? error.message : String(error)}\n`,
   );
   process.exit(1);
 });

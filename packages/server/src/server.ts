@@ -81,7 +81,9 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const services = await createServiceRegistry(config, clock);
   const store = options.store ?? new SqliteStorage({ ...config.storage.sqlite, clock });
   const metrics = new ServerMetrics(store, Object.keys(config.organisations));
-  const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) => metrics.apiKeyCall(orgId, apiKey, operationId));
+  const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) =>
+    metrics.apiKeyCall(orgId, apiKey, operationId),
+  );
   const keys = signingKeys(config);
   const guard = new AddressGuard(config.callbacks.allow);
   const deliverer = new CallbackDeliverer({
@@ -133,7 +135,11 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
       config,
       routes: await loadSpec(),
       store,
-      authentication: { tokens: new TokenIssuer(store.tokens, clock, ids, config.tokens.ttlSeconds), credentials: credentialsFrom(config), usage },
+      authentication: {
+        tokens: new TokenIssuer(store.tokens, clock, ids, config.tokens.ttlSeconds),
+        credentials: credentialsFrom(config),
+        usage,
+      },
       execute: {
         services,
         store,
@@ -141,7 +147,8 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         clock,
         ids,
         limits: config.limits,
-        executeRate: (orgId, clientId) => config.organisations[orgId]?.clients[clientId]?.executeRate ?? config.limits.executeRate,
+        executeRate: (orgId, clientId) =>
+          config.organisations[orgId]?.clients[clientId]?.executeRate ?? config.limits.executeRate,
         rateLimiter: new RateLimiter(clock),
         queueBound: new QueueBound(store.triggers, clock, config.limits.queuedTriggers),
         guard,

@@ -19,7 +19,11 @@ afterAll(() => server.close());
 
 const body = { triggerParameters: { key: 'value' } };
 
-function expectRefused(answer: { status: number; text: string; headers: Headers }, challenge: string, credential = 'access-token') {
+function expectRefused(
+  answer: { status: number; text: string; headers: Headers },
+  challenge: string,
+  credential = 'access-token',
+) {
   expect(answer.status).toBe(401);
   expect(answer.text).toBe('');
   expect(answer.headers.get('www-authenticate')).toBe(challenge);
@@ -38,9 +42,12 @@ describe('401 with no body and a Bearer challenge', () => {
     });
 
     test('not a Bearer token', async () => {
-      const answer = await call(`${server.url}/via/v2/organizations/acme/autoFacilitate/result/echo/triggerUUID/0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d`, {
-        headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}`, 'x-api-key': secrets.acmeKey },
-      });
+      const answer = await call(
+        `${server.url}/via/v2/organizations/acme/autoFacilitate/result/echo/triggerUUID/0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d`,
+        {
+          headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}`, 'x-api-key': secrets.acmeKey },
+        },
+      );
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer realm="autofacilitate", error="invalid_token"/);
     });
@@ -104,7 +111,10 @@ describe('401 with no body and a Bearer challenge', () => {
   });
 
   test('credentials are checked before the body is read', async () => {
-    expectRefused(await execute(server.url, 'acme', 'echo', {}, 'x'.repeat(2 * 1024 * 1024), 'text/plain'), 'Bearer realm="autofacilitate"');
+    expectRefused(
+      await execute(server.url, 'acme', 'echo', {}, 'x'.repeat(2 * 1024 * 1024), 'text/plain'),
+      'Bearer realm="autofacilitate"',
+    );
   });
 });
 
@@ -118,7 +128,10 @@ describe('another organisation answers 404, exactly like one that does not exist
       message: 'Not found',
       errors: [{ scope: 'path.orgId', reason: 'Not found', message: 'Organisation globex not found' }],
     });
-    expect(unknown.json).toEqual({ ...other.json, errors: [{ ...other.json.errors[0], message: 'Organisation initech not found' }] });
+    expect(unknown.json).toEqual({
+      ...other.json,
+      errors: [{ ...other.json.errors[0], message: 'Organisation initech not found' }],
+    });
   });
 
   test('its trigger, on its own path or on ours', async () => {

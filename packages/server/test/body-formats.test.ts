@@ -30,7 +30,12 @@ describe('XML and JSON that mean the same are the same request', () => {
     const expected = JSON.parse(jsonText).triggerParameters;
     expect(await stored(fromJson.json.triggerUUID)).toEqual(expected);
     expect(await stored(fromXml.json.triggerUUID)).toEqual(expected);
-    expect(Object.keys((await stored(fromXml.json.triggerUUID))!)).toEqual(['ref', 'padded', '__proto__', 'constructor']);
+    expect(Object.keys((await stored(fromXml.json.triggerUUID))!)).toEqual([
+      'ref',
+      'padded',
+      '__proto__',
+      'constructor',
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -50,14 +55,27 @@ describe('XML and JSON that mean the same are the same request', () => {
   ])('malformed XML (%s) is a 400', async (_name, body) => {
     const answer = await execute(server.url, 'acme', 'echo', acme, body, 'application/xml');
     expect(answer.status).toBe(400);
-    expect(answer.json.errors[0]).toMatchObject({ scope: 'body', message: expect.stringMatching(/^The XML is not well-formed: /) });
+    expect(answer.json.errors[0]).toMatchObject({
+      scope: 'body',
+      message: expect.stringMatching(/^The XML is not well-formed: /),
+    });
   });
 });
 
 describe('a body that is not UTF-8', () => {
   test.each([
-    ['application/json', Buffer.concat([Buffer.from('{"triggerParameters":{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')])],
-    ['application/xml', Buffer.concat([Buffer.from('<root><triggerParameters><a>'), Buffer.from([0xc3, 0x28]), Buffer.from('</a></triggerParameters></root>')])],
+    [
+      'application/json',
+      Buffer.concat([Buffer.from('{"triggerParameters":{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]),
+    ],
+    [
+      'application/xml',
+      Buffer.concat([
+        Buffer.from('<root><triggerParameters><a>'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('</a></triggerParameters></root>'),
+      ]),
+    ],
   ])('is a 400 in %s, never stored with U+FFFD', async (contentType, bytes) => {
     const before = await server.server.store.triggers.countUnfinishedTriggers('acme');
     const answer = await fetch(`${server.url}/via/v2/organizations/acme/autoFacilitate/execute/echo`, {

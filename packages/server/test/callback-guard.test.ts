@@ -52,11 +52,23 @@ function loopbackOnly(): Connect & { targets: string[] } {
 
 // On the wall clock: every attempt here ends over a real socket well before its timeout.
 function transport(allow: string[], resolver: Resolver, connect: Connect) {
-  return new CallbackTransport({ resolver, clock: systemClock, guard: new AddressGuard(allow), maxSockets: 4, connect });
+  return new CallbackTransport({
+    resolver,
+    clock: systemClock,
+    guard: new AddressGuard(allow),
+    maxSockets: 4,
+    connect,
+  });
 }
 
 function post(through: CallbackTransport, url: string) {
-  return through.send({ url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 2000, signal: new AbortController().signal });
+  return through.send({
+    url,
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    timeoutMs: 2000,
+    signal: new AbortController().signal,
+  });
 }
 
 async function refusal(attempt: Promise<unknown>): Promise<CallbackFailure> {
@@ -137,12 +149,25 @@ describe('a callback is refused without any connection', () => {
     ['http://2130706433:PORT/cb', '127.0.0.1 is a loopback address'],
     ['http://0x7f000001:PORT/cb', '127.0.0.1 is a loopback address'],
     ['http://0177.0.0.1:PORT/cb', '127.0.0.1 is a loopback address'],
-    ['http://localhost.test:PORT/cb', 'localhost.test resolves only to addresses not to call (127.0.0.1 is a loopback address)'],
-    ['http://metadata.test/cb', 'metadata.test resolves only to addresses not to call (169.254.169.254 is a link-local address)'],
-    ['http://split.test:PORT/cb', 'split.test resolves only to addresses not to call (10.0.0.1 is a private address, 127.0.0.1 is a loopback address)'],
+    [
+      'http://localhost.test:PORT/cb',
+      'localhost.test resolves only to addresses not to call (127.0.0.1 is a loopback address)',
+    ],
+    [
+      'http://metadata.test/cb',
+      'metadata.test resolves only to addresses not to call (169.254.169.254 is a link-local address)',
+    ],
+    [
+      'http://split.test:PORT/cb',
+      'split.test resolves only to addresses not to call (10.0.0.1 is a private address, 127.0.0.1 is a loopback address)',
+    ],
   ])('%s', async (template, reason) => {
     const connect = loopbackOnly();
-    const resolver = resolverOf({ 'localhost.test': ['127.0.0.1'], 'metadata.test': ['169.254.169.254'], 'split.test': ['10.0.0.1', '127.0.0.1'] });
+    const resolver = resolverOf({
+      'localhost.test': ['127.0.0.1'],
+      'metadata.test': ['169.254.169.254'],
+      'split.test': ['10.0.0.1', '127.0.0.1'],
+    });
     const through = transport([], resolver, connect);
     const failure = await refusal(post(through, template.replace('PORT', String(receiver.port))));
     through.close();
@@ -153,18 +178,20 @@ describe('a callback is refused without any connection', () => {
 });
 
 describe('unless allowed', () => {
-  test.each(['http://127.0.0.1:PORT/cb', 'http://[::ffff:127.0.0.1]:PORT/cb', 'http://2130706433:PORT/cb', 'http://localhost.test:PORT/cb'])(
-    '%s reaches the receiver when 127.0.0.1 is allowed, connected to as 127.0.0.1',
-    async (template) => {
-      const connect = loopbackOnly();
-      const through = transport(['127.0.0.1/32'], resolverOf({ 'localhost.test': ['127.0.0.1'] }), connect);
-      const answer = await post(through, template.replace('PORT', String(receiver.port)));
-      through.close();
-      expect(answer.statusCode).toBe(204);
-      expect(connect.targets).toEqual(['127.0.0.1']);
-      expect(receiver.received.map((callback) => callback.path)).toEqual(['/cb']);
-    },
-  );
+  test.each([
+    'http://127.0.0.1:PORT/cb',
+    'http://[::ffff:127.0.0.1]:PORT/cb',
+    'http://2130706433:PORT/cb',
+    'http://localhost.test:PORT/cb',
+  ])('%s reaches the receiver when 127.0.0.1 is allowed, connected to as 127.0.0.1', async (template) => {
+    const connect = loopbackOnly();
+    const through = transport(['127.0.0.1/32'], resolverOf({ 'localhost.test': ['127.0.0.1'] }), connect);
+    const answer = await post(through, template.replace('PORT', String(receiver.port)));
+    through.close();
+    expect(answer.statusCode).toBe(204);
+    expect(connect.targets).toEqual(['127.0.0.1']);
+    expect(receiver.received.map((callback) => callback.path)).toEqual(['/cb']);
+  });
 
   test('the receiver sees the name it was called by in Host', async () => {
     const through = transport(['127.0.0.1/32'], resolverOf({ 'hooks.example.test': ['127.0.0.1'] }), loopbackOnly());
@@ -207,14 +234,36 @@ describe('through the server', () => {
     try {
       const acme = await server.acme();
       const answer = await execute(server.url, 'acme', 'echo', acme, {
-        callbackUrls: ['http://10.0.0.1/cb', 'http://169.254.169.254/', 'http://[::ffff:127.0.0.1]/cb', 'http://2130706433/cb', 'https://hooks.example.com/cb'],
+        callbackUrls: [
+          'http://10.0.0.1/cb',
+          'http://169.254.169.254/',
+          'http://[::ffff:127.0.0.1]/cb',
+          'http://2130706433/cb',
+          'https://hooks.example.com/cb',
+        ],
       });
       expect(answer.status).toBe(422);
       expect(answer.json.errors).toEqual([
-        { scope: 'body.callbackUrls[0]', reason: 'Unprocessable Entity', message: 'Callbacks are not delivered there: 10.0.0.1 is a private address' },
-        { scope: 'body.callbackUrls[1]', reason: 'Unprocessable Entity', message: 'Callbacks are not delivered there: 169.254.169.254 is a link-local address' },
-        { scope: 'body.callbackUrls[2]', reason: 'Unprocessable Entity', message: 'Callbacks are not delivered there: 127.0.0.1 is a loopback address' },
-        { scope: 'body.callbackUrls[3]', reason: 'Unprocessable Entity', message: 'Callbacks are not delivered there: 127.0.0.1 is a loopback address' },
+        {
+          scope: 'body.callbackUrls[0]',
+          reason: 'Unprocessable Entity',
+          message: 'Callbacks are not delivered there: 10.0.0.1 is a private address',
+        },
+        {
+          scope: 'body.callbackUrls[1]',
+          reason: 'Unprocessable Entity',
+          message: 'Callbacks are not delivered there: 169.254.169.254 is a link-local address',
+        },
+        {
+          scope: 'body.callbackUrls[2]',
+          reason: 'Unprocessable Entity',
+          message: 'Callbacks are not delivered there: 127.0.0.1 is a loopback address',
+        },
+        {
+          scope: 'body.callbackUrls[3]',
+          reason: 'Unprocessable Entity',
+          message: 'Callbacks are not delivered there: 127.0.0.1 is a loopback address',
+        },
       ]);
     } finally {
       await server.close();
@@ -227,13 +276,18 @@ describe('through the server', () => {
     let triggerUUID: string;
     try {
       const acme = await refusing.acme();
-      const answer = await execute(refusing.url, 'acme', 'echo', acme, { callbackUrls: [`http://hooks.internal.test:${receiver.port}/cb`] });
+      const answer = await execute(refusing.url, 'acme', 'echo', acme, {
+        callbackUrls: [`http://hooks.internal.test:${receiver.port}/cb`],
+      });
       expect(answer.status).toBe(200);
       triggerUUID = answer.json.triggerUUID;
       const [delivery] = await deliveriesSettled(refusing.server, triggerUUID);
       expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
       expect(delivery!.history.map(({ error, retryAt }) => [error, retryAt])).toEqual([
-        ['refused: hooks.internal.test resolves only to addresses not to call (127.0.0.1 is a loopback address)', undefined],
+        [
+          'refused: hooks.internal.test resolves only to addresses not to call (127.0.0.1 is a loopback address)',
+          undefined,
+        ],
       ]);
     } finally {
       await refusing.close();
@@ -248,7 +302,9 @@ describe('through the server', () => {
     );
     try {
       const acme = await allowing.acme();
-      await execute(allowing.url, 'acme', 'echo', acme, { callbackUrls: [`http://hooks.internal.test:${receiver.port}/cb`] });
+      await execute(allowing.url, 'acme', 'echo', acme, {
+        callbackUrls: [`http://hooks.internal.test:${receiver.port}/cb`],
+      });
       const [callback] = await receiver.waitFor(1);
       expect(callback!.headers.host).toBe(`hooks.internal.test:${receiver.port}`);
     } finally {

@@ -44,13 +44,24 @@ function settled(server: TestServer, triggerUUID: string): Promise<DeliveryHisto
   return deliveriesSettled(server.server, triggerUUID);
 }
 
-async function trigger(server: TestServer, acme: Caller, callbackUrls: string[], vsn = 'echo', triggerParameters = { key: 'value' }): Promise<string> {
+async function trigger(
+  server: TestServer,
+  acme: Caller,
+  callbackUrls: string[],
+  vsn = 'echo',
+  triggerParameters = { key: 'value' },
+): Promise<string> {
   const answer = await execute(server.url, 'acme', vsn, acme, { triggerParameters, callbackUrls });
   expect(answer.status).toBe(200);
   return answer.json.triggerUUID as string;
 }
 
-function expectedSignature(webhookId: string, timestamp: string, body: string, secret: string = secrets.acmeCallback): string {
+function expectedSignature(
+  webhookId: string,
+  timestamp: string,
+  body: string,
+  secret: string = secrets.acmeCallback,
+): string {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   return `v1,${createHmac('sha256', key).update(`${webhookId}.${timestamp}.${body}`).digest('base64')}`;
 }
@@ -63,15 +74,28 @@ test('a finished trigger is POSTed to its callback URL: the outcome, as getTrigg
 
   expect(callback!.path).toBe('/callbacks/id=123?source=test');
   expect(callback!.headers['content-type']).toBe('application/json');
-  expect(JSON.parse(callback!.body)).toEqual({ type: 'trigger.finished', timestamp: result.json.finishedAt, data: result.json });
+  expect(JSON.parse(callback!.body)).toEqual({
+    type: 'trigger.finished',
+    timestamp: result.json.finishedAt,
+    data: result.json,
+  });
   expect(result.json).toMatchObject({ triggerUUID, vsn: 'echo', status: 'succeeded', output: { key: 'value' } });
-  const { 'webhook-id': webhookId, 'webhook-timestamp': timestamp, 'webhook-signature': signature } = callback!.headers as Record<string, string>;
+  const {
+    'webhook-id': webhookId,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': signature,
+  } = callback!.headers as Record<string, string>;
   expect(webhookId).toMatch(/^msg_[A-Za-z0-9_-]{22}$/);
   expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(300);
   expect(signature).toBe(expectedSignature(webhookId!, timestamp!, callback!.body));
 
   const [delivery] = await settled(server, triggerUUID);
-  expect(delivery).toMatchObject({ webhookId, status: 'delivered', attempts: 1, history: [{ attempt: 1, statusCode: 204 }] });
+  expect(delivery).toMatchObject({
+    webhookId,
+    status: 'delivered',
+    attempts: 1,
+    history: [{ attempt: 1, statusCode: 204 }],
+  });
   expect(delivery!.history[0]).not.toHaveProperty('error');
 });
 
@@ -87,7 +111,9 @@ test('every callback URL gets the callback, under one webhook-id; a failed and a
   const [second] = await receiver.waitFor(1, '/second');
   expect(first!.headers['webhook-id']).toBe(second!.headers['webhook-id']);
   expect(first!.body).toBe(second!.body);
-  expect((await settled(server, triggerUUID)).map(({ url, status }) => ({ url, status }))).toEqual(urls.map((url) => ({ url, status: 'delivered' })));
+  expect((await settled(server, triggerUUID)).map(({ url, status }) => ({ url, status }))).toEqual(
+    urls.map((url) => ({ url, status: 'delivered' })),
+  );
 
   const [failure] = await receiver.waitFor(1, '/failed');
   expect(JSON.parse(failure!.body).data).toMatchObject({
@@ -96,7 +122,11 @@ test('every callback URL gets the callback, under one webhook-id; a failed and a
     error: { scope: 'service', reason: 'Service failed', message: 'upstream answered 503' },
   });
   const [timeout] = await receiver.waitFor(1, '/timed-out');
-  expect(JSON.parse(timeout!.body).data).toMatchObject({ triggerUUID: timedOut, status: 'timed_out', error: { reason: 'Timed out' } });
+  expect(JSON.parse(timeout!.body).data).toMatchObject({
+    triggerUUID: timedOut,
+    status: 'timed_out',
+    error: { reason: 'Timed out' },
+  });
 });
 
 test('a receiver that fails with 500 is tried again, with the same webhook-id and body, until it answers 2xx', async () => {
@@ -108,7 +138,9 @@ test('a receiver that fails with 500 is tried again, with the same webhook-id an
   expect(new Set(callbacks.map((callback) => callback.body)).size).toBe(1);
   for (const callback of callbacks) {
     const headers = callback.headers as Record<string, string>;
-    expect(headers['webhook-signature']).toBe(expectedSignature(headers['webhook-id']!, headers['webhook-timestamp']!, callback.body));
+    expect(headers['webhook-signature']).toBe(
+      expectedSignature(headers['webhook-id']!, headers['webhook-timestamp']!, callback.body),
+    );
   }
 
   const [delivery] = await settled(server, triggerUUID);
@@ -169,7 +201,8 @@ test("a 429's Retry-After is honoured: the next attempt waits as long as the rec
   const { server, acme } = await start((raw) => {
     raw.callbacks.retrySchedule = ['10ms', '5s'];
   });
-  receiver.answer = (_callback, index) => (index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 });
+  receiver.answer = (_callback, index) =>
+    index === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 };
   const triggerUUID = await trigger(server, acme, [`${receiver.url}/busy`]);
   const [delivery] = await settled(server, triggerUUID);
   expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
@@ -183,11 +216,16 @@ test("a 429's Retry-After is honoured: the next attempt waits as long as the rec
 test('a redirect is never followed: a 302 is a failed attempt, and its Location gets nothing', async () => {
   const { server, acme } = await start();
   receiver.answer = (callback, index) =>
-    callback.path === '/moved' && index === 0 ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } } : { status: 200 };
+    callback.path === '/moved' && index === 0
+      ? { status: 302, headers: { location: `${receiver.url}/elsewhere` } }
+      : { status: 200 };
   const triggerUUID = await trigger(server, acme, [`${receiver.url}/moved`]);
   const [delivery] = await settled(server, triggerUUID);
   expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
-  expect(delivery!.history[0]).toMatchObject({ statusCode: 302, error: 'answered 302: a redirect, which is not followed' });
+  expect(delivery!.history[0]).toMatchObject({
+    statusCode: 302,
+    error: 'answered 302: a redirect, which is not followed',
+  });
   expect(receiver.received.map((callback) => callback.path)).toEqual(['/moved', '/moved']);
 });
 
@@ -196,7 +234,11 @@ test('a 410 stops the delivery at once: no further attempt', async () => {
   receiver.answer = () => ({ status: 410 });
   const triggerUUID = await trigger(server, acme, [`${receiver.url}/gone`]);
   const [delivery] = await settled(server, triggerUUID);
-  expect(delivery).toMatchObject({ status: 'gone', attempts: 1, history: [{ statusCode: 410, error: 'answered 410 Gone: no further attempt' }] });
+  expect(delivery).toMatchObject({
+    status: 'gone',
+    attempts: 1,
+    history: [{ statusCode: 410, error: 'answered 410 Gone: no further attempt' }],
+  });
   expect(delivery!.history[0]).not.toHaveProperty('retryAt');
   expect(receiver.received).toHaveLength(1);
 });
@@ -208,6 +250,7 @@ test('while a secret is rotated, every secret signs', async () => {
   await trigger(server, acme, [`${receiver.url}/rotating`]);
   const [callback] = await receiver.waitFor(1);
   const headers = callback!.headers as Record<string, string>;
-  const signed = (secret: string) => expectedSignature(headers['webhook-id']!, headers['webhook-timestamp']!, callback!.body, secret);
+  const signed = (secret: string) =>
+    expectedSignature(headers['webhook-id']!, headers['webhook-timestamp']!, callback!.body, secret);
   expect(headers['webhook-signature']).toBe(`${signed(secrets.acmeCallback)} ${signed(secrets.acmeNextCallback)}`);
 });

@@ -40,7 +40,13 @@ describe('Checkpointer', () => {
   }
 
   test('copies the WAL into the database file from its own thread', async () => {
-    const checkpointer = new Checkpointer({ file, intervalMs: 60_000, busyTimeoutMs: 100, clock: new VirtualClock(), onExit: () => undefined });
+    const checkpointer = new Checkpointer({
+      file,
+      intervalMs: 60_000,
+      busyTimeoutMs: 100,
+      clock: new VirtualClock(),
+      onExit: () => undefined,
+    });
     try {
       const reply = await checkpointer.checkpoint();
       expect(reply).toEqual({ busy: 0, log: expect.any(Number), checkpointed: expect.any(Number) });
@@ -57,7 +63,13 @@ describe('Checkpointer', () => {
     // Only the interval runs on the virtual clock; the thread's replies come at their own pace.
     const clock = new VirtualClock();
     const interval = jest.spyOn(clock, 'setInterval');
-    const checkpointer = new Checkpointer({ file, intervalMs: 500, busyTimeoutMs: 100, clock, onExit: () => undefined });
+    const checkpointer = new Checkpointer({
+      file,
+      intervalMs: 500,
+      busyTimeoutMs: 100,
+      clock,
+      onExit: () => undefined,
+    });
     const checkpoint = jest.spyOn(checkpointer, 'checkpoint');
     try {
       await clock.advance(499);
@@ -85,7 +97,13 @@ describe('Checkpointer', () => {
 
   test('stop ends the thread, tells onExit, and answers later checkpoints with nothing', async () => {
     const onExit = jest.fn();
-    const checkpointer = new Checkpointer({ file, intervalMs: 60_000, busyTimeoutMs: 100, clock: new VirtualClock(), onExit });
+    const checkpointer = new Checkpointer({
+      file,
+      intervalMs: 60_000,
+      busyTimeoutMs: 100,
+      clock: new VirtualClock(),
+      onExit,
+    });
     await checkpointer.stop();
     expect(onExit).toHaveBeenCalledTimes(1);
     await expect(checkpointer.checkpoint()).resolves.toBeUndefined();
@@ -94,7 +112,13 @@ describe('Checkpointer', () => {
   test('a thread that cannot open the file ends, and onExit lets the storage checkpoint itself again', async () => {
     let exited!: () => void;
     const exit = new Promise<void>((resolve) => (exited = resolve));
-    const checkpointer = new Checkpointer({ file: join(dir, 'missing', 'folder', 'wal.sqlite'), intervalMs: 60_000, busyTimeoutMs: 100, clock: new VirtualClock(), onExit: () => exited() });
+    const checkpointer = new Checkpointer({
+      file: join(dir, 'missing', 'folder', 'wal.sqlite'),
+      intervalMs: 60_000,
+      busyTimeoutMs: 100,
+      clock: new VirtualClock(),
+      onExit: () => exited(),
+    });
     const answer = checkpointer.checkpoint();
     await exit;
     await expect(answer).resolves.toBeUndefined();

@@ -91,11 +91,7 @@ test('a full batch is followed by another claim at once', async () => {
   queue.push(1, 2, 3, 4, 5);
   loop.start();
   await claimed(3);
-  expect(claims).toEqual([
-    [1, 2],
-    [3, 4],
-    [5],
-  ]);
+  expect(claims).toEqual([[1, 2], [3, 4], [5]]);
   await loop.stop(0);
 });
 

@@ -84,7 +84,12 @@ test('a minimal file gets every default', async () => {
     },
     testing: { faultInjection: false },
   });
-  expect(config.organisations.acme?.services.echo).toEqual({ kind: 'echo', timeoutMs: 30000, concurrency: 4, requiredParameters: [] });
+  expect(config.organisations.acme?.services.echo).toEqual({
+    kind: 'echo',
+    timeoutMs: 30000,
+    concurrency: 4,
+    requiredParameters: [],
+  });
 });
 
 test('a JSON file is read too', async () => {
@@ -105,7 +110,9 @@ test('relative paths are resolved against the folder of the file', async () => {
 test('a module that is not there', async () => {
   const raw = await minimal();
   raw.organisations.acme.services.custom = { kind: 'module', module: 'services/custom.js' };
-  expect(await problemsOf(raw)).toContain(`organisations.acme.services.custom.module: no such file: ${join(dir, 'services', 'custom.js')}`);
+  expect(await problemsOf(raw)).toContain(
+    `organisations.acme.services.custom.module: no such file: ${join(dir, 'services', 'custom.js')}`,
+  );
 });
 
 test('environment variables override the secrets in the file', async () => {
@@ -123,20 +130,27 @@ test('a secret may come from the environment only', async () => {
   const raw = await minimal();
   raw.organisations.acme.clients['acme-client'] = {};
   raw.organisations.acme.apiKeys.main = {};
-  const config = await loadConfig(await fileWith(raw), { AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT: 'x', AUTOFACILITATE_API_KEY_ACME_MAIN: 'y' });
+  const config = await loadConfig(await fileWith(raw), {
+    AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT: 'x',
+    AUTOFACILITATE_API_KEY_ACME_MAIN: 'y',
+  });
   expect(await verifyClientSecret('x', config.organisations.acme!.clients['acme-client']!.secretHash)).toBe(true);
   expect(config.organisations.acme!.apiKeys.main!.hash).toBe(hashApiKey('y'));
   const message = await problemsOf(raw);
   expect(message).toContain(
     'organisations.acme.clients.acme-client.secretHash: missing (or set the environment variable AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT)',
   );
-  expect(message).toContain('organisations.acme.apiKeys.main.hash: missing (or set the environment variable AUTOFACILITATE_API_KEY_ACME_MAIN)');
+  expect(message).toContain(
+    'organisations.acme.apiKeys.main.hash: missing (or set the environment variable AUTOFACILITATE_API_KEY_ACME_MAIN)',
+  );
 });
 
 test('callback secrets come from the file, or from the environment, several while one is rotated', async () => {
   const raw = await minimal();
   raw.organisations.acme.callbackSecrets = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'];
-  expect((await loadConfig(await fileWith(raw), {})).organisations.acme!.callbackSecrets).toEqual(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw']);
+  expect((await loadConfig(await fileWith(raw), {})).organisations.acme!.callbackSecrets).toEqual([
+    'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  ]);
   const rotating = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwdXBGaGV5UgA=';
   const config = await loadConfig(await fileWith(await minimal()), { AUTOFACILITATE_CALLBACK_SECRET_ACME: rotating });
   expect(config.organisations.acme!.callbackSecrets).toEqual(rotating.split(' '));
@@ -145,7 +159,10 @@ test('callback secrets come from the file, or from the environment, several whil
 test('a client may have its own execute rate', async () => {
   const raw = await minimal();
   raw.organisations.acme.clients['acme-client'].executeRate = { perSecond: 0.5, burst: 3 };
-  expect((await loadConfig(await fileWith(raw), {})).organisations.acme!.clients['acme-client']!.executeRate).toEqual({ perSecond: 0.5, burst: 3 });
+  expect((await loadConfig(await fileWith(raw), {})).organisations.acme!.clients['acme-client']!.executeRate).toEqual({
+    perSecond: 0.5,
+    burst: 3,
+  });
 });
 
 describe('a bad file stops start-up with a message naming the file, the key and why', () => {
@@ -163,12 +180,16 @@ describe('a bad file stops start-up with a message naming the file, the key and 
     raw.organisations.acme.callbackSecrets = ['whsec_tooshort'];
     raw.callbacks.retrySchedule = ['5s'];
     const next = await problemsOf(raw);
-    expect(next).toContain('organisations.acme.callbackSecrets.0: must be whsec_ and the base64 of 24 to 64 bytes, as "autofacilitate-server new-callback-secret" makes');
+    expect(next).toContain(
+      'organisations.acme.callbackSecrets.0: must be whsec_ and the base64 of 24 to 64 bytes, as "autofacilitate-server new-callback-secret" makes',
+    );
     expect(next).toContain('callbacks.allow.1: must be an IP address or a CIDR range, such as 10.1.0.0/16');
     expect(next).toContain('callbacks.allow.2: must be an IP address or a CIDR range');
     expect(next).not.toContain('callbacks.allow.0');
     const fromEnv = await problemsOf(await minimal(), { AUTOFACILITATE_CALLBACK_SECRET_ACME: 'whsec_short' });
-    expect(fromEnv).toContain('organisations.acme.callbackSecrets.0 (from AUTOFACILITATE_CALLBACK_SECRET_ACME): must be whsec_');
+    expect(fromEnv).toContain(
+      'organisations.acme.callbackSecrets.0 (from AUTOFACILITATE_CALLBACK_SECRET_ACME): must be whsec_',
+    );
   });
 
   test('every problem at once', async () => {
@@ -208,14 +229,21 @@ describe('a bad file stops start-up with a message naming the file, the key and 
     raw.organisations.acme.clients['acme-client'].secretHash = 'plain-text-secret';
     raw.organisations.acme.apiKeys.main.hash = 'sha256$nothex';
     const message = await problemsOf(raw);
-    expect(message).toContain('organisations.acme.clients.acme-client.secretHash: must be a hash made by "autofacilitate-server hash-secret"');
-    expect(message).toContain('organisations.acme.apiKeys.main.hash: must be a hash made by "autofacilitate-server new-api-key"');
+    expect(message).toContain(
+      'organisations.acme.clients.acme-client.secretHash: must be a hash made by "autofacilitate-server hash-secret"',
+    );
+    expect(message).toContain(
+      'organisations.acme.apiKeys.main.hash: must be a hash made by "autofacilitate-server new-api-key"',
+    );
   });
 
   test('an scrypt hash with absurd costs', async () => {
     const raw = await minimal();
-    raw.organisations.acme.clients['acme-client'].secretHash = `scrypt$1099511627776$8$1$${'a'.repeat(22)}$${'b'.repeat(43)}`;
-    expect(await problemsOf(raw)).toContain('organisations.acme.clients.acme-client.secretHash: must be a hash made by');
+    raw.organisations.acme.clients['acme-client'].secretHash =
+      `scrypt$1099511627776$8$1$${'a'.repeat(22)}$${'b'.repeat(43)}`;
+    expect(await problemsOf(raw)).toContain(
+      'organisations.acme.clients.acme-client.secretHash: must be a hash made by',
+    );
   });
 
   test('one client id in two organisations, one API key twice', async () => {
@@ -226,8 +254,12 @@ describe('a bad file stops start-up with a message naming the file, the key and 
       services: {},
     };
     const message = await problemsOf(raw);
-    expect(message).toContain('organisations.globex.clients.acme-client: the client id is also used in organisations.acme');
-    expect(message).toContain('organisations.globex.apiKeys.copy: the same key is also organisations.acme.apiKeys.main');
+    expect(message).toContain(
+      'organisations.globex.clients.acme-client: the client id is also used in organisations.acme',
+    );
+    expect(message).toContain(
+      'organisations.globex.apiKeys.copy: the same key is also organisations.acme.apiKeys.main',
+    );
   });
 
   test('YAML that does not parse, with its line', async () => {
@@ -239,7 +271,9 @@ describe('a bad file stops start-up with a message naming the file, the key and 
   });
 
   test('a file that is not there', async () => {
-    await expect(loadConfig(join(dir, 'missing.yaml'), {})).rejects.toThrow(`${join(dir, 'missing.yaml')}: cannot be read (ENOENT)`);
+    await expect(loadConfig(join(dir, 'missing.yaml'), {})).rejects.toThrow(
+      `${join(dir, 'missing.yaml')}: cannot be read (ENOENT)`,
+    );
   });
 
   test('a file that is not a mapping', async () => {

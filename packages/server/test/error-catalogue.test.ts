@@ -10,8 +10,10 @@ const refusal = (status: number, headline: string, scope: string, reason: string
   headers,
   body: { code: String(status), message: headline, errors: [{ scope, reason, message }] },
 });
-const invalid = (scope: string, message: string) => refusal(400, 'Validation exception', scope, 'Invalid request', message);
-const unprocessable = (scope: string, message: string) => refusal(422, 'Unprocessable Entity', scope, 'Unprocessable Entity', message);
+const invalid = (scope: string, message: string) =>
+  refusal(400, 'Validation exception', scope, 'Invalid request', message);
+const unprocessable = (scope: string, message: string) =>
+  refusal(422, 'Unprocessable Entity', scope, 'Unprocessable Entity', message);
 const notFound = (scope: string, message: string) => refusal(404, 'Not found', scope, 'Not found', message);
 const bearer = (challenge: string, credential = 'access-token') => ({
   statusCode: 401,
@@ -31,7 +33,11 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     invalid('body.callbackUrls[0]', 'body.callbackUrls[0] must be string'),
   ],
   bodyEmpty: [catalogue.bodyEmpty(), 'AF_ERR_BODY_EMPTY', invalid('body', 'The request body is empty')],
-  bodyNotUtf8: [catalogue.bodyNotUtf8(), 'AF_ERR_BODY_NOT_UTF8', invalid('body', 'The request body is not valid UTF-8')],
+  bodyNotUtf8: [
+    catalogue.bodyNotUtf8(),
+    'AF_ERR_BODY_NOT_UTF8',
+    invalid('body', 'The request body is not valid UTF-8'),
+  ],
   bodyNotJson: [catalogue.bodyNotJson(), 'AF_ERR_BODY_NOT_JSON', invalid('body', 'The request body is not valid JSON')],
   bodyRequired: [
     catalogue.bodyRequired(),
@@ -43,7 +49,11 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     'AF_ERR_XML_DOCTYPE',
     invalid('body', 'XML documents with a DOCTYPE or entity declarations are not accepted'),
   ],
-  xmlEncoding: [catalogue.xmlEncoding('UTF-16'), 'AF_ERR_XML_ENCODING', invalid('body', 'XML must be encoded in UTF-8, not UTF-16')],
+  xmlEncoding: [
+    catalogue.xmlEncoding('UTF-16'),
+    'AF_ERR_XML_ENCODING',
+    invalid('body', 'XML must be encoded in UTF-8, not UTF-16'),
+  ],
   xmlMalformed: [
     catalogue.xmlMalformed('Unexpected end', 2, 7),
     'AF_ERR_XML_MALFORMED',
@@ -60,12 +70,22 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     'AF_ERR_CALLBACK_URL_MALFORMED',
     invalid('body.callbackUrls[1]', 'body.callbackUrls[1] must be an http:// or https:// URL'),
   ],
-  urlMalformed: [catalogue.urlMalformed(), 'AF_ERR_URL_MALFORMED', invalid('path', 'The URL is not valid: a percent-encoding is broken')],
-  requestMalformed: [catalogue.requestMalformed(), 'AF_ERR_REQUEST_MALFORMED', invalid('global', 'The request is not valid HTTP/1.1')],
+  urlMalformed: [
+    catalogue.urlMalformed(),
+    'AF_ERR_URL_MALFORMED',
+    invalid('path', 'The URL is not valid: a percent-encoding is broken'),
+  ],
+  requestMalformed: [
+    catalogue.requestMalformed(),
+    'AF_ERR_REQUEST_MALFORMED',
+    invalid('global', 'The request is not valid HTTP/1.1'),
+  ],
   methodNotAllowed: [
     catalogue.methodNotAllowed('PUT', ['GET', 'HEAD']),
     'AF_ERR_METHOD_NOT_ALLOWED',
-    refusal(405, 'Method Not Allowed', 'method', 'Method Not Allowed', 'PUT is not allowed here: use GET or HEAD', { allow: 'GET, HEAD' }),
+    refusal(405, 'Method Not Allowed', 'method', 'Method Not Allowed', 'PUT is not allowed here: use GET or HEAD', {
+      allow: 'GET, HEAD',
+    }),
   ],
   requestTimeout: [
     catalogue.requestTimeout(30000),
@@ -80,10 +100,24 @@ const cases: Record<Factory, [ServerError, string, object]> = {
   headersTooLarge: [
     catalogue.headersTooLarge(),
     'AF_ERR_HEADERS_TOO_LARGE',
-    refusal(431, 'Request Header Fields Too Large', 'header', 'Request Header Fields Too Large', 'The request headers are larger than the server accepts'),
+    refusal(
+      431,
+      'Request Header Fields Too Large',
+      'header',
+      'Request Header Fields Too Large',
+      'The request headers are larger than the server accepts',
+    ),
   ],
-  requestRefused: [catalogue.requestRefused(400, 'global', 'Bad URL'), 'AF_ERR_REQUEST_REFUSED', invalid('global', 'Bad URL')],
-  routeNotFound: [catalogue.routeNotFound('GET', '/nowhere'), 'AF_ERR_ROUTE_NOT_FOUND', notFound('path', 'No operation at GET /nowhere')],
+  requestRefused: [
+    catalogue.requestRefused(400, 'global', 'Bad URL'),
+    'AF_ERR_REQUEST_REFUSED',
+    invalid('global', 'Bad URL'),
+  ],
+  routeNotFound: [
+    catalogue.routeNotFound('GET', '/nowhere'),
+    'AF_ERR_ROUTE_NOT_FOUND',
+    notFound('path', 'No operation at GET /nowhere'),
+  ],
   organisationNotFound: [
     catalogue.organisationNotFound('globex'),
     'AF_ERR_ORGANISATION_NOT_FOUND',
@@ -94,16 +128,32 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     'AF_ERR_SERVICE_NOT_FOUND',
     notFound('path.vsn', 'Service nope not found in organisation acme'),
   ],
-  triggerNotFound: [catalogue.triggerNotFound('0b7f'), 'AF_ERR_TRIGGER_NOT_FOUND', notFound('path.triggerUUID', 'Trigger 0b7f not found')],
+  triggerNotFound: [
+    catalogue.triggerNotFound('0b7f'),
+    'AF_ERR_TRIGGER_NOT_FOUND',
+    notFound('path.triggerUUID', 'Trigger 0b7f not found'),
+  ],
   idempotencyKeyInFlight: [
     catalogue.idempotencyKeyInFlight(),
     'AF_ERR_IDEMPOTENCY_KEY_IN_FLIGHT',
-    refusal(409, 'Conflict', 'header.Idempotency-Key', 'Request in progress', 'A request with this Idempotency-Key is still being handled'),
+    refusal(
+      409,
+      'Conflict',
+      'header.Idempotency-Key',
+      'Request in progress',
+      'A request with this Idempotency-Key is still being handled',
+    ),
   ],
   idempotencyKeyTakenOver: [
     catalogue.idempotencyKeyTakenOver(),
     'AF_ERR_IDEMPOTENCY_KEY_TAKEN_OVER',
-    refusal(409, 'Conflict', 'header.Idempotency-Key', 'Request in progress', 'Another request took this Idempotency-Key over'),
+    refusal(
+      409,
+      'Conflict',
+      'header.Idempotency-Key',
+      'Request in progress',
+      'Another request took this Idempotency-Key over',
+    ),
   ],
   bodyTooLarge: [
     catalogue.bodyTooLarge(1024),
@@ -113,7 +163,13 @@ const cases: Record<Factory, [ServerError, string, object]> = {
   mediaTypeUnsupported: [
     catalogue.mediaTypeUnsupported(),
     'AF_ERR_MEDIA_TYPE_UNSUPPORTED',
-    refusal(415, 'Unsupported Media Type', 'body', 'Unsupported Media Type', 'Send the body as application/json or application/xml'),
+    refusal(
+      415,
+      'Unsupported Media Type',
+      'body',
+      'Unsupported Media Type',
+      'Send the body as application/json or application/xml',
+    ),
   ],
   tooManyParameters: [
     catalogue.tooManyParameters(100, 101),
@@ -163,7 +219,10 @@ const cases: Record<Factory, [ServerError, string, object]> = {
   idempotencyKeyReused: [
     catalogue.idempotencyKeyReused(),
     'AF_ERR_IDEMPOTENCY_KEY_REUSED',
-    unprocessable('header.Idempotency-Key', 'This Idempotency-Key was used with another request: use a new key for a new request'),
+    unprocessable(
+      'header.Idempotency-Key',
+      'This Idempotency-Key was used with another request: use a new key for a new request',
+    ),
   ],
   triggerOfAnotherService: [
     catalogue.triggerOfAnotherService('0b7f', 'echo', 'sleep'),
@@ -180,7 +239,11 @@ const cases: Record<Factory, [ServerError, string, object]> = {
         code: '422',
         message: 'Unprocessable Entity',
         errors: [
-          { scope: 'body.callbackUrls', reason: 'Unprocessable Entity', message: 'A trigger has at most 5 callback URLs, not 6' },
+          {
+            scope: 'body.callbackUrls',
+            reason: 'Unprocessable Entity',
+            message: 'A trigger has at most 5 callback URLs, not 6',
+          },
           {
             scope: 'body.callbackUrls',
             reason: 'Unprocessable Entity',
@@ -304,12 +367,15 @@ const cases: Record<Factory, [ServerError, string, object]> = {
   ],
 };
 
-test.each(Object.entries(cases))('%s: its code, status and message become the wire answer', (_name, [error, code, answer]) => {
-  expect(error).toBeInstanceOf(ServerError);
-  expect(error.code).toBe(code);
-  expect(wireAnswer(error)).toEqual(answer);
-  expect(wireAnswer(error).statusCode).toBe(error.statusCode);
-});
+test.each(Object.entries(cases))(
+  '%s: its code, status and message become the wire answer',
+  (_name, [error, code, answer]) => {
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error.code).toBe(code);
+    expect(wireAnswer(error)).toEqual(answer);
+    expect(wireAnswer(error).statusCode).toBe(error.statusCode);
+  },
+);
 
 test('every code is declared once', () => {
   const codes = Object.values(cases).map(([, code]) => code);
@@ -329,5 +395,7 @@ test('errors that stay inside the server carry their code, and answer as an inte
     expect(`${error.name} ${error.code}`).toBe(`${error.constructor.name} ${code}`);
     expect(wireAnswer(error)).toEqual(internal);
   }
-  expect(new catalogue.IdempotencyKeyLost('order-7').message).toBe('The Idempotency-Key order-7 is no longer held by this request');
+  expect(new catalogue.IdempotencyKeyLost('order-7').message).toBe(
+    'The Idempotency-Key order-7 is no longer held by this request',
+  );
 });

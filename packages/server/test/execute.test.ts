@@ -30,7 +30,10 @@ describe('execute with JSON', () => {
     const body = { triggerParameters: { key: 'value' }, callbackUrls: ['https://mycompany.com/callbacks/id=123'] };
     const answer = await execute(server.url, 'acme', 'echo', acme, body);
     expect(answer.status).toBe(200);
-    expect(answer.json).toEqual({ message: 'Successfully triggered echo@acme', triggerUUID: expect.stringMatching(uuid) });
+    expect(answer.json).toEqual({
+      message: 'Successfully triggered echo@acme',
+      triggerUUID: expect.stringMatching(uuid),
+    });
     const trigger = await server.server.store.triggers.findTrigger('acme', answer.json.triggerUUID);
     expect(trigger).toMatchObject({
       vsn: 'echo',
@@ -80,11 +83,17 @@ describe('execute with JSON', () => {
   });
 
   test('400: callbackUrls that is not an array', async () => {
-    expectErrorResponse(await execute(server.url, 'acme', 'echo', acme, { callbackUrls: 'https://a.example' }), 400, 'body.callbackUrls');
+    expectErrorResponse(
+      await execute(server.url, 'acme', 'echo', acme, { callbackUrls: 'https://a.example' }),
+      400,
+      'body.callbackUrls',
+    );
   });
 
   test('400: a callback URL that is not http(s)', async () => {
-    const answer = await execute(server.url, 'acme', 'echo', acme, { callbackUrls: ['https://a.example/ok', 'ftp://b.example'] });
+    const answer = await execute(server.url, 'acme', 'echo', acme, {
+      callbackUrls: ['https://a.example/ok', 'ftp://b.example'],
+    });
     expectErrorResponse(answer, 400, 'body.callbackUrls[1]');
   });
 
@@ -136,7 +145,14 @@ describe('execute with XML', () => {
   });
 
   test('400: XML that is not well-formed', async () => {
-    const answer = await execute(server.url, 'acme', 'echo', acme, '<root><triggerParameters></root>', 'application/xml');
+    const answer = await execute(
+      server.url,
+      'acme',
+      'echo',
+      acme,
+      '<root><triggerParameters></root>',
+      'application/xml',
+    );
     expectErrorResponse(answer, 400, 'body');
     expect(answer.json.errors[0].message).toMatch(/not well-formed/);
   });
@@ -207,7 +223,14 @@ describe('execute with XML', () => {
   });
 
   test('400: an encoding other than UTF-8', async () => {
-    const answer = await execute(server.url, 'acme', 'echo', acme, '<?xml version="1.0" encoding="ISO-8859-1"?><root/>', 'application/xml');
+    const answer = await execute(
+      server.url,
+      'acme',
+      'echo',
+      acme,
+      '<?xml version="1.0" encoding="ISO-8859-1"?><root/>',
+      'application/xml',
+    );
     expectErrorResponse(answer, 400, 'body');
   });
 });
@@ -219,7 +242,7 @@ describe('execute refusals in the order they are checked', () => {
     expect(answer.json.message).toBe('Not found');
   });
 
-  test('404: another organisation\'s service is not found either', async () => {
+  test("404: another organisation's service is not found either", async () => {
     expectErrorResponse(await execute(server.url, 'globex', 'echo', acme, {}), 404, 'path.orgId');
   });
 
@@ -272,12 +295,18 @@ describe('execute refusals in the order they are checked', () => {
   });
 
   test('200 once the required parameters are there', async () => {
-    const answer = await execute(server.url, 'acme', 'needs-customer', acme, { triggerParameters: { customerId: '42', channel: 'voice' } });
+    const answer = await execute(server.url, 'acme', 'needs-customer', acme, {
+      triggerParameters: { customerId: '42', channel: 'voice' },
+    });
     expect(answer.status).toBe(200);
   });
 
   test('422: a parameter a service kind cannot use', async () => {
-    expectErrorResponse(await execute(server.url, 'acme', 'nap', acme, { triggerParameters: { ms: 'soon' } }), 422, 'body.triggerParameters.ms');
+    expectErrorResponse(
+      await execute(server.url, 'acme', 'nap', acme, { triggerParameters: { ms: 'soon' } }),
+      422,
+      'body.triggerParameters.ms',
+    );
   });
 
   test('nothing is written for a refused trigger', async () => {

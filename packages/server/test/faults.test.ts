@@ -16,7 +16,9 @@ const internalError = {
 };
 
 // The name of any method of the storage or of one of its repositories.
-type StorageMethod = { [K in keyof Storage]: Storage[K] extends (...args: never[]) => unknown ? K : keyof Storage[K] }[keyof Storage];
+type StorageMethod = {
+  [K in keyof Storage]: Storage[K] extends (...args: never[]) => unknown ? K : keyof Storage[K];
+}[keyof Storage];
 
 describe('a store that fails', () => {
   let server: TestServer;
@@ -35,7 +37,9 @@ describe('a store that fails', () => {
           const value = Reflect.get(target, property, receiver);
           if (typeof value !== 'function') return typeof value === 'object' && value !== null ? failable(value) : value;
           return (...args: unknown[]) =>
-            failing.has(property as StorageMethod) ? Promise.reject(new Error('disk I/O error')) : value.apply(target, args);
+            failing.has(property as StorageMethod)
+              ? Promise.reject(new Error('disk I/O error'))
+              : value.apply(target, args);
         },
       });
     const store = failable(new SqliteStorage({ file: join(dir, 'store.sqlite') }));
@@ -73,7 +77,11 @@ describe('a store that fails', () => {
 
   test('500 from the token endpoint, as an OAuth error', async () => {
     failing.add('saveToken');
-    const answer = await requestToken(server.url, { grant_type: 'client_credentials' }, { authorization: basic('acme-client', secrets.acmeClient) });
+    const answer = await requestToken(
+      server.url,
+      { grant_type: 'client_credentials' },
+      { authorization: basic('acme-client', secrets.acmeClient) },
+    );
     expect(answer.status).toBe(500);
     expect(answer.json).toEqual({ error: 'server_error', error_description: 'An unexpected error occurred' });
   });
@@ -82,11 +90,15 @@ describe('a store that fails', () => {
     failing.add('claimTriggers');
     failing.add('addUsage');
     const started = await execute(server.url, 'acme', 'echo', acme, { triggerParameters: { key: 'value' } });
-    expect(await log.waitFor((line) => line.msg === 'claiming triggers failed')).toMatchObject({ err: { message: 'disk I/O error' } });
+    expect(await log.waitFor((line) => line.msg === 'claiming triggers failed')).toMatchObject({
+      err: { message: 'disk I/O error' },
+    });
     await expect(server.server.usage.flush()).rejects.toThrow('disk I/O error');
     // The flush of every interval logs its failure and keeps the counts.
     await clock.advance(server.config.usage.flushIntervalMs);
-    expect(await log.waitFor((line) => line.msg === 'usage counts not saved; kept for the next flush')).toMatchObject({ err: { message: 'disk I/O error' } });
+    expect(await log.waitFor((line) => line.msg === 'usage counts not saved; kept for the next flush')).toMatchObject({
+      err: { message: 'disk I/O error' },
+    });
     failing.clear();
     await server.server.usage.flush();
     // The next poll claims the trigger again, and it runs.
@@ -107,7 +119,9 @@ describe('the fault switch of test configurations', () => {
     const server = await startTestServer();
     try {
       const acme = await server.acme();
-      const answer = await execute(server.url, 'acme', 'echo', acme, {}, 'application/json', { 'x-autofacilitate-fault': 'internal' });
+      const answer = await execute(server.url, 'acme', 'echo', acme, {}, 'application/json', {
+        'x-autofacilitate-fault': 'internal',
+      });
       expect(answer.status).toBe(200);
     } finally {
       await server.close();
@@ -121,11 +135,17 @@ describe('the fault switch of test configurations', () => {
     try {
       const acme = await server.acme();
       const fault = { 'x-autofacilitate-fault': 'internal' };
-      expect((await execute(server.url, 'acme', 'echo', acme, {}, 'application/json', fault)).json).toEqual(internalError);
-      expect((await result(server.url, 'acme', 'echo', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', acme, fault)).json).toEqual(internalError);
+      expect((await execute(server.url, 'acme', 'echo', acme, {}, 'application/json', fault)).json).toEqual(
+        internalError,
+      );
+      expect(
+        (await result(server.url, 'acme', 'echo', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', acme, fault)).json,
+      ).toEqual(internalError);
       // Refusals still come first.
       expect((await execute(server.url, 'acme', 'echo', {}, {}, 'application/json', fault)).status).toBe(401);
-      expect((await call(`${server.url}/healthz`, { headers: { 'x-autofacilitate-fault': 'unavailable' } })).json).toEqual({ status: 'unavailable' });
+      expect(
+        (await call(`${server.url}/healthz`, { headers: { 'x-autofacilitate-fault': 'unavailable' } })).json,
+      ).toEqual({ status: 'unavailable' });
     } finally {
       await server.close();
     }
@@ -143,14 +163,24 @@ describe('the fault switch of test configurations', () => {
     );
     try {
       const acme = await server.acme();
-      const headers = { authorization: `Bearer ${acme.token}`, 'x-api-key': acme.apiKey!, 'content-type': 'application/json', 'idempotency-key': 'held' };
+      const headers = {
+        authorization: `Bearer ${acme.token}`,
+        'x-api-key': acme.apiKey!,
+        'content-type': 'application/json',
+        'idempotency-key': 'held',
+      };
       const client = new AbortController();
       // Each on a connection of its own, closed with it.
       const held = () =>
         new Promise<number | string>((resolve) => {
           const request = httpRequest(
             executeUrl(server.url, 'acme', 'echo'),
-            { method: 'POST', headers: { ...headers, 'x-autofacilitate-fault': 'hold' }, agent: false, signal: client.signal },
+            {
+              method: 'POST',
+              headers: { ...headers, 'x-autofacilitate-fault': 'hold' },
+              agent: false,
+              signal: client.signal,
+            },
             (response) => {
               response.resume();
               resolve(response.statusCode!);

@@ -2,7 +2,13 @@ import { execute, type Answer, type Caller } from './support/api-client';
 import { startTestServer, type TestServer } from './support/test-server';
 
 /** Sends `count` executes with at most `inFlight` at once, and keeps every answer. */
-async function flood(server: TestServer, orgId: string, caller: Caller, count: number, inFlight: number): Promise<Answer[]> {
+async function flood(
+  server: TestServer,
+  orgId: string,
+  caller: Caller,
+  count: number,
+  inFlight: number,
+): Promise<Answer[]> {
   const answers: Answer[] = [];
   let next = 0;
   const lane = async () => {
@@ -30,7 +36,10 @@ describe('a flood of executes', () => {
   test("one client's 2,000 executes: its excess is 429 with Retry-After, while another organisation's client meets no error", async () => {
     const [acme, globex] = await Promise.all([server.acme(), server.globex()]);
     const started = Date.now();
-    const [flooded, calm] = await Promise.all([flood(server, 'acme', acme, 2000, 32), flood(server, 'globex', globex, 60, 2)]);
+    const [flooded, calm] = await Promise.all([
+      flood(server, 'acme', acme, 2000, 32),
+      flood(server, 'globex', globex, 60, 2),
+    ]);
     const seconds = (Date.now() - started) / 1000;
 
     const accepted = flooded.filter((answer) => answer.status === 200);

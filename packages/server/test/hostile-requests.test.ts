@@ -131,7 +131,12 @@ describe('what the framework and the HTTP parser refuse is answered in the API s
   });
 
   test('401: no body, a challenge and a request id', async () => {
-    const answer = await send(executeUrl(server.url, 'acme', 'echo'), 'POST', { 'content-type': 'application/json' }, '{}');
+    const answer = await send(
+      executeUrl(server.url, 'acme', 'echo'),
+      'POST',
+      { 'content-type': 'application/json' },
+      '{}',
+    );
     expect(answer.status).toBe(401);
     expect(answer.text).toBe('');
     expect(answer.headers['www-authenticate']).toMatch(/^Bearer /);
@@ -150,7 +155,9 @@ describe('callback URLs decided at execute', () => {
         JSON.stringify({ callbackUrls: [url] }),
       );
       expectErrorResponse(answer, 422);
-      expect(JSON.parse(answer.text).errors[0].message).toMatch(/is always the loopback address \(127\.0\.0\.1 is a loopback address\): callbacks\.allow must list 127\.0\.0\.1\/32/);
+      expect(JSON.parse(answer.text).errors[0].message).toMatch(
+        /is always the loopback address \(127\.0\.0\.1 is a loopback address\): callbacks\.allow must list 127\.0\.0\.1\/32/,
+      );
     },
   );
 });

@@ -19,7 +19,10 @@ const aborted: string[] = [];
 /** Emits `aborted` when a call to the upstream is given up before its answer. */
 const upstreamEvents = new EventEmitter();
 const answers = new Map<string, (response: ServerResponse) => void>([
-  ['/json', (response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ticket":"T-1","open":true}')],
+  [
+    '/json',
+    (response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ticket":"T-1","open":true}'),
+  ],
   ['/empty', (response) => response.writeHead(204).end()],
   ['/unavailable', (response) => response.writeHead(503).end('{"error":"down"}')],
   ['/html', (response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>')],
@@ -58,7 +61,12 @@ beforeAll(async () => {
     raw.limits = { outputBytes: 1024 };
     const services = raw.organisations.acme.services;
     for (const path of answers.keys()) {
-      services[`crm${path.replace('/', '-')}`] = { kind: 'http', url: `${upstreamUrl}${path}`, headers: { authorization: 'Bearer upstream-token' }, timeoutMs: 300 };
+      services[`crm${path.replace('/', '-')}`] = {
+        kind: 'http',
+        url: `${upstreamUrl}${path}`,
+        headers: { authorization: 'Bearer upstream-token' },
+        timeoutMs: 300,
+      };
     }
     services['crm-closed'] = { kind: 'http', url: `http://127.0.0.1:${closedPort}/nothing-listens-here` };
   });
@@ -74,7 +82,10 @@ afterAll(async () => {
 async function run(vsn: string, triggerParameters: Record<string, string> = { customerId: '42' }) {
   const started = await execute(server.url, 'acme', vsn, acme, { triggerParameters });
   expect(started.status).toBe(200);
-  return { triggerUUID: started.json.triggerUUID as string, answer: await finalResult(server, 'acme', vsn, started.json.triggerUUID, acme) };
+  return {
+    triggerUUID: started.json.triggerUUID as string,
+    answer: await finalResult(server, 'acme', vsn, started.json.triggerUUID, acme),
+  };
 }
 
 test('POSTs the parameters as JSON, with the triggerUUID as Idempotency-Key, and outputs the JSON answer', async () => {
@@ -84,7 +95,11 @@ test('POSTs the parameters as JSON, with the triggerUUID as Idempotency-Key, and
   const call = received.find((entry) => entry.headers['idempotency-key'] === triggerUUID)!;
   expect(call.path).toBe('/json');
   expect(JSON.parse(call.body)).toEqual({ customerId: '42', channel: 'voice' });
-  expect(call.headers).toMatchObject({ 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer upstream-token' });
+  expect(call.headers).toMatchObject({
+    'content-type': 'application/json',
+    accept: 'application/json',
+    authorization: 'Bearer upstream-token',
+  });
 });
 
 test('an empty answer is no output: 204', async () => {
@@ -98,12 +113,18 @@ test.each([
   ['crm-huge', 'The upstream answer is larger than 1024 bytes'],
 ])('%s fails: %s', async (vsn, message) => {
   const { answer } = await run(vsn);
-  expect(answer.json).toMatchObject({ status: 'failed', error: { scope: 'service', reason: 'Service failed', message } });
+  expect(answer.json).toMatchObject({
+    status: 'failed',
+    error: { scope: 'service', reason: 'Service failed', message },
+  });
 });
 
 test('an upstream that cannot be reached fails the trigger, naming why', async () => {
   const { answer } = await run('crm-closed');
-  expect(answer.json).toMatchObject({ status: 'failed', error: { message: 'upstream could not be reached (ECONNREFUSED)' } });
+  expect(answer.json).toMatchObject({
+    status: 'failed',
+    error: { message: 'upstream could not be reached (ECONNREFUSED)' },
+  });
 });
 
 // On the wall clock: the service's timeout cuts a real connection to a real upstream.

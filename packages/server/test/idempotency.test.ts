@@ -12,10 +12,19 @@ const workersOff = (raw: RawConfig) => {
   raw.workers.enabled = false;
 };
 
-const body = { triggerParameters: { customerId: '42', channel: 'voice' }, callbackUrls: ['https://hooks.example.com/cb'] };
+const body = {
+  triggerParameters: { customerId: '42', channel: 'voice' },
+  callbackUrls: ['https://hooks.example.com/cb'],
+};
 const withKey = (key: string) => ({ 'idempotency-key': key });
 
-function executeWith(server: TestServer, caller: Caller, key: string, sent: unknown = body, contentType = 'application/json'): Promise<Answer> {
+function executeWith(
+  server: TestServer,
+  caller: Caller,
+  key: string,
+  sent: unknown = body,
+  contentType = 'application/json',
+): Promise<Answer> {
   return execute(server.url, 'acme', 'echo', caller, sent, contentType, withKey(key));
 }
 
@@ -46,7 +55,13 @@ describe('with the real store', () => {
       expect(answer.json).toEqual({
         code: '409',
         message: 'Conflict',
-        errors: [{ scope: 'header.Idempotency-Key', reason: 'Request in progress', message: 'A request with this Idempotency-Key is still being handled' }],
+        errors: [
+          {
+            scope: 'header.Idempotency-Key',
+            reason: 'Request in progress',
+            message: 'A request with this Idempotency-Key is still being handled',
+          },
+        ],
       });
     }
 
@@ -60,10 +75,17 @@ describe('with the real store', () => {
   test('the same key with another body answers 422, and starts nothing', async () => {
     const first = await executeWith(server, acme, 'order-8');
     const before = await unfinished(server);
-    const other = await executeWith(server, acme, 'order-8', { ...body, triggerParameters: { customerId: '43', channel: 'voice' } });
+    const other = await executeWith(server, acme, 'order-8', {
+      ...body,
+      triggerParameters: { customerId: '43', channel: 'voice' },
+    });
     expect(other.status).toBe(422);
     expect(other.json.errors).toEqual([
-      { scope: 'header.Idempotency-Key', reason: 'Unprocessable Entity', message: 'This Idempotency-Key was used with another request: use a new key for a new request' },
+      {
+        scope: 'header.Idempotency-Key',
+        reason: 'Unprocessable Entity',
+        message: 'This Idempotency-Key was used with another request: use a new key for a new request',
+      },
     ]);
     // Another service is another request too.
     const elsewhere = await execute(server.url, 'acme', 'quick', acme, body, 'application/json', withKey('order-8'));
@@ -84,15 +106,39 @@ describe('with the real store', () => {
 
   test('keys are per organisation', async () => {
     const first = await executeWith(server, acme, 'order-10');
-    const globex = await execute(server.url, 'globex', 'echo', await server.globex(), { triggerParameters: {} }, 'application/json', withKey('order-10'));
+    const globex = await execute(
+      server.url,
+      'globex',
+      'echo',
+      await server.globex(),
+      { triggerParameters: {} },
+      'application/json',
+      withKey('order-10'),
+    );
     expect(globex.status).toBe(200);
     expect(globex.json.triggerUUID).not.toBe(first.json.triggerUUID);
   });
 
   test('a request refused before anything was written keeps no key: the corrected request goes through', async () => {
-    const refused = await execute(server.url, 'acme', 'needs-customer', acme, { triggerParameters: {} }, 'application/json', withKey('order-11'));
+    const refused = await execute(
+      server.url,
+      'acme',
+      'needs-customer',
+      acme,
+      { triggerParameters: {} },
+      'application/json',
+      withKey('order-11'),
+    );
     expect(refused.status).toBe(422);
-    const corrected = await execute(server.url, 'acme', 'needs-customer', acme, body, 'application/json', withKey('order-11'));
+    const corrected = await execute(
+      server.url,
+      'acme',
+      'needs-customer',
+      acme,
+      body,
+      'application/json',
+      withKey('order-11'),
+    );
     expect(corrected.status).toBe(200);
   });
 

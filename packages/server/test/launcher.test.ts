@@ -17,7 +17,9 @@ test('on a Node older than 22, one line names the Node needed, and the exit code
   const failure = await run(oldNode, [launcher, 'start', '--config', 'config.yaml']).catch((error: unknown) => error);
   expect(failure).toMatchObject({ code: 1, stdout: '' });
   const { stderr } = failure as { stderr: string };
-  expect(stderr).toBe(`autofacilitate-server needs Node.js 22 or later (>=22); this is Node.js ${version.trim().slice(1)}\n`);
+  expect(stderr).toBe(
+    `autofacilitate-server needs Node.js 22 or later (>=22); this is Node.js ${version.trim().slice(1)}\n`,
+  );
 });
 
 test('on this Node, the launcher runs the built command', async () => {

@@ -63,14 +63,20 @@ describe('the size of a trigger', () => {
   });
 
   test('400 for a callback URL with credentials', async () => {
-    expectProblems(await execute(server.url, 'acme', 'echo', acme, { callbackUrls: ['https://user:pass@hooks.example.com/cb'] }), 400, [
-      ['body.callbackUrls[0]', 'body.callbackUrls[0] must not carry credentials (user:password@)'],
-    ]);
+    expectProblems(
+      await execute(server.url, 'acme', 'echo', acme, { callbackUrls: ['https://user:pass@hooks.example.com/cb'] }),
+      400,
+      [['body.callbackUrls[0]', 'body.callbackUrls[0] must not carry credentials (user:password@)']],
+    );
   });
 
   test('422 for callback URLs when the organisation has no secret to sign them with', async () => {
-    const answer = await execute(server.url, 'globex', 'echo', await server.globex(), { callbackUrls: ['https://hooks.example.com/cb'] });
-    expectProblems(answer, 422, [['body.callbackUrls', 'The organisation globex has no secret to sign callbacks with']]);
+    const answer = await execute(server.url, 'globex', 'echo', await server.globex(), {
+      callbackUrls: ['https://hooks.example.com/cb'],
+    });
+    expectProblems(answer, 422, [
+      ['body.callbackUrls', 'The organisation globex has no secret to sign callbacks with'],
+    ]);
   });
 });
 
@@ -96,7 +102,9 @@ describe('the execute rate of a client', () => {
     expect((await execute(server.url, 'acme', 'echo', acme, {})).status).toBe(200);
     expect((await execute(server.url, 'acme', 'echo', acme, {})).status).toBe(200);
     const refused = await execute(server.url, 'acme', 'echo', acme, {});
-    expectProblems(refused, 429, [['global', 'The client acme-client may start at most 0.5 triggers per second (bursts of 2)']]);
+    expectProblems(refused, 429, [
+      ['global', 'The client acme-client may start at most 0.5 triggers per second (bursts of 2)'],
+    ]);
     expect(refused.json.errors[0].reason).toBe('Rate limit exceeded');
     expect(refused.headers.get('retry-after')).toBe('2');
     // Refused before the body is read, even a bad one.
@@ -123,7 +131,9 @@ describe('the queue of an organisation', () => {
       const acme = await server.acme();
       for (let i = 0; i < 3; i++) expect((await execute(server.url, 'acme', 'echo', acme, {})).status).toBe(200);
       const refused = await execute(server.url, 'acme', 'echo', acme, {});
-      expectProblems(refused, 429, [['global', 'The organisation acme has as many unfinished triggers as it may have']]);
+      expectProblems(refused, 429, [
+        ['global', 'The organisation acme has as many unfinished triggers as it may have'],
+      ]);
       expect(refused.json.errors[0].reason).toBe('Queue full');
       expect(refused.headers.get('retry-after')).toBe('5');
       expect(await server.server.store.triggers.countUnfinishedTriggers('acme')).toBe(3);

@@ -62,12 +62,20 @@ test('requests by operation and status, calls per API key, triggers by state, qu
   const grew = (series: string) => count(after, series) - count(before, series);
   expect(grew('autofacilitate_http_requests_total{operation="executeService",status="200"}')).toBe(2);
   expect(grew('autofacilitate_http_requests_total{operation="executeService",status="422"}')).toBe(1);
-  expect(grew('autofacilitate_http_requests_total{operation="getTriggerResult",status="200"}')).toBeGreaterThanOrEqual(2);
-  expect(grew('autofacilitate_http_requests_total{operation="getTriggerResult",status="202"}')).toBeGreaterThanOrEqual(1);
+  expect(grew('autofacilitate_http_requests_total{operation="getTriggerResult",status="200"}')).toBeGreaterThanOrEqual(
+    2,
+  );
+  expect(grew('autofacilitate_http_requests_total{operation="getTriggerResult",status="202"}')).toBeGreaterThanOrEqual(
+    1,
+  );
   expect(grew('autofacilitate_http_requests_total{operation="getAccessToken",status="200"}')).toBe(0);
   expect(grew('autofacilitate_http_request_duration_seconds_count{operation="executeService"}')).toBe(3);
-  expect(grew('autofacilitate_api_key_requests_total{org_id="acme",api_key="main",operation="executeService"}')).toBe(3);
-  expect(grew('autofacilitate_api_key_requests_total{org_id="acme",api_key="main",operation="getTriggerResult"}')).toBeGreaterThanOrEqual(3);
+  expect(grew('autofacilitate_api_key_requests_total{org_id="acme",api_key="main",operation="executeService"}')).toBe(
+    3,
+  );
+  expect(
+    grew('autofacilitate_api_key_requests_total{org_id="acme",api_key="main",operation="getTriggerResult"}'),
+  ).toBeGreaterThanOrEqual(3);
   expect(grew('autofacilitate_triggers_finished_total{org_id="acme",status="succeeded"}')).toBe(1);
   expect(count(after, 'autofacilitate_triggers{org_id="acme",state="running"}')).toBe(1);
   expect(after.has('autofacilitate_triggers{org_id="globex",state="queued"}')).toBe(true);
@@ -81,13 +89,18 @@ test('requests by operation and status, calls per API key, triggers by state, qu
 
 test('the metrics show no secret', async () => {
   const { text } = await scrape();
-  for (const secret of [secrets.acmeKey, secrets.acmeClient, secrets.acmeCallback, acme.token!]) expect(text).not.toContain(secret);
+  for (const secret of [secrets.acmeKey, secrets.acmeClient, secrets.acmeCallback, acme.token!])
+    expect(text).not.toContain(secret);
 });
 
 test('GET /metrics and GET /healthz carry a request id and are counted too', async () => {
   const health = await call(`${server.url}/healthz`);
   expect(health.headers.get('x-request-id')).toEqual(expect.any(String));
   const { samples } = await scrape();
-  expect(samples.get('autofacilitate_http_requests_total{operation="getHealth",status="200"}')).toBeGreaterThanOrEqual(1);
-  expect(samples.get('autofacilitate_http_requests_total{operation="getMetrics",status="200"}')).toBeGreaterThanOrEqual(1);
+  expect(samples.get('autofacilitate_http_requests_total{operation="getHealth",status="200"}')).toBeGreaterThanOrEqual(
+    1,
+  );
+  expect(samples.get('autofacilitate_http_requests_total{operation="getMetrics",status="200"}')).toBeGreaterThanOrEqual(
+    1,
+  );
 });

@@ -20,9 +20,17 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 test('every log line of a request, and of the trigger it started, carries the request id', async () => {
-  const executed = await execute(server.url, 'acme', 'echo', acme, { triggerParameters: { key: 'value' } }, 'application/json', {
-    'x-request-id': 'execute-request-1',
-  });
+  const executed = await execute(
+    server.url,
+    'acme',
+    'echo',
+    acme,
+    { triggerParameters: { key: 'value' } },
+    'application/json',
+    {
+      'x-request-id': 'execute-request-1',
+    },
+  );
   expect(executed.headers.get('x-request-id')).toBe('execute-request-1');
   await finalResult(server, 'acme', 'echo', executed.json.triggerUUID, acme);
 
@@ -30,7 +38,9 @@ test('every log line of a request, and of the trigger it started, carries the re
   expect(ofExecute.map((line) => line.msg)).toEqual(
     expect.arrayContaining(['incoming request', 'request completed', 'trigger running', 'trigger finished']),
   );
-  expect(ofExecute.filter((line) => line.triggerUUID).every((line) => line.triggerUUID === executed.json.triggerUUID)).toBe(true);
+  expect(
+    ofExecute.filter((line) => line.triggerUUID).every((line) => line.triggerUUID === executed.json.triggerUUID),
+  ).toBe(true);
 
   // Every line written while serving requests names its request.
   const requestLines = lines.filter((line) => line.req || line.res || line.triggerUUID || line.problems);
@@ -56,7 +66,8 @@ test('usage is counted per API key and operation, also for refused calls', async
   await server.server.usage.flush();
   const before = await server.server.store.usage.listUsage();
   const countOf = (usage: typeof before, operationId: string) =>
-    usage.find((entry) => entry.orgId === 'acme' && entry.apiKey === 'main' && entry.operationId === operationId)?.count ?? 0;
+    usage.find((entry) => entry.orgId === 'acme' && entry.apiKey === 'main' && entry.operationId === operationId)
+      ?.count ?? 0;
 
   const executed = await execute(server.url, 'acme', 'echo', acme, {});
   await execute(server.url, 'acme', 'echo', { apiKey: acme.apiKey! }, {});

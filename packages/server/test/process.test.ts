@@ -53,11 +53,14 @@ test('kill -9 during a running trigger loses nothing: after a restart every trig
   const database = join(scratch(), 'killed', 'autofacilitate.sqlite');
   const first = await start(file);
   // Long enough to be still running when the process is killed, however slow the machine.
-  const running = (await execute(first.url, 'acme', 'lonely', first.acme, { triggerParameters: { ms: '3000' } })).json.triggerUUID;
+  const running = (await execute(first.url, 'acme', 'lonely', first.acme, { triggerParameters: { ms: '3000' } })).json
+    .triggerUUID;
   await first.waitFor(logLine(running, 'trigger running'));
   expect((await result(first.url, 'acme', 'lonely', running, first.acme)).json.status).toBe('running');
-  const queued = (await execute(first.url, 'acme', 'lonely', first.acme, { triggerParameters: { ms: '0' } })).json.triggerUUID;
-  const echoed = (await execute(first.url, 'acme', 'echo', first.acme, { triggerParameters: { key: 'value' } })).json.triggerUUID;
+  const queued = (await execute(first.url, 'acme', 'lonely', first.acme, { triggerParameters: { ms: '0' } })).json
+    .triggerUUID;
+  const echoed = (await execute(first.url, 'acme', 'echo', first.acme, { triggerParameters: { key: 'value' } })).json
+    .triggerUUID;
 
   first.child.kill('SIGKILL');
   expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
@@ -80,14 +83,22 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
   // Until the kill every receiver fails, and one hangs: an attempt is under way when the process dies.
   receiver.answer = (callback) => (callback.path === '/cb/hang' ? 'hang' : { status: 503 });
   const file = await configFile('callbacks-killed', (raw) => {
-    raw.callbacks = { allow: ['127.0.0.1/32'], timeoutMs: 500, pollIntervalMs: 50, retrySchedule: Array(20).fill('100ms') };
+    raw.callbacks = {
+      allow: ['127.0.0.1/32'],
+      timeoutMs: 500,
+      pollIntervalMs: 50,
+      retrySchedule: Array(20).fill('100ms'),
+    };
   });
   const database = join(scratch(), 'callbacks-killed', 'autofacilitate.sqlite');
   const first = await start(file);
   const paths = ['/cb/0', '/cb/1', '/cb/2', '/cb/3', '/cb/4', '/cb/hang'];
   const triggers = new Map<string, string>();
   for (const path of paths) {
-    const answer = await execute(first.url, 'acme', 'echo', first.acme, { triggerParameters: { path }, callbackUrls: [`${receiver.url}${path}`] });
+    const answer = await execute(first.url, 'acme', 'echo', first.acme, {
+      triggerParameters: { path },
+      callbackUrls: [`${receiver.url}${path}`],
+    });
     triggers.set(path, answer.json.triggerUUID);
   }
   const webhookIds = new Map<string, string>();
@@ -97,14 +108,17 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
   await first.exited;
   const store = new SqliteStorage({ file: database });
   try {
-    for (const triggerUUID of triggers.values()) expect(await store.deliveries.findDeliveries(triggerUUID)).toMatchObject([{ status: 'pending' }]);
+    for (const triggerUUID of triggers.values())
+      expect(await store.deliveries.findDeliveries(triggerUUID)).toMatchObject([{ status: 'pending' }]);
   } finally {
     await store.close();
   }
 
   receiver.answer = () => ({ status: 200 });
   const answeredBefore = receiver.received.length;
-  const seen = new Map(paths.map((path) => [path, receiver.received.filter((callback) => callback.path === path).length]));
+  const seen = new Map(
+    paths.map((path) => [path, receiver.received.filter((callback) => callback.path === path).length]),
+  );
   const second = await start(file);
   for (const path of paths) await receiver.waitFor(seen.get(path)! + 1, path);
   const reopened = new SqliteStorage({ file: database });
@@ -132,8 +146,18 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
   const listed = await startProcess('main.js', ['deliveries', triggers.get('/cb/0')!, '--config', file], testEnv);
   expect((await listed.exited).code).toBe(0);
   const [delivery] = JSON.parse(listed.output());
-  expect(delivery).toMatchObject({ url: `${receiver.url}/cb/0`, status: 'delivered', webhookId: webhookIds.get('/cb/0'), createdAt: expect.stringMatching(/Z$/) });
-  expect(delivery.history[0]).toMatchObject({ attempt: 1, statusCode: 503, error: 'answered 503', startedAt: expect.stringMatching(/Z$/) });
+  expect(delivery).toMatchObject({
+    url: `${receiver.url}/cb/0`,
+    status: 'delivered',
+    webhookId: webhookIds.get('/cb/0'),
+    createdAt: expect.stringMatching(/Z$/),
+  });
+  expect(delivery.history[0]).toMatchObject({
+    attempt: 1,
+    statusCode: 503,
+    error: 'answered 503',
+    startedAt: expect.stringMatching(/Z$/),
+  });
   expect(delivery.history.at(-1)).toMatchObject({ statusCode: 200 });
 }, 60_000);
 
@@ -143,7 +167,8 @@ test('SIGTERM stops taking requests, gives running triggers back, closes the sto
   });
   const database = join(scratch(), 'terminated', 'autofacilitate.sqlite');
   const first = await start(file);
-  const running = (await execute(first.url, 'acme', 'nap', first.acme, { triggerParameters: { ms: '1500' } })).json.triggerUUID;
+  const running = (await execute(first.url, 'acme', 'nap', first.acme, { triggerParameters: { ms: '1500' } })).json
+    .triggerUUID;
   await first.waitFor(logLine(running, 'trigger running'));
   expect((await result(first.url, 'acme', 'nap', running, first.acme)).json.status).toBe('running');
 
@@ -154,7 +179,9 @@ test('SIGTERM stops taking requests, gives running triggers back, closes the sto
   expect(await statusOf(database, running)).toMatchObject({ status: 'queued', attempts: 0 });
 
   const second = await start(file);
-  expect((await finalResult(runner(database, second.url, second), 'acme', 'nap', running, second.acme)).status).toBe(204);
+  expect((await finalResult(runner(database, second.url, second), 'acme', 'nap', running, second.acme)).status).toBe(
+    204,
+  );
 });
 
 test('module services in JavaScript (ESM and CommonJS) and TypeScript run', async () => {
@@ -167,24 +194,36 @@ test('module services in JavaScript (ESM and CommonJS) and TypeScript run', asyn
   const server = await start(file);
   const database = join(scratch(), 'modules', 'autofacilitate.sqlite');
 
-  const greeted = (await execute(server.url, 'acme', 'greet', server.acme, { triggerParameters: { name: 'Ada' } })).json.triggerUUID;
-  expect((await finalResult(runner(database, server.url, server), 'acme', 'greet', greeted, server.acme)).json).toMatchObject({
+  const greeted = (await execute(server.url, 'acme', 'greet', server.acme, { triggerParameters: { name: 'Ada' } })).json
+    .triggerUUID;
+  expect(
+    (await finalResult(runner(database, server.url, server), 'acme', 'greet', greeted, server.acme)).json,
+  ).toMatchObject({
     status: 'succeeded',
     output: { greeting: 'Hello, Ada', triggerUUID: greeted },
   });
   const refused = await execute(server.url, 'acme', 'greet', server.acme, { triggerParameters: { name: '' } });
   expect(refused.status).toBe(422);
-  expect(refused.json.errors).toEqual([{ scope: 'body.triggerParameters.name', reason: 'Unprocessable Entity', message: 'name must not be empty' }]);
+  expect(refused.json.errors).toEqual([
+    { scope: 'body.triggerParameters.name', reason: 'Unprocessable Entity', message: 'name must not be empty' },
+  ]);
 
-  const summed = (await execute(server.url, 'acme', 'sum', server.acme, { triggerParameters: { a: '2', b: '3' } })).json.triggerUUID;
-  expect((await finalResult(runner(database, server.url, server), 'acme', 'sum', summed, server.acme)).json.output).toEqual({ sum: 5 });
+  const summed = (await execute(server.url, 'acme', 'sum', server.acme, { triggerParameters: { a: '2', b: '3' } })).json
+    .triggerUUID;
+  expect(
+    (await finalResult(runner(database, server.url, server), 'acme', 'sum', summed, server.acme)).json.output,
+  ).toEqual({ sum: 5 });
 });
 
 test('two processes sharing one store run every trigger once, within the service concurrency', async () => {
   const log = join(scratch(), 'shared-runs.log');
   await writeFile(log, '');
   const file = await configFile('shared', (raw) => {
-    raw.organisations.acme.services.append = { kind: 'module', module: join(fixtures, 'append-service.mjs'), concurrency: 2 };
+    raw.organisations.acme.services.append = {
+      kind: 'module',
+      module: join(fixtures, 'append-service.mjs'),
+      concurrency: 2,
+    };
   });
   const env = { APPEND_SERVICE_LOG: log };
   const servers = await Promise.all([start(file, env), start(file, env)]);
@@ -199,7 +238,10 @@ test('two processes sharing one store run every trigger once, within the service
     expect((await finalResult(either, 'acme', 'append', triggerUUID, servers[0]!.acme)).status).toBe(204);
   }
 
-  const lines = (await readFile(log, 'utf8')).trim().split('\n').map((line) => line.split(' '));
+  const lines = (await readFile(log, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '));
   const starts = lines.filter(([event]) => event === 'start').map(([, triggerUUID]) => triggerUUID);
   expect(starts.sort()).toEqual([...triggerUUIDs].sort());
   let open = 0;

@@ -25,7 +25,15 @@ const counted = (): TriggerStore =>
 async function queued(orgId: string): Promise<void> {
   sequence++;
   const triggerUUID = `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`;
-  await storage.createTrigger({ triggerUUID, orgId, vsn: 'echo', triggerParameters: {}, callbackUrls: [], requestId: `r${sequence}`, createdAt: sequence });
+  await storage.createTrigger({
+    triggerUUID,
+    orgId,
+    vsn: 'echo',
+    triggerParameters: {},
+    callbackUrls: [],
+    requestId: `r${sequence}`,
+    createdAt: sequence,
+  });
 }
 
 beforeEach(async () => {
@@ -73,6 +81,10 @@ test("trusts a count for a quarter second, then asks the store again and sees th
 
 test('requests arriving together share one count', async () => {
   const bound = new QueueBound(counted(), new VirtualClock(), 10);
-  expect(await Promise.all([bound.admit('acme'), bound.admit('acme'), bound.admit('acme')])).toEqual([true, true, true]);
+  expect(await Promise.all([bound.admit('acme'), bound.admit('acme'), bound.admit('acme')])).toEqual([
+    true,
+    true,
+    true,
+  ]);
   expect(counts).toBe(1);
 });

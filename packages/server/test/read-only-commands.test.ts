@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 test('deliveries reads the store without the client secrets and API keys', async () => {
-  const child = await startProcess('main.js', ['deliveries', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', '--config', file], {});
+  const child = await startProcess(
+    'main.js',
+    ['deliveries', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', '--config', file],
+    {},
+  );
   expect(await child.exited).toEqual({ code: 1, signal: null });
   // The store was read: the answer is about the trigger, not about missing secrets.
   expect(child.output()).toBe('No callback deliveries for the trigger 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d\n');
@@ -37,8 +41,12 @@ test('usage reads the store without the client secrets and API keys', async () =
 test('start still needs them, and names each', async () => {
   const child = await startProcess('main.js', ['start', '--config', file], {});
   expect(await child.exited).toEqual({ code: 1, signal: null });
-  expect(child.output()).toContain('organisations.acme.clients.acme-client.secretHash: missing (or set the environment variable AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT)');
-  expect(child.output()).toContain('organisations.acme.apiKeys.main.hash: missing (or set the environment variable AUTOFACILITATE_API_KEY_ACME_MAIN)');
+  expect(child.output()).toContain(
+    'organisations.acme.clients.acme-client.secretHash: missing (or set the environment variable AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT)',
+  );
+  expect(child.output()).toContain(
+    'organisations.acme.apiKeys.main.hash: missing (or set the environment variable AUTOFACILITATE_API_KEY_ACME_MAIN)',
+  );
 });
 
 test('demo keeps its data in --data-dir and says where', async () => {
@@ -52,7 +60,9 @@ test('demo keeps its data in --data-dir and says where', async () => {
     demo.child.kill('SIGTERM');
   }
   expect(await demo.exited).toEqual({ code: 0, signal: null });
-  expect((await readdir(data)).sort()).toEqual(expect.arrayContaining(['autofacilitate.sqlite', 'demo-credentials.json']));
+  expect((await readdir(data)).sort()).toEqual(
+    expect.arrayContaining(['autofacilitate.sqlite', 'demo-credentials.json']),
+  );
 });
 
 test('--data-dir goes with demo only', async () => {

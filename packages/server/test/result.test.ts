@@ -111,7 +111,13 @@ test('404: a trigger that does not exist', async () => {
   expect(answer.json).toEqual({
     code: '404',
     message: 'Not found',
-    errors: [{ scope: 'path.triggerUUID', reason: 'Not found', message: 'Trigger 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d not found' }],
+    errors: [
+      {
+        scope: 'path.triggerUUID',
+        reason: 'Not found',
+        message: 'Trigger 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d not found',
+      },
+    ],
   });
 });
 

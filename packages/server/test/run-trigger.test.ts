@@ -28,7 +28,13 @@ const options = () => ({ stop: new AbortController().signal, log, outputBytes: 6
 
 test('the output is what the service resolved to, as JSON', async () => {
   const when = new Date('2026-01-01T00:00:00.000Z');
-  expect(await runTrigger(service(async () => ({ when, n: 1 })), trigger, options())).toEqual({
+  expect(
+    await runTrigger(
+      service(async () => ({ when, n: 1 })),
+      trigger,
+      options(),
+    ),
+  ).toEqual({
     status: 'succeeded',
     output: { when: '2026-01-01T00:00:00.000Z', n: 1 },
   });
@@ -38,7 +44,12 @@ test('the service gets the parameters and its context', async () => {
   let seen: unknown;
   await runTrigger(
     service(async (parameters, context) => {
-      seen = { parameters, triggerUUID: context.triggerUUID, attempt: context.attempt, aborted: context.signal.aborted };
+      seen = {
+        parameters,
+        triggerUUID: context.triggerUUID,
+        attempt: context.attempt,
+        aborted: context.signal.aborted,
+      };
     }),
     trigger,
     options(),
@@ -50,25 +61,54 @@ test.each([
   ['undefined', undefined],
   ['null', null],
 ])('%s is no output', async (_name, output) => {
-  expect(await runTrigger(service(async () => output), trigger, options())).toEqual({ status: 'succeeded' });
+  expect(
+    await runTrigger(
+      service(async () => output),
+      trigger,
+      options(),
+    ),
+  ).toEqual({ status: 'succeeded' });
 });
 
 test('an output that is not JSON fails the trigger', async () => {
-  const outcome = await runTrigger(service(async () => ({ big: 1n })), trigger, options());
-  expect(outcome).toMatchObject({ status: 'failed', error: { reason: 'Invalid output', message: expect.stringContaining('not JSON') } });
+  const outcome = await runTrigger(
+    service(async () => ({ big: 1n })),
+    trigger,
+    options(),
+  );
+  expect(outcome).toMatchObject({
+    status: 'failed',
+    error: { reason: 'Invalid output', message: expect.stringContaining('not JSON') },
+  });
 });
 
 test('an output over the limit fails the trigger', async () => {
-  const outcome = await runTrigger(service(async () => 'x'.repeat(100)), trigger, options());
-  expect(outcome).toMatchObject({ status: 'failed', error: { reason: 'Invalid output', message: 'The output is larger than 64 bytes' } });
+  const outcome = await runTrigger(
+    service(async () => 'x'.repeat(100)),
+    trigger,
+    options(),
+  );
+  expect(outcome).toMatchObject({
+    status: 'failed',
+    error: { reason: 'Invalid output', message: 'The output is larger than 64 bytes' },
+  });
 });
 
 test('a service that throws at once, or throws what is not an Error, fails the trigger', async () => {
   const throwsAtOnce = service((() => {
     throw new Error('bad input');
   }) as Service['run']);
-  expect(await runTrigger(throwsAtOnce, trigger, options())).toMatchObject({ status: 'failed', error: { message: 'bad input' } });
-  expect(await runTrigger(service(() => Promise.reject('plain string')), trigger, options())).toMatchObject({
+  expect(await runTrigger(throwsAtOnce, trigger, options())).toMatchObject({
+    status: 'failed',
+    error: { message: 'bad input' },
+  });
+  expect(
+    await runTrigger(
+      service(() => Promise.reject('plain string')),
+      trigger,
+      options(),
+    ),
+  ).toMatchObject({
     status: 'failed',
     error: { message: 'plain string' },
   });
@@ -90,7 +130,10 @@ test('a run over its timeout is timed_out and told so through its signal', async
   expect(ended).toBe(false);
   await clock.advance(1);
   const outcome = await run;
-  expect(outcome).toEqual({ status: 'timed_out', error: { scope: 'service', reason: 'Timed out', message: 'The service did not finish within 20 ms' } });
+  expect(outcome).toEqual({
+    status: 'timed_out',
+    error: { scope: 'service', reason: 'Timed out', message: 'The service did not finish within 20 ms' },
+  });
   expect(signal?.aborted).toBe(true);
 });
 

@@ -29,9 +29,15 @@ describe('start-up refuses what it cannot run, with a message and exit code 1', 
 
   test('a missing secret names the environment variable that would give it', async () => {
     const file = await configFile('no-secret');
-    const child = await startProcess('main.js', ['--config', file], { AUTOFACILITATE_API_KEY_ACME_MAIN: 'k', AUTOFACILITATE_API_KEY_GLOBEX_MAIN: 'k2', AUTOFACILITATE_CLIENT_SECRET_GLOBEX_CLIENT: 's' });
+    const child = await startProcess('main.js', ['--config', file], {
+      AUTOFACILITATE_API_KEY_ACME_MAIN: 'k',
+      AUTOFACILITATE_API_KEY_GLOBEX_MAIN: 'k2',
+      AUTOFACILITATE_CLIENT_SECRET_GLOBEX_CLIENT: 's',
+    });
     expect((await child.exited).code).toBe(1);
-    expect(child.output()).toContain('organisations.acme.clients.acme-client.secretHash: missing (or set the environment variable AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT)');
+    expect(child.output()).toContain(
+      'organisations.acme.clients.acme-client.secretHash: missing (or set the environment variable AUTOFACILITATE_CLIENT_SECRET_ACME_CLIENT)',
+    );
   });
 
   test('a module without run()', async () => {
@@ -63,7 +69,9 @@ describe('the other commands', () => {
   test('new-api-key prints a key and the hash the configuration takes', async () => {
     const child = await startProcess('main.js', ['new-api-key'], {});
     expect((await child.exited).code).toBe(0);
-    const [, key, hash] = /API key \(give it to the caller\): (\S+)\nhash \(put it in the configuration\): (\S+)/.exec(child.output())!;
+    const [, key, hash] = /API key \(give it to the caller\): (\S+)\nhash \(put it in the configuration\): (\S+)/.exec(
+      child.output(),
+    )!;
     const file = await configFile('new-key', (raw) => {
       raw.organisations.acme.apiKeys.main = { hash };
     });
@@ -80,7 +88,11 @@ describe('the other commands', () => {
 
   test('deliveries names a trigger without callbacks', async () => {
     const file = await configFile('no-deliveries');
-    const child = await startProcess('main.js', ['deliveries', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', '--config', file], testEnv);
+    const child = await startProcess(
+      'main.js',
+      ['deliveries', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', '--config', file],
+      testEnv,
+    );
     expect((await child.exited).code).toBe(1);
     expect(child.output()).toBe('No callback deliveries for the trigger 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d\n');
   });

@@ -31,14 +31,22 @@ afterAll(async () => {
 
 async function start(file: string): Promise<ServerProcess & { url: string; acme: Caller }> {
   running = await startServerProcess(file, testEnv);
-  return { ...running, acme: { token: await tokenFor(running.url, 'acme-client', secrets.acmeClient), apiKey: secrets.acmeKey } };
+  return {
+    ...running,
+    acme: { token: await tokenFor(running.url, 'acme-client', secrets.acmeClient), apiKey: secrets.acmeKey },
+  };
 }
 
 test(`durability soak: ${cycles} kills (-9) while triggers run and callbacks are pending lose no acknowledged trigger and no callback`, async () => {
   const raw = rawTestConfig(dir);
   // The start is known by its 'Server listening' line, logged at info.
   raw.server.logLevel = 'info';
-  raw.callbacks = { allow: ['127.0.0.1/32'], timeoutMs: 1000, pollIntervalMs: 50, retrySchedule: Array(10).fill('50ms') };
+  raw.callbacks = {
+    allow: ['127.0.0.1/32'],
+    timeoutMs: 1000,
+    pollIntervalMs: 50,
+    retrySchedule: Array(10).fill('50ms'),
+  };
   const file = join(dir, 'soak.yaml');
   await writeFile(file, stringify(raw));
   // Each URL's first callback is refused, so every callback is retried at least once.
@@ -54,12 +62,14 @@ test(`durability soak: ${cycles} kills (-9) while triggers run and callbacks are
         const path = `/cb/${sent++}`;
         // Half finish at once (their callbacks go out), half are still running when the process dies.
         const [vsn, triggerParameters] = index % 2 === 0 ? ['echo', { path }] : ['nap', { ms: '300' }];
-        return execute(server.url, 'acme', vsn, server.acme, { triggerParameters, callbackUrls: [`${receiver.url}${path}`] }).then(
-          (answer) => ({ path, answer }),
-        );
+        return execute(server.url, 'acme', vsn, server.acme, {
+          triggerParameters,
+          callbackUrls: [`${receiver.url}${path}`],
+        }).then((answer) => ({ path, answer }));
       }),
     );
-    for (const { path, answer } of answers) if (answer.status === 200) accepted.set(answer.json.triggerUUID as string, path);
+    for (const { path, answer } of answers)
+      if (answer.status === 200) accepted.set(answer.json.triggerUUID as string, path);
     // Killed once callbacks are on their way: some refused and pending, others not yet tried.
     await receiver.waitFor(heardBefore + 1);
     server.child.kill('SIGKILL');

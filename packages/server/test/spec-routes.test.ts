@@ -45,7 +45,11 @@ test('documentation keywords go, properties named like them stay', () => {
       example: { a: 1 },
       xml: { name: 'root' },
       'x-autofacilitate-extension': true,
-      properties: { example: { type: 'string', example: 'e' }, xml: { type: 'string' }, 'x-trace': { type: 'string', 'x-note': 'n' } },
+      properties: {
+        example: { type: 'string', example: 'e' },
+        xml: { type: 'string' },
+        'x-trace': { type: 'string', 'x-note': 'n' },
+      },
       additionalProperties: { type: 'string', example: 'v' },
     }),
   ).toEqual({
@@ -71,16 +75,25 @@ describe('binding', () => {
 
   test('an operation of the spec without an implementation stops start-up', async () => {
     const app = Fastify();
-    await expect(app.register(specRoutes, { routes, operations: { getAccessToken: noop, executeService: noop } })).rejects.toThrow(
-      'Operations of the spec without an implementation: getTriggerResult, getMetrics, getHealth',
-    );
+    await expect(
+      app.register(specRoutes, { routes, operations: { getAccessToken: noop, executeService: noop } }),
+    ).rejects.toThrow('Operations of the spec without an implementation: getTriggerResult, getMetrics, getHealth');
     await app.close();
   });
 
   test('an implementation of an operation the spec lacks stops start-up', async () => {
     const app = Fastify();
-    const operations = { getAccessToken: noop, executeService: noop, getTriggerResult: noop, getMetrics: noop, getHealth: noop, deleteTrigger: noop };
-    await expect(app.register(specRoutes, { routes, operations })).rejects.toThrow('Implementations of operations the spec lacks: deleteTrigger');
+    const operations = {
+      getAccessToken: noop,
+      executeService: noop,
+      getTriggerResult: noop,
+      getMetrics: noop,
+      getHealth: noop,
+      deleteTrigger: noop,
+    };
+    await expect(app.register(specRoutes, { routes, operations })).rejects.toThrow(
+      'Implementations of operations the spec lacks: deleteTrigger',
+    );
     await app.close();
   });
 });

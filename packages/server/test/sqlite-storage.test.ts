@@ -43,7 +43,9 @@ describe('SQLite specifics', () => {
     const db = new Database(file);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => new SqliteStorage({ file })).toThrow('The database schema (version 99) is newer than this server knows');
+    expect(() => new SqliteStorage({ file })).toThrow(
+      'The database schema (version 99) is newer than this server knows',
+    );
   });
 
   test('a file that is not a database is refused', async () => {
@@ -57,7 +59,11 @@ describe('SQLite specifics', () => {
     const [one, two, three] = [newTrigger(), newTrigger(), newTrigger()];
     await store.createTrigger(one);
     // Issued together: two and three are new, the second one repeats a triggerUUID.
-    const outcomes = await Promise.allSettled([store.createTrigger(two), store.createTrigger(one), store.createTrigger(three)]);
+    const outcomes = await Promise.allSettled([
+      store.createTrigger(two),
+      store.createTrigger(one),
+      store.createTrigger(three),
+    ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await store.triggers.findTrigger('acme', two.triggerUUID)).toMatchObject({ ...two, status: 'queued' });
     expect(await store.triggers.findTrigger('acme', three.triggerUUID)).toMatchObject({ ...three, status: 'queued' });
@@ -72,7 +78,10 @@ describe('SQLite specifics', () => {
     await store.close();
     await written;
     const reopened = new SqliteStorage({ file });
-    expect(await reopened.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ ...trigger, status: 'queued' });
+    expect(await reopened.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({
+      ...trigger,
+      status: 'queued',
+    });
     await reopened.close();
   });
 

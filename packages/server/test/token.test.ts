@@ -20,7 +20,11 @@ function expectNoStore(headers: Headers) {
 
 describe('200: a token', () => {
   test('for a client authenticated by HTTP Basic', async () => {
-    const answer = await requestToken(server.url, { ...grant, scope: 'autofacilitateapi' }, { authorization: acmeBasic() });
+    const answer = await requestToken(
+      server.url,
+      { ...grant, scope: 'autofacilitateapi' },
+      { authorization: acmeBasic() },
+    );
     expect(answer.status).toBe(200);
     expectNoStore(answer.headers);
     expect(answer.json).toEqual({
@@ -32,7 +36,11 @@ describe('200: a token', () => {
   });
 
   test('for a client authenticated by form fields, the scope granted when none is asked', async () => {
-    const answer = await requestToken(server.url, { ...grant, client_id: 'acme-client', client_secret: secrets.acmeClient });
+    const answer = await requestToken(server.url, {
+      ...grant,
+      client_id: 'acme-client',
+      client_secret: secrets.acmeClient,
+    });
     expect(answer.status).toBe(200);
     expect(answer.json.scope).toBe('autofacilitateapi');
   });
@@ -54,7 +62,11 @@ describe('401 invalid_client, with a Basic challenge', () => {
     ['no client authentication', {}, {}],
     ['a wrong secret', {}, { authorization: basic('acme-client', 'wrong') }],
     ['an unknown client', {}, { authorization: basic('nobody', secrets.acmeClient) }],
-    ['Basic credentials without a colon', {}, { authorization: `Basic ${Buffer.from('acme-client').toString('base64')}` }],
+    [
+      'Basic credentials without a colon',
+      {},
+      { authorization: `Basic ${Buffer.from('acme-client').toString('base64')}` },
+    ],
     ['another scheme', {}, { authorization: 'Bearer abc' }],
     ['a client id without a secret in the form', { client_id: 'acme-client' }, {}],
   ])('%s', async (_case, form: Record<string, string>, headers: Record<string, string>) => {
@@ -69,9 +81,19 @@ describe('401 invalid_client, with a Basic challenge', () => {
 describe('400, RFC 6749 §5.2', () => {
   test.each([
     ['invalid_request', 'a missing grant_type', {}, 'grant_type must have required property'],
-    ['unsupported_grant_type', 'another grant', { grant_type: 'password' }, 'Only the client_credentials grant is supported'],
+    [
+      'unsupported_grant_type',
+      'another grant',
+      { grant_type: 'password' },
+      'Only the client_credentials grant is supported',
+    ],
     ['invalid_scope', 'another scope', { ...grant, scope: 'admin' }, 'The scope must be autofacilitateapi'],
-    ['invalid_scope', 'an extra scope', { ...grant, scope: 'autofacilitateapi admin' }, 'The scope must be autofacilitateapi'],
+    [
+      'invalid_scope',
+      'an extra scope',
+      { ...grant, scope: 'autofacilitateapi admin' },
+      'The scope must be autofacilitateapi',
+    ],
   ])('%s: %s', async (error, _case, form: Record<string, string>, description) => {
     const answer = await requestToken(server.url, form, { authorization: acmeBasic() });
     expect(answer.status).toBe(400);
@@ -107,7 +129,10 @@ describe('400, RFC 6749 §5.2', () => {
       body: JSON.stringify(grant),
     });
     expect(answer.status).toBe(400);
-    expect(answer.json).toEqual({ error: 'invalid_request', error_description: 'The request must be application/x-www-form-urlencoded' });
+    expect(answer.json).toEqual({
+      error: 'invalid_request',
+      error_description: 'The request must be application/x-www-form-urlencoded',
+    });
   });
 });
 
@@ -126,15 +151,23 @@ describe('credential guessing', () => {
   afterAll(() => guarded.close());
 
   const ask = (clientId: string, secret: string, address: string) =>
-    requestToken(guarded.url, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret), 'x-forwarded-for': address });
+    requestToken(
+      guarded.url,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(clientId, secret), 'x-forwarded-for': address },
+    );
 
   test('one client id guessed from many addresses: 429 with Retry-After after its failures, while another client id still gets its token', async () => {
     const answers = [];
-    for (let attempt = 0; attempt < 5; attempt++) answers.push(await ask('acme-client', `guess-${attempt}`, `203.0.113.${attempt}`));
+    for (let attempt = 0; attempt < 5; attempt++)
+      answers.push(await ask('acme-client', `guess-${attempt}`, `203.0.113.${attempt}`));
     expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 429, 429]);
     const throttled = answers[3]!;
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(throttled.json).toEqual({ error: 'slow_down', error_description: 'Too many failed client authentications: try again later' });
+    expect(throttled.json).toEqual({
+      error: 'slow_down',
+      error_description: 'Too many failed client authentications: try again later',
+    });
     expect(throttled.headers.get('x-request-id')).toEqual(expect.any(String));
     // Even the right secret waits, from the guessed client id; another client is not held up.
     expect((await ask('acme-client', secrets.acmeClient, '198.51.100.1')).status).toBe(429);
@@ -143,7 +176,8 @@ describe('credential guessing', () => {
 
   test('one address guessing many client ids: 429 after its failures, while another address still gets its token', async () => {
     const statuses = [];
-    for (let attempt = 0; attempt < 5; attempt++) statuses.push((await ask(`nobody-${attempt}`, 'guess', '192.0.2.9')).status);
+    for (let attempt = 0; attempt < 5; attempt++)
+      statuses.push((await ask(`nobody-${attempt}`, 'guess', '192.0.2.9')).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     expect((await ask('globex-client', secrets.globexClient, '192.0.2.10')).status).toBe(200);
   });

@@ -26,7 +26,12 @@ async function start(adjust: (raw: RawConfig) => void = () => undefined, clock?:
   running.push(server);
   const url = await server.listen();
   const acme: Caller = { token: await tokenFor(url, 'acme-client', secrets.acmeClient), apiKey: secrets.acmeKey };
-  return { server, url, acme, finished: (orgId: string, triggerUUID: string) => triggerFinished(server, orgId, triggerUUID) };
+  return {
+    server,
+    url,
+    acme,
+    finished: (orgId: string, triggerUUID: string) => triggerFinished(server, orgId, triggerUUID),
+  };
 }
 
 function newTrigger(vsn: string, triggerParameters: Record<string, string>, createdAt: number) {
@@ -44,7 +49,12 @@ function newTrigger(vsn: string, triggerParameters: Record<string, string>, crea
 /** Another process's worker, which claims a trigger and never comes back. */
 async function claimedByTheDead(now: number, leaseMs: number): Promise<void> {
   const other = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
-  await other.triggers.claimTriggers({ workerId: 'dead', now, leaseMs, services: [{ orgId: 'acme', vsn: 'echo', concurrency: 10 }] });
+  await other.triggers.claimTriggers({
+    workerId: 'dead',
+    now,
+    leaseMs,
+    services: [{ orgId: 'acme', vsn: 'echo', concurrency: 10 }],
+  });
   await other.close();
 }
 
@@ -59,7 +69,10 @@ test('a trigger whose worker died is run again once its lease runs out', async (
   await claimedByTheDead(clock.now(), 300);
 
   await clock.advance(299);
-  expect(await server.store.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ status: 'running', attempts: 1 });
+  expect(await server.store.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({
+    status: 'running',
+    attempts: 1,
+  });
   await clock.advance(1);
   const answer = await finalResult(started, 'acme', 'echo', trigger.triggerUUID, acme);
   expect(answer.status).toBe(200);
@@ -82,7 +95,11 @@ test('a trigger whose workers keep dying fails once it has had maxAttempts', asy
   expect(answer.status).toBe(200);
   expect(answer.json).toMatchObject({
     status: 'failed',
-    error: { scope: 'service', reason: 'Abandoned', message: 'The trigger was interrupted 1 times and is not run again' },
+    error: {
+      scope: 'service',
+      reason: 'Abandoned',
+      message: 'The trigger was interrupted 1 times and is not run again',
+    },
   });
 });
 
@@ -98,7 +115,12 @@ test('a running trigger keeps its lease: no other process takes it while it runs
   const other = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
   try {
     for (let poll = 0; poll < 25; poll++) {
-      const claimed = await other.triggers.claimTriggers({ workerId: 'rival', now: clock.now(), leaseMs: 1000, services: [{ orgId: 'acme', vsn: 'nap', concurrency: 10 }] });
+      const claimed = await other.triggers.claimTriggers({
+        workerId: 'rival',
+        now: clock.now(),
+        leaseMs: 1000,
+        services: [{ orgId: 'acme', vsn: 'nap', concurrency: 10 }],
+      });
       expect(claimed).toEqual([]);
       await clock.advance(100);
     }
@@ -117,8 +139,13 @@ test('a service runs as many triggers at once as its concurrency allows, and no 
   // One after the other, so that each is claimed on its own while the others run.
   const triggerUUIDs: string[] = [];
   for (let i = 0; i < 3; i++) triggerUUIDs.push((await execute(url, 'acme', 'pair', acme, {})).json.triggerUUID);
-  const statuses = async () => Promise.all(triggerUUIDs.map(async (id) => (await server.store.triggers.findTrigger('acme', id))!.status));
-  await when(server.worker, 'running', async () => (await statuses()).filter((status) => status === 'running').length >= 2);
+  const statuses = async () =>
+    Promise.all(triggerUUIDs.map(async (id) => (await server.store.triggers.findTrigger('acme', id))!.status));
+  await when(
+    server.worker,
+    'running',
+    async () => (await statuses()).filter((status) => status === 'running').length >= 2,
+  );
   expect((await statuses()).sort()).toEqual(['queued', 'running', 'running']);
   expect(server.worker.runningCount).toBe(2);
 });

@@ -30,7 +30,8 @@ describe('reads', () => {
   });
 
   test('repeated callbackUrls elements as one array, in order', () => {
-    const xml = '<root><callbackUrls>https://a.example/1</callbackUrls><callbackUrls>https://b.example/2</callbackUrls></root>';
+    const xml =
+      '<root><callbackUrls>https://a.example/1</callbackUrls><callbackUrls>https://b.example/2</callbackUrls></root>';
     expect(parseTriggerXml(xml)).toEqual({ callbackUrls: ['https://a.example/1', 'https://b.example/2'] });
   });
 
@@ -40,7 +41,8 @@ describe('reads', () => {
   });
 
   test("XML's five predefined entities, and no attributes", () => {
-    const xml = '<root><triggerParameters><q lang="en">a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;</q></triggerParameters></root>';
+    const xml =
+      '<root><triggerParameters><q lang="en">a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;</q></triggerParameters></root>';
     expect(parseTriggerXml(xml)).toEqual({ triggerParameters: { q: 'a & b <c> "d" \'e\'' } });
   });
 
@@ -101,19 +103,29 @@ describe('refuses with a 400 on the body', () => {
   });
 
   test('an undeclared entity, and a character reference to a character XML forbids', () => {
-    expect(refusalOf('<root><triggerParameters><a>&unknown;</a></triggerParameters></root>').code).toBe('AF_ERR_XML_MALFORMED');
-    expect(refusalOf('<root><triggerParameters><a>&#0;</a></triggerParameters></root>').code).toBe('AF_ERR_XML_MALFORMED');
-    expect(refusalOf('<root><triggerParameters><a>\u0001</a></triggerParameters></root>').code).toBe('AF_ERR_XML_MALFORMED');
+    expect(refusalOf('<root><triggerParameters><a>&unknown;</a></triggerParameters></root>').code).toBe(
+      'AF_ERR_XML_MALFORMED',
+    );
+    expect(refusalOf('<root><triggerParameters><a>&#0;</a></triggerParameters></root>').code).toBe(
+      'AF_ERR_XML_MALFORMED',
+    );
+    expect(refusalOf('<root><triggerParameters><a>\u0001</a></triggerParameters></root>').code).toBe(
+      'AF_ERR_XML_MALFORMED',
+    );
   });
 });
 
 describe('means what the same JSON means', () => {
   test('character references decoded', () => {
-    expect(parseTriggerXml('<root><triggerParameters><a>&#65;&#x263A;</a></triggerParameters></root>')).toEqual({ triggerParameters: { a: 'A☺' } });
+    expect(parseTriggerXml('<root><triggerParameters><a>&#65;&#x263A;</a></triggerParameters></root>')).toEqual({
+      triggerParameters: { a: 'A☺' },
+    });
   });
 
   test('text kept as sent, spaces included', () => {
-    expect(parseTriggerXml('<root><triggerParameters><a> x </a><b> </b></triggerParameters></root>')).toEqual({ triggerParameters: { a: ' x ', b: ' ' } });
+    expect(parseTriggerXml('<root><triggerParameters><a> x </a><b> </b></triggerParameters></root>')).toEqual({
+      triggerParameters: { a: ' x ', b: ' ' },
+    });
   });
 
   test('a name repeated keeps its last value, as JSON.parse does', () => {
@@ -122,7 +134,9 @@ describe('means what the same JSON means', () => {
   });
 
   test('any name is an own property, __proto__ and constructor included, and no prototype is touched', () => {
-    const read = parseTriggerXml('<root><triggerParameters><__proto__>x</__proto__><constructor>y</constructor></triggerParameters></root>') as {
+    const read = parseTriggerXml(
+      '<root><triggerParameters><__proto__>x</__proto__><constructor>y</constructor></triggerParameters></root>',
+    ) as {
       triggerParameters: Record<string, string>;
     };
     expect(read).toEqual(JSON.parse('{"triggerParameters":{"__proto__":"x","constructor":"y"}}'));

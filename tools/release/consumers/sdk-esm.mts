@@ -6,8 +6,16 @@ import { AutoFacilitate, type TriggerFinished } from '@autofacilitate/sdk';
 const baseUrl = process.env.AUTOFACILITATE_BASE_URL;
 if (!baseUrl) throw new Error('Set AUTOFACILITATE_BASE_URL to the API to call.');
 
-const autoFacilitate = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'consumer-client', clientSecret: 'consumer-secret', apiKey: 'consumer-key' });
+const autoFacilitate = new AutoFacilitate({
+  orgId: 'acme',
+  baseUrl,
+  clientId: 'consumer-client',
+  clientSecret: 'consumer-secret',
+  apiKey: 'consumer-key',
+});
 const triggered = await autoFacilitate.execute('ServerName', { key: 'value' });
 const outcome: TriggerFinished = await autoFacilitate.executeAndWait('ServerName', { key: 'value' });
 
-console.log(JSON.stringify({ package: 'sdk', module: 'esm', triggerUUID: triggered.triggerUUID, status: outcome.status }));
+console.log(
+  JSON.stringify({ package: 'sdk', module: 'esm', triggerUUID: triggered.triggerUUID, status: outcome.status }),
+);

@@ -24,11 +24,16 @@ const PROBE = { vsn: 'configure-check', triggerUUID: '00000000-0000-0000-0000-00
 export async function configure(context: CommandContext, options: ConfigureOptions): Promise<ExitCode> {
   const resolved = context.settings({ forWriting: true });
   const { stdin, output } = context;
-  const settings = stdin?.isTTY && output.stderr.isTTY && !output.json ? await askSettings(resolved.settings, stdin, output.stderr) : resolved.settings;
+  const settings =
+    stdin?.isTTY && output.stderr.isTTY && !output.json
+      ? await askSettings(resolved.settings, stdin, output.stderr)
+      : resolved.settings;
   const chosen: ResolvedSettings = { ...resolved, settings };
   requireSettings(chosen, ['orgId', 'clientId', 'clientSecret', 'apiKey']);
   if (settings.baseUrl === undefined && settings.region === undefined) {
-    throw new UsageError('say where the API is: --base-url (mock or self-hosted server), or --region for Alvaria Cloud');
+    throw new UsageError(
+      'say where the API is: --base-url (mock or self-hosted server), or --region for Alvaria Cloud',
+    );
   }
   // The clients check the settings' form before anything is written.
   const tokens = createTokenClient(chosen);

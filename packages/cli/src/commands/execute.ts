@@ -16,7 +16,8 @@ export interface ExecuteCommandOptions {
 }
 
 /** What people are told when an answer was an idempotent replay. */
-const REPLAYED = 'Idempotent replay: an earlier request with this --idempotency-key started this trigger; nothing new was started';
+const REPLAYED =
+  'Idempotent replay: an earlier request with this --idempotency-key started this trigger; nothing new was started';
 
 /**
  * `execute <vsn>`: starts the service. Prints the triggerUUID alone on stdout (the server's message

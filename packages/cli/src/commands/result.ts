@@ -14,7 +14,12 @@ export interface ResultOptions {
  * `result <vsn> <triggerUUID>`: prints where the trigger is, or its outcome once finished. With
  * `--wait`, polls until it has finished, as `execute --wait` does after starting it.
  */
-export async function result(context: CommandContext, vsn: string, triggerUUID: string, options: ResultOptions): Promise<ExitCode> {
+export async function result(
+  context: CommandContext,
+  vsn: string,
+  triggerUUID: string,
+  options: ResultOptions,
+): Promise<ExitCode> {
   if (options.timeout !== undefined && !options.wait) throw new UsageError('--timeout goes with --wait');
   const client = createClient(context.settings());
   if (options.wait) {
@@ -24,7 +29,11 @@ export async function result(context: CommandContext, vsn: string, triggerUUID: 
       options.timeout,
       (waiting) => {
         waiting.started(triggerUUID, `Trigger ${triggerUUID} of ${vsn}`);
-        return client.waitForResult(vsn, triggerUUID, { signal: waiting.signal, maxWaitMs: waiting.maxWaitMs, onProgress: waiting.onProgress });
+        return client.waitForResult(vsn, triggerUUID, {
+          signal: waiting.signal,
+          maxWaitMs: waiting.maxWaitMs,
+          onProgress: waiting.onProgress,
+        });
       },
       triggerUUID,
     );

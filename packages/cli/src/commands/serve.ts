@@ -21,15 +21,27 @@ export interface ServeOptions {
  */
 export async function serve(context: CommandContext, options: ServeOptions): Promise<number> {
   if (options.config !== undefined && (options.dataDir !== undefined || options.port !== undefined)) {
-    throw new UsageError('--data-dir and --port go with the demo: a --config file names its own storage.sqlite.file and server.port');
+    throw new UsageError(
+      '--data-dir and --port go with the demo: a --config file names its own storage.sqlite.file and server.port',
+    );
   }
   // 0 lets the system pick a free port; the banner says which.
-  const port = options.port === undefined || options.port === '0' ? options.port : String(parsePort('--port', options.port));
+  const port =
+    options.port === undefined || options.port === '0' ? options.port : String(parsePort('--port', options.port));
   const bin = packageBin('@autofacilitate/server', 'autofacilitate-server');
   if (options.config !== undefined) {
     return runChild(process.execPath, [bin, 'start', '--config', resolve(options.config)]);
   }
   const dataDir = resolve(options.dataDir ?? 'autofacilitate-data');
-  note(context.output, `No --config given: starting the demo server, its data (SQLite file and credentials) in ${dataDir}`);
-  return runChild(process.execPath, [bin, 'demo', '--data-dir', dataDir, ...(port === undefined ? [] : ['--port', port])]);
+  note(
+    context.output,
+    `No --config given: starting the demo server, its data (SQLite file and credentials) in ${dataDir}`,
+  );
+  return runChild(process.execPath, [
+    bin,
+    'demo',
+    '--data-dir',
+    dataDir,
+    ...(port === undefined ? [] : ['--port', port]),
+  ]);
 }

@@ -42,7 +42,11 @@ export async function startRealServer(): Promise<RealServer> {
         },
       },
     },
-    { origin: 'CLI test configuration', baseDir: dir, env: { AUTOFACILITATE_CLIENT_SECRET_CLI_CLIENT: clientSecret, AUTOFACILITATE_API_KEY_ACME_CLI: apiKey } },
+    {
+      origin: 'CLI test configuration',
+      baseDir: dir,
+      env: { AUTOFACILITATE_CLIENT_SECRET_CLI_CLIENT: clientSecret, AUTOFACILITATE_API_KEY_ACME_CLI: apiKey },
+    },
   );
   const server = await createServer(config);
   const url = await server.listen();

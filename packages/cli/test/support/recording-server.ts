@@ -27,7 +27,13 @@ export async function startRecordingServer(): Promise<{ url: string; requests: R
         response.end(JSON.stringify({ message: 'Successfully triggered', triggerUUID: 'trigger-1' }));
       } else {
         response.statusCode = 404;
-        response.end(JSON.stringify({ code: '404', message: 'Not found', errors: [{ scope: 'global', reason: 'Not found', message: `no route ${request.url}` }] }));
+        response.end(
+          JSON.stringify({
+            code: '404',
+            message: 'Not found',
+            errors: [{ scope: 'global', reason: 'Not found', message: `no route ${request.url}` }],
+          }),
+        );
       }
     });
   });

@@ -12,7 +12,12 @@ export interface CliRun {
 
 /** Only the environment given (plus PATH/HOME), so the machine's settings never leak in. */
 function environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { PATH: `${dirname(process.execPath)}:${process.env.PATH}`, HOME: process.env.HOME, XDG_CONFIG_HOME: '/nonexistent', ...env };
+  return {
+    PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+    HOME: process.env.HOME,
+    XDG_CONFIG_HOME: '/nonexistent',
+    ...env,
+  };
 }
 
 /** Runs the CLI (or another copy of its binary) to its end. */
@@ -39,10 +44,21 @@ export interface RunningCli {
 }
 
 /** Starts the CLI (or, with `shell`, a shell command line that runs `autofacilitate`) in a child process. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, { shell = false, cwd = process.cwd() } = {}): RunningCli {
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  { shell = false, cwd = process.cwd() } = {},
+): RunningCli {
   // A process group of its own, as a terminal's foreground job has.
   const child = shell
-    ? spawn('sh', ['-c', args.join(' ')], { cwd, detached: true, env: environment({ ...env, PATH: `${join(__dirname, 'bin')}:${dirname(process.execPath)}:${process.env.PATH}` }) })
+    ? spawn('sh', ['-c', args.join(' ')], {
+        cwd,
+        detached: true,
+        env: environment({
+          ...env,
+          PATH: `${join(__dirname, 'bin')}:${dirname(process.execPath)}:${process.env.PATH}`,
+        }),
+      })
     : spawn(process.execPath, [cli, ...args], { cwd, detached: true, env: environment(env) });
   let stdout = '';
   let stderr = '';
@@ -55,7 +71,9 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, { shell = 
     stderr += chunk.toString();
     for (const waiter of waiters) waiter();
   });
-  const ended = new Promise<CliRun>((resolveEnd) => child.on('close', (code) => resolveEnd({ code: code ?? 1, stdout, stderr })));
+  const ended = new Promise<CliRun>((resolveEnd) =>
+    child.on('close', (code) => resolveEnd({ code: code ?? 1, stdout, stderr })),
+  );
   let over = false;
   const matches = (text: () => string, pattern: RegExp, stream: string) =>
     new Promise<RegExpExecArray>((resolveMatch, reject) => {

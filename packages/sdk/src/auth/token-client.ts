@@ -47,12 +47,18 @@ export class TokenClient {
   constructor(options: TokenClientOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
     const { clientId, clientSecret } = checkClient(options);
-    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('fetch must be a function');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function')
+      throw new TypeError('fetch must be a function');
     this.clientId = clientId;
     this.tokenUrl = resolveTokenUrl(options);
     this.#timeoutMs = duration('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.#env = callEnvironment(options);
-    const configuration = new Configuration({ basePath: '', username: clientId, password: clientSecret, fetchApi: options.fetch });
+    const configuration = new Configuration({
+      basePath: '',
+      username: clientId,
+      password: clientSecret,
+      fetchApi: options.fetch,
+    });
     this.#tokens = new TokenProvider(new TokenEndpoint(this.tokenUrl, configuration), this.#env);
     providers.set(this, this.#tokens);
   }
@@ -66,10 +72,21 @@ export class TokenClient {
    */
   async getAccessToken(options: AccessTokenOptions = {}): Promise<AccessTokenInfo> {
     const budget = duration('timeoutMs', options.timeoutMs, this.#timeoutMs);
-    const deadline = new Deadline(this.#env.clock, budget, options.signal, () => new TimeoutError(`getAccessToken did not finish within ${budget} ms`, { timeoutMs: budget, operation: 'getAccessToken' }));
+    const deadline = new Deadline(
+      this.#env.clock,
+      budget,
+      options.signal,
+      () =>
+        new TimeoutError(`getAccessToken did not finish within ${budget} ms`, {
+          timeoutMs: budget,
+          operation: 'getAccessToken',
+        }),
+    );
     try {
       if (options.headers !== undefined) {
-        return await this.#tokens.fetchUncached(checkHeaders(options.headers), deadline.signal, () => deadline.remainingMs());
+        return await this.#tokens.fetchUncached(checkHeaders(options.headers), deadline.signal, () =>
+          deadline.remainingMs(),
+        );
       }
       return await this.#tokens.info(deadline.signal, options.forceRefresh === true);
     } catch (error) {

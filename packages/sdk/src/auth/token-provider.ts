@@ -130,13 +130,19 @@ export class TokenProvider {
     );
     const token = AccessTokenFromJSON(await readJson(response, 'getAccessToken'));
     if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
-      throw new AutoFacilitateError('The token service answered without an access_token', { status: response.status, operation: 'getAccessToken' });
-    }
-    if (typeof token.tokenType !== 'string' || token.tokenType.toLowerCase() !== 'bearer') {
-      throw new AutoFacilitateError(`The token service answered a token of type ${String(token.tokenType)}; the API takes Bearer tokens`, {
+      throw new AutoFacilitateError('The token service answered without an access_token', {
         status: response.status,
         operation: 'getAccessToken',
       });
+    }
+    if (typeof token.tokenType !== 'string' || token.tokenType.toLowerCase() !== 'bearer') {
+      throw new AutoFacilitateError(
+        `The token service answered a token of type ${String(token.tokenType)}; the API takes Bearer tokens`,
+        {
+          status: response.status,
+          operation: 'getAccessToken',
+        },
+      );
     }
     const lifetimeS = Number(token.expiresIn);
     const lifetimeMs = (Number.isFinite(lifetimeS) && lifetimeS >= 0 ? lifetimeS : DEFAULT_LIFETIME_S) * 1000;

@@ -23,13 +23,24 @@ export interface TestCallback {
  * @param payload - the body: a string as is, anything else as JSON. A trigger callback is
  *   `{ type: 'trigger.finished', timestamp, data: <triggerOutcome> }`.
  */
-export async function createTestCallback(payload: unknown, secret: CallbackSecret, options: TestCallbackOptions = {}): Promise<TestCallback> {
+export async function createTestCallback(
+  payload: unknown,
+  secret: CallbackSecret,
+  options: TestCallbackOptions = {},
+): Promise<TestCallback> {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  const id = options.id ?? `msg_${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+  const id =
+    options.id ??
+    `msg_${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
   const timestamp = String(Math.floor((options.timestamp ?? new Date()).getTime() / 1000));
   const signature = await sign(secretKey(secret), id, timestamp, new TextEncoder().encode(body));
   return {
     body,
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signatureHeader(signature) },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': signatureHeader(signature),
+    },
   };
 }

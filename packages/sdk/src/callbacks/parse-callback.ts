@@ -34,14 +34,17 @@ export function parseCallback(rawBody: RawBody): TriggerCallback {
   } catch (error) {
     throw invalid('The callback body is not UTF-8 JSON', error);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid('The callback body is not a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw invalid('The callback body is not a JSON object');
   const envelope = json as { type?: unknown; timestamp?: unknown; data?: unknown };
   const enveloped = typeof envelope.data === 'object' && envelope.data !== null;
   let trigger: TriggerOutcome;
   try {
     trigger = outcomeFromWire(enveloped ? envelope.data : json, undefined, false);
   } catch (error) {
-    throw error instanceof AutoFacilitateError ? invalid(`The callback does not describe a trigger: ${error.message}`, error) : error;
+    throw error instanceof AutoFacilitateError
+      ? invalid(`The callback does not describe a trigger: ${error.message}`, error)
+      : error;
   }
   const timestamp = typeof envelope.timestamp === 'string' ? new Date(envelope.timestamp) : undefined;
   return {

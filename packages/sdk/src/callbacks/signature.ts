@@ -20,7 +20,8 @@ export function secretKey(secret: CallbackSecret): Uint8Array {
   }
   if (typeof secret !== 'string') throw new TypeError('A callback secret is a whsec_… string or bytes');
   const key = fromBase64(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret);
-  if (!key || key.length === 0) throw new TypeError('A callback secret must be whsec_ followed by base64, as the server shows it');
+  if (!key || key.length === 0)
+    throw new TypeError('A callback secret must be whsec_ followed by base64, as the server shows it');
   return key;
 }
 
@@ -29,7 +30,9 @@ export function bodyBytes(rawBody: RawBody): Uint8Array {
   if (typeof rawBody === 'string') return new TextEncoder().encode(rawBody);
   if (rawBody instanceof Uint8Array) return rawBody;
   if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
-  throw new TypeError('Pass the raw body (string, Uint8Array/Buffer or ArrayBuffer) exactly as received, not parsed JSON');
+  throw new TypeError(
+    'Pass the raw body (string, Uint8Array/Buffer or ArrayBuffer) exactly as received, not parsed JSON',
+  );
 }
 
 /** HMAC-SHA256 of `{id}.{timestamp}.{body}` under `key`. */
@@ -38,7 +41,13 @@ export async function sign(key: Uint8Array, id: string, timestamp: string, body:
   const content = new Uint8Array(prefix.length + body.length);
   content.set(prefix);
   content.set(body, prefix.length);
-  const cryptoKey = await globalThis.crypto.subtle.importKey('raw', new Uint8Array(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const cryptoKey = await globalThis.crypto.subtle.importKey(
+    'raw',
+    new Uint8Array(key),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', cryptoKey, content));
 }
 

@@ -59,14 +59,19 @@ export async function verifyCallback(
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signature = header(headers, 'webhook-signature');
-  if (!id || !timestamp || !signature) refuse('The callback lacks webhook-id, webhook-timestamp or webhook-signature', 'missing_header');
-  if (!/^\d{1,15}$/.test(timestamp.trim())) refuse('webhook-timestamp is not a Unix time in seconds', 'invalid_timestamp');
+  if (!id || !timestamp || !signature)
+    refuse('The callback lacks webhook-id, webhook-timestamp or webhook-signature', 'missing_header');
+  if (!/^\d{1,15}$/.test(timestamp.trim()))
+    refuse('webhook-timestamp is not a Unix time in seconds', 'invalid_timestamp');
 
   const signedAtSeconds = Number(timestamp.trim());
   const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (Math.abs(nowSeconds - signedAtSeconds) > tolerance) {
-    refuse(`webhook-timestamp is more than ${tolerance} s away from now: a replay, or a clock out of step`, 'timestamp_out_of_tolerance');
+    refuse(
+      `webhook-timestamp is more than ${tolerance} s away from now: a replay, or a clock out of step`,
+      'timestamp_out_of_tolerance',
+    );
   }
 
   const offered = signaturesIn(signature);
@@ -76,7 +81,11 @@ export async function verifyCallback(
     // Check every offered signature, so the time taken does not tell which one matched.
     for (const candidate of offered) matched = timingSafeEqual(expected, candidate) || matched;
   }
-  if (!matched) refuse('No webhook-signature matches: the callback was not signed with this secret, or was changed on the way', 'no_matching_signature');
+  if (!matched)
+    refuse(
+      'No webhook-signature matches: the callback was not signed with this secret, or was changed on the way',
+      'no_matching_signature',
+    );
 
   return { ...parseCallback(body), id, signedAt: new Date(signedAtSeconds * 1000) };
 }

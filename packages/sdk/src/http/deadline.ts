@@ -26,7 +26,10 @@ export class Deadline {
     this.#parent = parent;
     if (parent?.aborted) this.#controller.abort(parent.reason);
     else parent?.addEventListener('abort', this.#onParentAbort, { once: true });
-    this.#timer = Number.isFinite(timeoutMs) && !this.signal.aborted ? clock.setTimeout(() => this.#controller.abort(onTimeout()), timeoutMs) : undefined;
+    this.#timer =
+      Number.isFinite(timeoutMs) && !this.signal.aborted
+        ? clock.setTimeout(() => this.#controller.abort(onTimeout()), timeoutMs)
+        : undefined;
   }
 
   /**

@@ -1,5 +1,12 @@
 import { ErrorResponseFromJSON, OauthErrorFromJSON } from '@autofacilitate/client';
-import { AuthError, errorClassForStatus, errorDetail, type AutoFacilitateError, type ErrorDetail, type OperationId } from '../errors';
+import {
+  AuthError,
+  errorClassForStatus,
+  errorDetail,
+  type AutoFacilitateError,
+  type ErrorDetail,
+  type OperationId,
+} from '../errors';
 import { parseRetryAfter } from './retry-after';
 
 /** The server's request id, under the names servers commonly use. */
@@ -18,7 +25,9 @@ async function readErrorBody(response: Response): Promise<Record<string, unknown
   if (text.trim() === '') return undefined;
   try {
     const body: unknown = JSON.parse(text);
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+    return typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -48,7 +57,11 @@ const REFUSED: Record<'accessToken' | 'apiKey', string> = {
  * generated decoders: `ErrorResponse` for the API, RFC 6749 `oauthError` for the token service.
  * The message is the server's detail (`errors[].message`) when it gave one, as stripe-node's is.
  */
-export async function errorFromResponse(response: Response, operation: OperationId, now: number): Promise<AutoFacilitateError> {
+export async function errorFromResponse(
+  response: Response,
+  operation: OperationId,
+  now: number,
+): Promise<AutoFacilitateError> {
   const { status } = response;
   const body = await readErrorBody(response);
   const common = {
@@ -78,16 +91,27 @@ export async function errorFromResponse(response: Response, operation: Operation
   const errors = detailsOf(wire?.errors);
   const responseMessage = typeof wire?.message === 'string' && wire.message !== '' ? wire.message : undefined;
   const init = { ...common, code: wire?.code, errors, responseMessage };
-  const details = (errors ?? []).map((detail) => detail.message).filter((message): message is string => Boolean(message));
+  const details = (errors ?? [])
+    .map((detail) => detail.message)
+    .filter((message): message is string => Boolean(message));
   if (status === 401) {
     // A 401 has no body (Alvaria's API reference); its challenge may say why (RFC 6750 §3 error_description).
     const credential = refusedCredential(response);
-    const why = details.length > 0 ? details.join('; ') : wwwAuthenticate && /error_description="([^"]*)"/.exec(wwwAuthenticate)?.[1];
-    return new AuthError([REFUSED[credential], why].filter(Boolean).join(': '), { ...init, credential, wwwAuthenticate });
+    const why =
+      details.length > 0
+        ? details.join('; ')
+        : wwwAuthenticate && /error_description="([^"]*)"/.exec(wwwAuthenticate)?.[1];
+    return new AuthError([REFUSED[credential], why].filter(Boolean).join(': '), {
+      ...init,
+      credential,
+      wwwAuthenticate,
+    });
   }
   const message = details.length > 0 ? details.join('; ') : (responseMessage ?? DEFAULT_MESSAGES[status] ?? fallback);
   const ErrorClass = errorClassForStatus(status);
-  return ErrorClass === AuthError ? new AuthError(message, { ...init, wwwAuthenticate }) : new ErrorClass(message, init);
+  return ErrorClass === AuthError
+    ? new AuthError(message, { ...init, wwwAuthenticate })
+    : new ErrorClass(message, init);
 }
 
 /** The entries of `ErrorResponse.errors`, each kept to its documented fields. */

@@ -61,7 +61,12 @@ async function discard(response: Response): Promise<void> {
  * aborts (the deadline's timeout or the caller's own reason), and never sleeps past the deadline:
  * when the next wait would outlast it, the last failure is thrown at once.
  */
-export async function runExchange(env: CallEnvironment, exchange: Exchange, signal: AbortSignal, remainingMs: () => number): Promise<Response> {
+export async function runExchange(
+  env: CallEnvironment,
+  exchange: Exchange,
+  signal: AbortSignal,
+  remainingMs: () => number,
+): Promise<Response> {
   let refreshed = false;
   for (let retries = 0; ; retries++) {
     let failure: Failure;
@@ -69,16 +74,27 @@ export async function runExchange(env: CallEnvironment, exchange: Exchange, sign
       signal.throwIfAborted();
       const response = await exchange.attempt(signal);
       if (response.ok) return response;
-      if (response.status === 401 && exchange.onUnauthorized && !refreshed && refusedCredential(response) === 'accessToken') {
+      if (
+        response.status === 401 &&
+        exchange.onUnauthorized &&
+        !refreshed &&
+        refusedCredential(response) === 'accessToken'
+      ) {
         // A 401 is a refusal before anything ran, so even a POST may be repeated once with a new token.
         refreshed = true;
         await discard(response);
         exchange.onUnauthorized();
-        env.logger.debug?.(`${exchange.operation} answered 401: fetching a new token and trying once more`, { operation: exchange.operation });
+        env.logger.debug?.(`${exchange.operation} answered 401: fetching a new token and trying once more`, {
+          operation: exchange.operation,
+        });
         retries--;
         continue;
       }
-      failure = { error: await errorFromResponse(response, exchange.operation, env.clock.now()), status: response.status, neverSent: false };
+      failure = {
+        error: await errorFromResponse(response, exchange.operation, env.clock.now()),
+        status: response.status,
+        neverSent: false,
+      };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (error instanceof AutoFacilitateError) throw error;
@@ -88,12 +104,15 @@ export async function runExchange(env: CallEnvironment, exchange: Exchange, sign
     if (retries >= env.retry.maxRetries || !exchange.mayRetry(failure)) throw failure.error;
     const delayMs = failure.error.retryAfterMs ?? backoffDelay(env.retry, retries, env.random);
     if (delayMs >= remainingMs()) throw failure.error;
-    env.logger.warn?.(`${exchange.operation} failed (${failure.status ?? failure.error.name}); retry ${retries + 1} of ${env.retry.maxRetries} in ${delayMs} ms`, {
-      operation: exchange.operation,
-      status: failure.status,
-      retry: retries + 1,
-      delayMs,
-    });
+    env.logger.warn?.(
+      `${exchange.operation} failed (${failure.status ?? failure.error.name}); retry ${retries + 1} of ${env.retry.maxRetries} in ${delayMs} ms`,
+      {
+        operation: exchange.operation,
+        status: failure.status,
+        retry: retries + 1,
+        delayMs,
+      },
+    );
     await sleep(env.clock, delayMs, signal);
   }
 }

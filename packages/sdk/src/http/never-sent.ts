@@ -20,6 +20,7 @@ export function wasNeverSent(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 8) return false;
   const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
   if (typeof code === 'string' && CONNECT_FAILURES.has(code)) return true;
-  if (Array.isArray(errors) && errors.length > 0 && errors.every((inner) => wasNeverSent(inner, depth + 1))) return true;
+  if (Array.isArray(errors) && errors.length > 0 && errors.every((inner) => wasNeverSent(inner, depth + 1)))
+    return true;
   return wasNeverSent(cause, depth + 1);
 }

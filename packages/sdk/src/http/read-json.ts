@@ -6,6 +6,9 @@ export async function readJson(response: Response, operation: OperationId): Prom
   try {
     return JSON.parse(text);
   } catch {
-    throw new AutoFacilitateError(`${operation} answered ${response.status} with a body that is not JSON`, { status: response.status, operation });
+    throw new AutoFacilitateError(`${operation} answered ${response.status} with a body that is not JSON`, {
+      status: response.status,
+      operation,
+    });
   }
 }

@@ -20,9 +20,11 @@ export function resolveRetryPolicy(options: RetryOptions | false | undefined): R
   if (options === false) return { ...DEFAULTS, maxRetries: 0 };
   const policy = { ...DEFAULTS, ...stripUndefined(options ?? {}) };
   for (const [name, value] of Object.entries(policy)) {
-    if (!Number.isFinite(value) || value < 0) throw new TypeError(`retry.${name} must be a finite number ≥ 0, not ${String(value)}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new TypeError(`retry.${name} must be a finite number ≥ 0, not ${String(value)}`);
   }
-  if (!Number.isInteger(policy.maxRetries)) throw new TypeError(`retry.maxRetries must be a whole number, not ${policy.maxRetries}`);
+  if (!Number.isInteger(policy.maxRetries))
+    throw new TypeError(`retry.maxRetries must be a whole number, not ${policy.maxRetries}`);
   return policy;
 }
 

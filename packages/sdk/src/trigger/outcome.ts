@@ -1,4 +1,8 @@
-import { TriggerOutcomeFromJSON, TriggerProgressFromJSON, type TriggerOutcome as TriggerOutcomeWire } from '@autofacilitate/client';
+import {
+  TriggerOutcomeFromJSON,
+  TriggerProgressFromJSON,
+  type TriggerOutcome as TriggerOutcomeWire,
+} from '@autofacilitate/client';
 import { AutoFacilitateError, errorDetail, type ErrorDetail } from '../errors';
 
 /** Where a trigger is in its life: `queued` → `running` → `succeeded`, `failed` or `timed_out`. */
@@ -69,7 +73,12 @@ export function finishedWithoutOutput(ref: TriggerRef): TriggerSucceeded {
  * with the generated decoders, then normalises it: ids as strings, only valid dates, and a type
  * that says which fields exist for each status.
  */
-export function outcomeFromWire(json: unknown, ref: TriggerRef | undefined, pending: boolean, retryAfterMs?: number): TriggerOutcome {
+export function outcomeFromWire(
+  json: unknown,
+  ref: TriggerRef | undefined,
+  pending: boolean,
+  retryAfterMs?: number,
+): TriggerOutcome {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new AutoFacilitateError('The trigger result is not a JSON object', { operation: 'getTriggerResult' });
   }
@@ -77,23 +86,32 @@ export function outcomeFromWire(json: unknown, ref: TriggerRef | undefined, pend
   const triggerUUID = idOf(wire.triggerUUID) ?? ref?.triggerUUID;
   const vsn = typeof wire.vsn === 'string' && wire.vsn !== '' ? wire.vsn : ref?.vsn;
   if (triggerUUID === undefined || vsn === undefined) {
-    throw new AutoFacilitateError('The trigger result does not say which trigger it is (triggerUUID and vsn)', { operation: 'getTriggerResult' });
+    throw new AutoFacilitateError('The trigger result does not say which trigger it is (triggerUUID and vsn)', {
+      operation: 'getTriggerResult',
+    });
   }
-  const base: TriggerOutcomeBase = { triggerUUID, vsn, ...dates({ createdAt: wire.createdAt, startedAt: wire.startedAt }) };
+  const base: TriggerOutcomeBase = {
+    triggerUUID,
+    vsn,
+    ...dates({ createdAt: wire.createdAt, startedAt: wire.startedAt }),
+  };
   const status = wire.status as unknown;
   if (status === 'queued' || status === 'running') {
     return { ...base, status, done: false, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   if (!pending) {
     const { output, error, finishedAt } = wire as TriggerOutcomeWire;
-    if (status === 'succeeded') return { ...base, status, done: true, ...(output === undefined ? {} : { output }), ...dates({ finishedAt }) };
+    if (status === 'succeeded')
+      return { ...base, status, done: true, ...(output === undefined ? {} : { output }), ...dates({ finishedAt }) };
     if (status === 'failed' || status === 'timed_out') {
       const detail = errorDetail(error);
       return { ...base, status, done: true, ...(detail ? { error: detail } : {}), ...dates({ finishedAt }) };
     }
   }
   const what = pending ? 'A trigger still in progress (202)' : 'A finished trigger';
-  throw new AutoFacilitateError(`${what} has a status this SDK does not know: ${JSON.stringify(status)}`, { operation: 'getTriggerResult' });
+  throw new AutoFacilitateError(`${what} has a status this SDK does not know: ${JSON.stringify(status)}`, {
+    operation: 'getTriggerResult',
+  });
 }
 
 /** `triggerUUID` as a string, whether the wire says `"1234"` or `1234`. */

@@ -11,7 +11,8 @@ export function refuse(message: string, scope: string, reason: string): never {
 
 /** Checks `vsn`: a service name, sent in the path. */
 export function checkVsn(vsn: unknown): string {
-  if (typeof vsn !== 'string' || vsn === '') refuse('vsn must be a non-empty string (the name of the service)', 'vsn', 'Invalid vsn');
+  if (typeof vsn !== 'string' || vsn === '')
+    refuse('vsn must be a non-empty string (the name of the service)', 'vsn', 'Invalid vsn');
   return vsn;
 }
 
@@ -25,16 +26,26 @@ export function checkTriggerUUID(triggerUUID: unknown): string {
 /** Checks what the spec's `triggerParameter` body allows, before anything is sent. */
 export function checkTriggerBody(triggerParameters: unknown, callbackUrls: unknown): void {
   if (typeof triggerParameters !== 'object' || triggerParameters === null || Array.isArray(triggerParameters)) {
-    refuse('triggerParameters must be an object of names to string values', 'triggerParameters', 'Invalid triggerParameters');
+    refuse(
+      'triggerParameters must be an object of names to string values',
+      'triggerParameters',
+      'Invalid triggerParameters',
+    );
   }
   for (const [name, value] of Object.entries(triggerParameters)) {
     if (typeof value !== 'string') {
-      refuse(`triggerParameters.${name} must be a string, not ${value === null ? 'null' : typeof value}`, `triggerParameters.${name}`, 'Invalid parameter value');
+      refuse(
+        `triggerParameters.${name} must be a string, not ${value === null ? 'null' : typeof value}`,
+        `triggerParameters.${name}`,
+        'Invalid parameter value',
+      );
     }
   }
   if (callbackUrls === undefined) return;
-  if (!Array.isArray(callbackUrls)) refuse('callbackUrls must be an array of URLs', 'callbackUrls', 'Invalid callbackUrls');
+  if (!Array.isArray(callbackUrls))
+    refuse('callbackUrls must be an array of URLs', 'callbackUrls', 'Invalid callbackUrls');
   callbackUrls.forEach((url, index) => {
-    if (typeof url !== 'string' || url === '') refuse(`callbackUrls[${index}] must be a non-empty string`, `callbackUrls[${index}]`, 'Invalid callback URL');
+    if (typeof url !== 'string' || url === '')
+      refuse(`callbackUrls[${index}] must be a non-empty string`, `callbackUrls[${index}]`, 'Invalid callback URL');
   });
 }

@@ -30,7 +30,11 @@ export async function waitUnderDeadline(
     const triggerUUID = ref()?.triggerUUID;
     const what = triggerUUID === undefined ? `executeAndWait(${vsn})` : `Trigger ${triggerUUID} of ${vsn}`;
     const operation = triggerUUID === undefined ? 'executeService' : 'getTriggerResult';
-    return new TimeoutError(`${what} did not finish within ${maxWaitMs} ms`, { timeoutMs: maxWaitMs, triggerUUID, operation });
+    return new TimeoutError(`${what} did not finish within ${maxWaitMs} ms`, {
+      timeoutMs: maxWaitMs,
+      triggerUUID,
+      operation,
+    });
   });
   try {
     return await wait(deadline, pacing);

@@ -14,7 +14,8 @@ export interface SeenRequest {
 }
 
 /** An answer: a response (now or later), a failure to throw (network error), or `HANG` (no answer until aborted). */
-export type Reply = Response | Promise<Response> | Error | typeof HANG | ((request: SeenRequest) => Response | Error | typeof HANG);
+export type Reply =
+  Response | Promise<Response> | Error | typeof HANG | ((request: SeenRequest) => Response | Error | typeof HANG);
 
 /** An answer that never comes: the request waits until its signal aborts. */
 export const HANG = Symbol('hang');
@@ -37,16 +38,30 @@ export function empty(status: number, headers: Record<string, string> = {}): Res
 
 /** An ErrorResponse as Alvaria’s API reference shows it (code as a string). */
 export function errorResponse(status: number, headers: Record<string, string> = {}): Response {
-  return json(status, { code: String(status), message: `failure ${status}`, errors: [{ scope: 'global', reason: 'Because', message: `detail ${status}` }] }, headers);
+  return json(
+    status,
+    {
+      code: String(status),
+      message: `failure ${status}`,
+      errors: [{ scope: 'global', reason: 'Because', message: `detail ${status}` }],
+    },
+    headers,
+  );
 }
 
 /** A network failure as undici reports it: `TypeError: fetch failed` caused by a coded error. */
 export function networkError(code: string): Error {
-  return new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ${code} 203.0.113.1:443`), { code }) });
+  return new TypeError('fetch failed', {
+    cause: Object.assign(new Error(`connect ${code} 203.0.113.1:443`), { code }),
+  });
 }
 
 export function tokenReply(expiresIn = 3600, accessToken = TOKEN): Response {
-  return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: 'autofacilitateapi' }, { 'Cache-Control': 'no-store' });
+  return json(
+    200,
+    { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: 'autofacilitateapi' },
+    { 'Cache-Control': 'no-store' },
+  );
 }
 
 const DEFAULTS: Record<SeenRequest['operation'], () => Response> = {

@@ -78,7 +78,10 @@ export class VirtualClock implements Clock {
   }
 
   #earliest(): Timer | undefined {
-    return this.#timers.reduce<Timer | undefined>((earliest, timer) => (earliest === undefined || timer.due < earliest.due ? timer : earliest), undefined);
+    return this.#timers.reduce<Timer | undefined>(
+      (earliest, timer) => (earliest === undefined || timer.due < earliest.due ? timer : earliest),
+      undefined,
+    );
   }
 
   #fire(timer: Timer): void {

@@ -1,5 +1,12 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { apiKeyRefused, organisationNotFound, tokenLacksScope, tokenMalformed, tokenMissing, tokenUnknown } from '../errors/catalogue';
+import {
+  apiKeyRefused,
+  organisationNotFound,
+  tokenLacksScope,
+  tokenMalformed,
+  tokenMissing,
+  tokenUnknown,
+} from '../errors/catalogue';
 import type { Credentials } from './credentials';
 import { sha256 } from './secret-hash';
 import { apiScope, type TokenIssuer } from './token-issuer';

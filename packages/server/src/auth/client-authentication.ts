@@ -1,4 +1,9 @@
-import { clientAuthenticationFailed, clientAuthenticationTwice, clientBasicMalformed, clientBasicNotFormEncoded } from '../errors/catalogue';
+import {
+  clientAuthenticationFailed,
+  clientAuthenticationTwice,
+  clientBasicMalformed,
+  clientBasicNotFormEncoded,
+} from '../errors/catalogue';
 
 /** The client credentials a token request presents. */
 export interface PresentedClient {

@@ -15,7 +15,10 @@ export class FailedAuthentications {
 
   /** Throws the 429 while `clientId` or `address` has failed too often. */
   check(clientId: string, address: string): void {
-    const wait = Math.max(this.limiter.wait(`client\n${clientId}`, this.rate) ?? 0, this.limiter.wait(`address\n${address}`, this.rate) ?? 0);
+    const wait = Math.max(
+      this.limiter.wait(`client\n${clientId}`, this.rate) ?? 0,
+      this.limiter.wait(`address\n${address}`, this.rate) ?? 0,
+    );
     if (wait > 0) throw clientAuthenticationThrottled(wait);
   }
 

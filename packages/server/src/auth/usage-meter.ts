@@ -40,7 +40,9 @@ export class UsageMeter {
   /** Starts adding the counts to the store every `intervalMs`. */
   start(intervalMs: number, log: FastifyBaseLogger): void {
     this.#timer = this.clock.setInterval(() => {
-      this.flush().catch((error: unknown) => log.error({ err: error }, 'usage counts not saved; kept for the next flush'));
+      this.flush().catch((error: unknown) =>
+        log.error({ err: error }, 'usage counts not saved; kept for the next flush'),
+      );
     }, intervalMs);
   }
 
@@ -55,7 +57,10 @@ export class UsageMeter {
       for (const count of counts) {
         const key = keyOf(count);
         const newer = this.#pending.get(key);
-        this.#pending.set(key, newer ? { ...count, count: count.count + newer.count, lastUsedAt: newer.lastUsedAt } : count);
+        this.#pending.set(
+          key,
+          newer ? { ...count, count: count.count + newer.count, lastUsedAt: newer.lastUsedAt } : count,
+        );
       }
       throw error;
     }

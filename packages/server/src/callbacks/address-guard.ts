@@ -23,7 +23,9 @@ const rangeNames: Record<string, string> = {
 function plain(address: string): Address | undefined {
   if (!ipaddr.isValid(address)) return undefined;
   const parsed = ipaddr.parse(address);
-  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (parsed as ipaddr.IPv6).toIPv4Address()
+    : parsed;
 }
 
 /** The host of a URL as it is resolved or connected to: an IPv6 address without its brackets. */
@@ -64,9 +66,11 @@ export class AddressGuard {
   refusal(address: string): string | undefined {
     const parsed = plain(address);
     if (!parsed) return `${address} is not an IP address`;
-    if (this.#allowed.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits))) return undefined;
+    if (this.#allowed.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits)))
+      return undefined;
     const range = parsed.range();
-    if (parsed.kind() === 'ipv4' ? range === 'unicast' : range === 'unicast' && parsed.match(globalUnicast)) return undefined;
+    if (parsed.kind() === 'ipv4' ? range === 'unicast' : range === 'unicast' && parsed.match(globalUnicast))
+      return undefined;
     const name = rangeNames[range] ?? (range === 'unicast' ? 'non-global' : range);
     return `${parsed.toString()} is ${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name} address`;
   }

@@ -94,7 +94,10 @@ export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
   async stop(graceMs: number): Promise<void> {
     const cutShort = await this.#loop.stop(graceMs);
     if (cutShort > 0) {
-      const released = await this.#options.store.deliveries.releaseDeliveries(this.#options.workerId, this.#options.clock.now());
+      const released = await this.#options.store.deliveries.releaseDeliveries(
+        this.#options.workerId,
+        this.#options.clock.now(),
+      );
       this.#options.log.info({ released }, 'callback deliveries under way given back');
     }
     this.#options.transport.close();
@@ -113,14 +116,19 @@ export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
   async #attempt(claimed: ClaimedDelivery, stop: AbortSignal): Promise<void> {
     const { delivery, trigger } = claimed;
     const { store, transport, clock, random, workerId, keys, timeoutMs, retrySchedule, observer } = this.#options;
-    const log = this.#options.log.child({ reqId: trigger.requestId, triggerUUID: trigger.triggerUUID, webhookId: delivery.webhookId });
+    const log = this.#options.log.child({
+      reqId: trigger.requestId,
+      triggerUUID: trigger.triggerUUID,
+      webhookId: delivery.webhookId,
+    });
     const startedAt = clock.now();
     let verdict: DeliveryVerdict;
     let statusCode: number | undefined;
     let outcome: AttemptOutcome;
     try {
       const signingKeys = keys(delivery.orgId);
-      if (signingKeys.length === 0) throw new CallbackFailure('refused', `not sent: the organisation ${delivery.orgId} has no callback secret`);
+      if (signingKeys.length === 0)
+        throw new CallbackFailure('refused', `not sent: the organisation ${delivery.orgId} has no callback secret`);
       const body = callbackPayload(trigger);
       const timestamp = String(Math.floor(startedAt / 1000));
       const answer = await transport.send({
@@ -165,9 +173,17 @@ export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
     observer.attempted(outcome, durationMs / 1000);
     const url = withoutQuery(delivery.url);
     try {
-      const written = await store.deliveries.recordDeliveryAttempt({ deliveryId: delivery.deliveryId, workerId, attempt, status });
+      const written = await store.deliveries.recordDeliveryAttempt({
+        deliveryId: delivery.deliveryId,
+        workerId,
+        attempt,
+        status,
+      });
       if (!written) {
-        log.warn({ url, attempt: attempt.attempt }, 'the lease on the callback delivery was lost; another deliverer owns it now');
+        log.warn(
+          { url, attempt: attempt.attempt },
+          'the lease on the callback delivery was lost; another deliverer owns it now',
+        );
         return;
       }
     } catch (error) {
@@ -176,12 +192,19 @@ export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
       return;
     }
     if (status === 'pending') {
-      log.info({ url, attempt: attempt.attempt, statusCode, error: attempt.error, retryAt: attempt.retryAt }, 'callback attempt failed; it will be retried');
+      log.info(
+        { url, attempt: attempt.attempt, statusCode, error: attempt.error, retryAt: attempt.retryAt },
+        'callback attempt failed; it will be retried',
+      );
       this.#loop.wakeAt(attempt.retryAt!);
     } else {
       observer.ended(status, (startedAt + durationMs - (trigger.finishedAt ?? startedAt)) / 1000);
       if (status === 'delivered') log.info({ url, attempt: attempt.attempt, statusCode }, 'callback delivered');
-      else log.warn({ url, attempt: attempt.attempt, statusCode, error: attempt.error }, status === 'gone' ? 'callback refused for good by its receiver (410)' : 'callback failed: no attempt left');
+      else
+        log.warn(
+          { url, attempt: attempt.attempt, statusCode, error: attempt.error },
+          status === 'gone' ? 'callback refused for good by its receiver (410)' : 'callback failed: no attempt left',
+        );
     }
     this.emit('attempted', claimed, attempt, status);
   }

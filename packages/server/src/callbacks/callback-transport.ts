@@ -133,7 +133,10 @@ export class CallbackTransport {
       if (!refusal) return AddressGuard.connectable(address);
       refusals.push(refusal);
     }
-    throw new CallbackFailure('refused', `refused: ${host} resolves only to addresses not to call (${refusals.join(', ') || 'none'})`);
+    throw new CallbackFailure(
+      'refused',
+      `refused: ${host} resolves only to addresses not to call (${refusals.join(', ') || 'none'})`,
+    );
   }
 
   #post(url: URL, address: string, request: CallbackRequest, signal: AbortSignal): Promise<CallbackAnswer> {
@@ -156,8 +159,7 @@ export class CallbackTransport {
         else reject(new CallbackFailure('network', describe(error)));
       });
       outgoing.on('response', (answer) => {
-        const settle = () =>
-          resolve({ statusCode: answer.statusCode ?? 0, retryAfter: answer.headers['retry-after'] });
+        const settle = () => resolve({ statusCode: answer.statusCode ?? 0, retryAfter: answer.headers['retry-after'] });
         let read = 0;
         answer.on('data', (chunk: Buffer) => {
           read += chunk.length;

@@ -24,7 +24,10 @@ export function unreachableCallbackUrl(value: string, guard: AddressGuard): stri
   const host = hostOf(new URL(value));
   if (loopbackName.test(host)) {
     const refusal = guard.refusal('127.0.0.1');
-    return refusal && `${host} is always the loopback address (${refusal}): callbacks.allow must list 127.0.0.1/32 to call it`;
+    return (
+      refusal &&
+      `${host} is always the loopback address (${refusal}): callbacks.allow must list 127.0.0.1/32 to call it`
+    );
   }
   return isIP(host) === 0 ? undefined : guard.refusal(host);
 }

@@ -18,7 +18,9 @@ export function answerVerdict({ statusCode, retryAfter }: CallbackAnswer): Deliv
   if (statusCode >= 200 && statusCode < 300) return { outcome: 'delivered' };
   if (statusCode === 410) return { outcome: 'gone', error: 'answered 410 Gone: no further attempt' };
   const error =
-    statusCode >= 300 && statusCode < 400 ? `answered ${statusCode}: a redirect, which is not followed` : `answered ${statusCode}`;
+    statusCode >= 300 && statusCode < 400
+      ? `answered ${statusCode}: a redirect, which is not followed`
+      : `answered ${statusCode}`;
   const later = statusCode === 429 || statusCode >= 500;
   return later && retryAfter !== undefined ? { outcome: 'failed', error, retryAfter } : { outcome: 'failed', error };
 }

@@ -12,7 +12,12 @@ const jitter = 0.2;
  *
  * @param schedule - the waits after the first, second… attempt, in ms.
  */
-export function nextAttemptDelay(schedule: readonly number[], attempt: number, retryAfterMs: number | undefined, random: Random): number | undefined {
+export function nextAttemptDelay(
+  schedule: readonly number[],
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: Random,
+): number | undefined {
   const wait = schedule[attempt - 1];
   if (wait === undefined) return undefined;
   const spread = Math.round(wait * (1 - jitter + 2 * jitter * random()));

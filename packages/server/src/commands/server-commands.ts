@@ -28,7 +28,9 @@ export async function hashSecret(): Promise<void> {
 /** `new-api-key`: prints a fresh API key, for the caller, and its hash, for the configuration. */
 export async function newApiKey(): Promise<void> {
   const apiKey = randomBytes(24).toString('base64url');
-  process.stdout.write(`API key (give it to the caller): ${apiKey}\nhash (put it in the configuration): ${hashApiKey(apiKey)}\n`);
+  process.stdout.write(
+    `API key (give it to the caller): ${apiKey}\nhash (put it in the configuration): ${hashApiKey(apiKey)}\n`,
+  );
 }
 
 /** `usage`: prints the usage counters of a configuration's store, as JSON; read-only, so it needs no secrets. */

@@ -32,7 +32,8 @@ const patternMeanings: Record<string, string> = {
   url: 'must be an http:// or https:// URL',
 };
 
-const callbackSecretMeaning = 'must be whsec_ and the base64 of 24 to 64 bytes, as "autofacilitate-server new-callback-secret" makes';
+const callbackSecretMeaning =
+  'must be whsec_ and the base64 of 24 to 64 bytes, as "autofacilitate-server new-callback-secret" makes';
 
 function keyPath(instancePath: string, ...more: string[]): string {
   const parts = instancePath
@@ -82,7 +83,8 @@ async function applySecrets(config: ServerConfig, source: ConfigSource, problems
       if (secret) {
         client.secretHash = await hashClientSecret(secret);
       } else if (client.secretHash === undefined) {
-        if (!source.withoutSecrets) problems.push(`${key}.secretHash: missing (or set the environment variable ${variable})`);
+        if (!source.withoutSecrets)
+          problems.push(`${key}.secretHash: missing (or set the environment variable ${variable})`);
       } else if (!isClientSecretHash(client.secretHash)) {
         problems.push(`${key}.secretHash: ${patternMeanings.secretHash}`);
       }
@@ -114,7 +116,8 @@ async function applySecrets(config: ServerConfig, source: ConfigSource, problems
 
 function checkCallbacks(config: ServerConfig, problems: string[]): void {
   config.callbacks.allow.forEach((range, index) => {
-    if (!parseAllowedRange(range)) problems.push(`callbacks.allow.${index}: must be an IP address or a CIDR range, such as 10.1.0.0/16`);
+    if (!parseAllowedRange(range))
+      problems.push(`callbacks.allow.${index}: must be an IP address or a CIDR range, such as 10.1.0.0/16`);
   });
 }
 
@@ -163,7 +166,11 @@ export async function resolveConfig(raw: unknown, source: ConfigSource): Promise
  * Reads a configuration file (YAML, or JSON, which is YAML too) and resolves it. `withoutSecrets`:
  * for commands that only read the store, which need no client secret or API key.
  */
-export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, { withoutSecrets = false } = {}): Promise<ServerConfig> {
+export async function loadConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  { withoutSecrets = false } = {},
+): Promise<ServerConfig> {
   const path = resolve(file);
   let text: string;
   try {

@@ -44,11 +44,7 @@ export interface ModuleServiceConfig extends ServiceCommonConfig {
 
 /** One service of an organisation. */
 export type ServiceConfig =
-  | EchoServiceConfig
-  | SleepServiceConfig
-  | FailServiceConfig
-  | HttpServiceConfig
-  | ModuleServiceConfig;
+  EchoServiceConfig | SleepServiceConfig | FailServiceConfig | HttpServiceConfig | ModuleServiceConfig;
 
 /** A token bucket: `perSecond` tokens flow in (fractions allowed), at most `burst` are kept. */
 export interface RateConfig {

@@ -9,10 +9,15 @@ import { ConfigError } from '../errors/catalogue';
  */
 async function demo(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, data: { type: 'string' } } });
-  await runDemo({ dataDir: values.data ?? join(__dirname, '..', 'data'), ...(values.port !== undefined && { port: values.port }) });
+  await runDemo({
+    dataDir: values.data ?? join(__dirname, '..', 'data'),
+    ...(values.port !== undefined && { port: values.port }),
+  });
 }
 
 demo(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? 'Configuration error: ' : ''}${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? 'Configuration error: ' : ''}${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

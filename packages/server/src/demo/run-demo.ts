@@ -41,7 +41,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   config.storage.sqlite.file = join(dataDir, 'autofacilitate.sqlite');
   if (options.port !== undefined) {
     const port = Number(options.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${options.port}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`--port must be a port number, not ${options.port}`);
     config.server.port = port;
   }
 

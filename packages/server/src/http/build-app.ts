@@ -68,7 +68,10 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         credentials: authentication.credentials,
         tokens: authentication.tokens,
         decoySecretHash,
-        failures: new FailedAuthentications(new RateLimiter(dependencies.execute.clock), config.limits.failedAuthentications),
+        failures: new FailedAuthentications(
+          new RateLimiter(dependencies.execute.clock),
+          config.limits.failedAuthentications,
+        ),
       }),
       executeService: executeService({ authentication, ...dependencies.execute }),
       getTriggerResult: getTriggerResult({ authentication, store: store.triggers }),

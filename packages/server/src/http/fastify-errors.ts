@@ -25,7 +25,8 @@ interface ValidationIssue {
   params?: { missingProperty?: string };
 }
 
-const isClientError = (error: FastifyError) => error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500;
+const isClientError = (error: FastifyError) =>
+  error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500;
 
 // `/callbackUrls/0` → `callbackUrls[0]`, `/triggerParameters/key` → `triggerParameters.key`.
 function dotted(instancePath: string): string {
@@ -69,7 +70,10 @@ export function oauthErrorOf(error: FastifyError): ServerError {
   if (error.validation && error.validation.length > 0) {
     const issue = error.validation[0] as ValidationIssue;
     if (issue.instancePath === '/grant_type' && issue.keyword === 'enum') return grantTypeUnsupported();
-    return grantInvalid(issue.instancePath.slice(1) || String(issue.params?.missingProperty ?? 'body'), issue.message ?? 'is invalid');
+    return grantInvalid(
+      issue.instancePath.slice(1) || String(issue.params?.missingProperty ?? 'body'),
+      issue.message ?? 'is invalid',
+    );
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return grantMediaType();
   if (isClientError(error)) return grantRefused(error.message);

@@ -27,7 +27,9 @@ declare module 'fastify' {
  * server.
  */
 export function installFaultInjection(app: FastifyInstance): void {
-  app.log.warn(`testing.faultInjection is on: requests with ${faultHeader} meet the faults they ask for; never use this configuration in production`);
+  app.log.warn(
+    `testing.faultInjection is on: requests with ${faultHeader} meet the faults they ask for; never use this configuration in production`,
+  );
   app.decorateRequest('injectedFault', undefined);
   app.addHook('onRequest', (request, _reply, done) => {
     const fault = request.headers[faultHeader];

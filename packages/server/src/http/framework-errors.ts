@@ -17,7 +17,11 @@ export const maxParamLength = 100;
 export function frameworkErrors(bodyLimit: number) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     const refusal =
-      error.code === 'FST_ERR_BAD_URL' ? urlMalformed() : error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? urlTooLong(maxParamLength) : apiErrorOf(error, bodyLimit);
+      error.code === 'FST_ERR_BAD_URL'
+        ? urlMalformed()
+        : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? urlTooLong(maxParamLength)
+          : apiErrorOf(error, bodyLimit);
     request.log.info({ code: refusal.code }, 'request refused');
     const { statusCode, headers, body } = wireAnswer(refusal);
     void reply.code(statusCode).headers(headers).header('x-request-id', request.id).send(body);

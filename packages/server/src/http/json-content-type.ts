@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
  */
 export function plainJsonContentType(app: FastifyInstance): void {
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8')
+      reply.header('content-type', 'application/json');
     done(null, payload);
   });
 }

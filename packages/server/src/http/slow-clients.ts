@@ -7,7 +7,11 @@ import type { ServerConfig } from '../config/server-config';
  * is answered 408), its headers, and an idle keep-alive connection. Node checks them on an
  * interval, by default every 30 s: a quarter of the shortest timeout keeps the answer prompt.
  */
-export function slowClientOptions(server: ServerConfig['server']): { requestTimeout: number; keepAliveTimeout: number; http: ServerOptions } {
+export function slowClientOptions(server: ServerConfig['server']): {
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  http: ServerOptions;
+} {
   const shortest = Math.min(server.requestTimeoutMs, server.headersTimeoutMs);
   return {
     requestTimeout: server.requestTimeoutMs,

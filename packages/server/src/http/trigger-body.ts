@@ -29,13 +29,15 @@ function parseJson(text: string): unknown {
  */
 export function triggerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  const parser = (read: (text: string) => unknown) => (_request: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
-    try {
-      done(null, read(decoded(body)));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  };
+  const parser =
+    (read: (text: string) => unknown) =>
+    (_request: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
+      try {
+        done(null, read(decoded(body)));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parser(parseJson));
   app.addContentTypeParser('application/xml', { parseAs: 'buffer' }, parser(parseTriggerXml));
 }

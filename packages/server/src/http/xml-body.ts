@@ -79,7 +79,8 @@ export function parseTriggerXml(text: string): unknown {
     const path = `root.${child.name}`;
     if (child.name === 'callbackUrls') callbackUrls.push(valueOf(child, path));
     // An empty <triggerParameters/> holds no parameter.
-    else if (child.name === 'triggerParameters' && child.children.length === 0 && child.text.trim() === '') put(trigger, child.name, {});
+    else if (child.name === 'triggerParameters' && child.children.length === 0 && child.text.trim() === '')
+      put(trigger, child.name, {});
     else put(trigger, child.name, valueOf(child, path));
   }
   if (callbackUrls.length > 0) put(trigger, 'callbackUrls', callbackUrls);

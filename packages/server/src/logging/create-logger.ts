@@ -27,7 +27,11 @@ export function createLogger(
 }
 
 /** What `auto` means: readable lines only for a person at a terminal. */
-export function chosenFormat(logFormat: ServerConfig['server']['logFormat'], destination: DestinationStream | undefined, isTerminal: boolean): 'pretty' | 'json' {
+export function chosenFormat(
+  logFormat: ServerConfig['server']['logFormat'],
+  destination: DestinationStream | undefined,
+  isTerminal: boolean,
+): 'pretty' | 'json' {
   if (logFormat !== 'auto') return logFormat;
   return destination === undefined && isTerminal ? 'pretty' : 'json';
 }

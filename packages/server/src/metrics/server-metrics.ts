@@ -32,38 +32,69 @@ export class ServerMetrics implements DeliveryObserver {
       new Counter<L>({ name: `${prefix}${name}`, help, labelNames, registers });
     const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets?: number[]) =>
       new Histogram<L>({ name: `${prefix}${name}`, help, labelNames, registers, ...(buckets && { buckets }) });
-    const gauge = <L extends string>(name: string, help: string, labelNames: L[], collect: (this: Gauge<L>) => Promise<void>) =>
-      new Gauge<L>({ name: `${prefix}${name}`, help, labelNames, registers, collect });
+    const gauge = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: L[],
+      collect: (this: Gauge<L>) => Promise<void>,
+    ) => new Gauge<L>({ name: `${prefix}${name}`, help, labelNames, registers, collect });
 
-    this.#requests = counter('http_requests_total', 'Requests answered, by operation and status.', ['operation', 'status']);
-    this.#requestSeconds = histogram('http_request_duration_seconds', 'Time to answer a request, by operation.', ['operation']);
-    this.#apiKeyCalls = counter('api_key_requests_total', 'Calls that carried a known API key, by organisation, key name and operation.', [
-      'org_id',
-      'api_key',
+    this.#requests = counter('http_requests_total', 'Requests answered, by operation and status.', [
       'operation',
-    ]);
-    this.#triggersFinished = counter('triggers_finished_total', 'Triggers this process finished, by organisation and how they ended.', [
-      'org_id',
       'status',
     ]);
-    gauge('triggers', 'Unfinished triggers in the store, by organisation and state.', ['org_id', 'state'], async function () {
-      const { triggers } = await store.queueStats();
-      this.reset();
-      for (const orgId of orgIds) for (const state of ['queued', 'running']) this.set({ org_id: orgId, state }, 0);
-      for (const { orgId, status, count } of triggers) this.set({ org_id: orgId, state: status }, count);
-    });
-    gauge('queue_depth', 'Items waiting in each queue: triggers queued, callbacks pending.', ['queue'], async function () {
-      const { triggers, pendingDeliveries } = await store.queueStats();
-      this.set({ queue: 'triggers' }, triggers.filter(({ status }) => status === 'queued').reduce((sum, { count }) => sum + count, 0));
-      this.set({ queue: 'callbacks' }, pendingDeliveries);
-    });
+    this.#requestSeconds = histogram('http_request_duration_seconds', 'Time to answer a request, by operation.', [
+      'operation',
+    ]);
+    this.#apiKeyCalls = counter(
+      'api_key_requests_total',
+      'Calls that carried a known API key, by organisation, key name and operation.',
+      ['org_id', 'api_key', 'operation'],
+    );
+    this.#triggersFinished = counter(
+      'triggers_finished_total',
+      'Triggers this process finished, by organisation and how they ended.',
+      ['org_id', 'status'],
+    );
+    gauge(
+      'triggers',
+      'Unfinished triggers in the store, by organisation and state.',
+      ['org_id', 'state'],
+      async function () {
+        const { triggers } = await store.queueStats();
+        this.reset();
+        for (const orgId of orgIds) for (const state of ['queued', 'running']) this.set({ org_id: orgId, state }, 0);
+        for (const { orgId, status, count } of triggers) this.set({ org_id: orgId, state: status }, count);
+      },
+    );
+    gauge(
+      'queue_depth',
+      'Items waiting in each queue: triggers queued, callbacks pending.',
+      ['queue'],
+      async function () {
+        const { triggers, pendingDeliveries } = await store.queueStats();
+        this.set(
+          { queue: 'triggers' },
+          triggers.filter(({ status }) => status === 'queued').reduce((sum, { count }) => sum + count, 0),
+        );
+        this.set({ queue: 'callbacks' }, pendingDeliveries);
+      },
+    );
     this.#attempts = counter(
       'callback_attempts_total',
       'Callback attempts, by outcome: delivered, gone (410), rejected (another answer), timeout, network, refused (address).',
       ['outcome'],
     );
-    this.#attemptSeconds = histogram('callback_attempt_duration_seconds', 'Time a callback attempt took, from resolving the host to the end of the answer.', []);
-    this.#deliveries = counter('callback_deliveries_total', 'Callback deliveries ended, by how: delivered, gone (410), failed (no attempt left).', ['state']);
+    this.#attemptSeconds = histogram(
+      'callback_attempt_duration_seconds',
+      'Time a callback attempt took, from resolving the host to the end of the answer.',
+      [],
+    );
+    this.#deliveries = counter(
+      'callback_deliveries_total',
+      'Callback deliveries ended, by how: delivered, gone (410), failed (no attempt left).',
+      ['state'],
+    );
     this.#deliverySeconds = histogram(
       'callback_delivery_latency_seconds',
       'Time from the end of a trigger to the end of its callback delivery, retries included.',

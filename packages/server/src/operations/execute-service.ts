@@ -155,9 +155,14 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
           if (admitted) queueBound.withdraw(orgId);
           // Nothing was written: the key is free for a retry.
           if (reservation) {
-            await store.idempotencyKeys.releaseIdempotencyKey(orgId, reservation.key, reservation.owner).catch((releaseError: unknown) => {
-              request.log.error({ err: releaseError }, 'the Idempotency-Key could not be released; it frees itself after a minute');
-            });
+            await store.idempotencyKeys
+              .releaseIdempotencyKey(orgId, reservation.key, reservation.owner)
+              .catch((releaseError: unknown) => {
+                request.log.error(
+                  { err: releaseError },
+                  'the Idempotency-Key could not be released; it frees itself after a minute',
+                );
+              });
           }
           if (error instanceof IdempotencyKeyLost) {
             throw idempotencyKeyTakenOver();

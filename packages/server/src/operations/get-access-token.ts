@@ -26,7 +26,12 @@ export interface TokenEndpointDependencies {
  * `getAccessToken`: the OAuth2 client credentials grant (RFC 6749 §4.4), form-encoded, the client
  * authenticated by HTTP Basic or form fields. Every answer is `Cache-Control: no-store`.
  */
-export function getAccessToken({ credentials, tokens, decoySecretHash, failures }: TokenEndpointDependencies): OperationPlugin {
+export function getAccessToken({
+  credentials,
+  tokens,
+  decoySecretHash,
+  failures,
+}: TokenEndpointDependencies): OperationPlugin {
   return async (app, { route }) => {
     app.removeAllContentTypeParsers();
     await app.register(formBody);
@@ -53,7 +58,12 @@ export function getAccessToken({ credentials, tokens, decoySecretHash, failures 
         const token = await tokens.issue(client, apiScope);
         request.log.info({ clientId: client.clientId, orgId: client.orgId }, 'token issued');
         reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-        const answer: AccessToken = { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: token.scope };
+        const answer: AccessToken = {
+          access_token: token.accessToken,
+          token_type: 'Bearer',
+          expires_in: token.expiresIn,
+          scope: token.scope,
+        };
         return answer;
       },
     });

@@ -10,7 +10,11 @@ export function getMetrics(metrics: ServerMetrics): OperationPlugin {
   return async (app, { route }) => {
     app.route<OperationRoute<'getMetrics'>>({
       ...route,
-      handler: async (_request, reply) => reply.header('content-type', 'text/plain').code(200).send(await metrics.registry.metrics()),
+      handler: async (_request, reply) =>
+        reply
+          .header('content-type', 'text/plain')
+          .code(200)
+          .send(await metrics.registry.metrics()),
     });
   };
 }

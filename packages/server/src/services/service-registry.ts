@@ -30,7 +30,12 @@ async function behaviourOf(config: ServiceConfig, outputBytes: number, clock: Cl
   }
 }
 
-function withRequiredParameters(orgId: string, vsn: string, config: ServiceConfig, behaviour: ServiceBehaviour): Service {
+function withRequiredParameters(
+  orgId: string,
+  vsn: string,
+  config: ServiceConfig,
+  behaviour: ServiceBehaviour,
+): Service {
   return {
     orgId,
     vsn,

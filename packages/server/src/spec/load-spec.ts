@@ -98,7 +98,10 @@ export async function loadSpec(file: string = specFile): Promise<SpecRoute[]> {
         operationId: operation.operationId,
         method: method.toUpperCase() as HTTPMethods,
         url: path.replace(/\{([^}]+)\}/g, ':$1'),
-        schema: routeSchema({ ...operation, parameters: [...((item.parameters as Json[]) ?? []), ...((operation.parameters as Json[]) ?? [])] }),
+        schema: routeSchema({
+          ...operation,
+          parameters: [...((item.parameters as Json[]) ?? []), ...((operation.parameters as Json[]) ?? [])],
+        }),
       });
     }
   }

@@ -30,11 +30,17 @@ function checkedOutput(output: unknown, outputBytes: number): Outcome {
   try {
     json = JSON.stringify(output);
   } catch (error) {
-    return { status: 'failed', error: serviceError('Invalid output', `The output is not JSON: ${(error as Error).message}`) };
+    return {
+      status: 'failed',
+      error: serviceError('Invalid output', `The output is not JSON: ${(error as Error).message}`),
+    };
   }
   if (json === undefined) return { status: 'succeeded' };
   if (Buffer.byteLength(json) > outputBytes) {
-    return { status: 'failed', error: serviceError('Invalid output', `The output is larger than ${outputBytes} bytes`) };
+    return {
+      status: 'failed',
+      error: serviceError('Invalid output', `The output is larger than ${outputBytes} bytes`),
+    };
   }
   return { status: 'succeeded', output: JSON.parse(json) as unknown };
 }
@@ -44,7 +50,11 @@ function checkedOutput(output: unknown, outputBytes: number): Outcome {
  * `undefined` when `stop` ended the run first. A run that times out is told so through its
  * signal and is not waited for.
  */
-export async function runTrigger(service: Service, trigger: TriggerRecord, options: RunOptions): Promise<Outcome | undefined> {
+export async function runTrigger(
+  service: Service,
+  trigger: TriggerRecord,
+  options: RunOptions,
+): Promise<Outcome | undefined> {
   const { stop, log, outputBytes, clock } = options;
   const controller = new AbortController();
   let timer: unknown;

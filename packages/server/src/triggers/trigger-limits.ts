@@ -22,7 +22,11 @@ const problemsNamed = 20;
  * What a trigger breaks of the limits (422): too many parameters or callback URLs, a parameter
  * name empty or too long, a value or a URL too long. Lengths are UTF-8 bytes.
  */
-export function limitProblems(triggerParameters: Record<string, string>, callbackUrls: readonly string[], limits: TriggerLimits): ApiError[] {
+export function limitProblems(
+  triggerParameters: Record<string, string>,
+  callbackUrls: readonly string[],
+  limits: TriggerLimits,
+): ApiError[] {
   const problems: ApiError[] = [];
   const names = Object.keys(triggerParameters);
   if (names.length > limits.triggerParameters) {

@@ -95,7 +95,10 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
     // alone already fills is not even asked for.
     const capacity = services
       .all()
-      .filter((service) => (this.#runningPerService.get(`${service.orgId}\n${service.vsn}`) ?? 0) < service.config.concurrency)
+      .filter(
+        (service) =>
+          (this.#runningPerService.get(`${service.orgId}\n${service.vsn}`) ?? 0) < service.config.concurrency,
+      )
       .map((service) => ({ orgId: service.orgId, vsn: service.vsn, concurrency: service.config.concurrency }));
     if (capacity.length === 0) return false;
     const claimed = await store.triggers.claimTriggers({ workerId, now: clock.now(), leaseMs, services: capacity });

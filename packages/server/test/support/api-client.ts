@@ -32,7 +32,11 @@ export function basic(clientId: string, secret: string): string {
 }
 
 /** Asks the token endpoint for a token. */
-export function requestToken(baseUrl: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
+export function requestToken(
+  baseUrl: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return call(`${baseUrl}/tokenservice/oauth2/access_token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -42,7 +46,11 @@ export function requestToken(baseUrl: string, form: Record<string, string>, head
 
 /** A token for a client, or a failed test. */
 export async function tokenFor(baseUrl: string, clientId: string, secret: string): Promise<string> {
-  const answer = await requestToken(baseUrl, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
+  const answer = await requestToken(
+    baseUrl,
+    { grant_type: 'client_credentials' },
+    { authorization: basic(clientId, secret) },
+  );
   if (answer.status !== 200) throw new Error(`token refused: ${answer.status} ${answer.text}`);
   return answer.json.access_token as string;
 }
@@ -86,7 +94,14 @@ export function execute(
 }
 
 /** GETs a result. */
-export function result(baseUrl: string, orgId: string, vsn: string, triggerUUID: string, caller: Caller, headers: Record<string, string> = {}): Promise<Answer> {
+export function result(
+  baseUrl: string,
+  orgId: string,
+  vsn: string,
+  triggerUUID: string,
+  caller: Caller,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return call(resultUrl(baseUrl, orgId, vsn, triggerUUID), { headers: { ...authHeaders(caller), ...headers } });
 }
 
@@ -98,7 +113,13 @@ export interface Runner {
 }
 
 /** GETs a result once the trigger has finished. */
-export async function finalResult(runner: Runner, orgId: string, vsn: string, triggerUUID: string, caller: Caller): Promise<Answer> {
+export async function finalResult(
+  runner: Runner,
+  orgId: string,
+  vsn: string,
+  triggerUUID: string,
+  caller: Caller,
+): Promise<Answer> {
   await runner.finished(orgId, triggerUUID);
   return result(runner.url, orgId, vsn, triggerUUID, caller);
 }

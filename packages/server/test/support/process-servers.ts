@@ -53,7 +53,10 @@ export function processServers(): ProcessServers {
     start: async (file, env = {}) => {
       const started = await startServerProcess(file, { ...testEnv, ...env });
       children.push(started);
-      const acme: Caller = { token: await tokenFor(started.url, 'acme-client', secrets.acmeClient), apiKey: secrets.acmeKey };
+      const acme: Caller = {
+        token: await tokenFor(started.url, 'acme-client', secrets.acmeClient),
+        apiKey: secrets.acmeKey,
+      };
       return { ...started, acme };
     },
     track: (child) => children.push(child),

@@ -5,12 +5,18 @@ const finishedStates = new Set(['succeeded', 'failed', 'timed_out']);
 
 /** Resolves once the trigger has finished, told by the worker of `server`. */
 export function triggerFinished(server: AutoFacilitateServer, orgId: string, triggerUUID: string): Promise<void> {
-  return when(server.worker, 'finished', async () => finishedStates.has((await server.store.triggers.findTrigger(orgId, triggerUUID))?.status ?? ''));
+  return when(server.worker, 'finished', async () =>
+    finishedStates.has((await server.store.triggers.findTrigger(orgId, triggerUUID))?.status ?? ''),
+  );
 }
 
 /** Resolves once the trigger runs in `server`. */
 export function triggerRunning(server: AutoFacilitateServer, orgId: string, triggerUUID: string): Promise<void> {
-  return when(server.worker, 'running', async () => (await server.store.triggers.findTrigger(orgId, triggerUUID))?.status === 'running');
+  return when(
+    server.worker,
+    'running',
+    async () => (await server.store.triggers.findTrigger(orgId, triggerUUID))?.status === 'running',
+  );
 }
 
 /** The deliveries of a trigger once there are some and none is pending any more. */

@@ -16,8 +16,11 @@ export function builtServer(): Promise<string> {
   built ??= (async () => {
     const scratch = join(packageDir, 'tmp', `test-package-${process.pid}`);
     const dist = join(scratch, 'dist');
-    await promisify(execFile)(process.execPath, [tsup, '--out-dir', dist, '--no-dts', '--no-sourcemap', '--silent'], { cwd: packageDir });
-    for (const entry of ['bin', 'demo', 'package.json']) await cp(join(packageDir, entry), join(scratch, entry), { recursive: true });
+    await promisify(execFile)(process.execPath, [tsup, '--out-dir', dist, '--no-dts', '--no-sourcemap', '--silent'], {
+      cwd: packageDir,
+    });
+    for (const entry of ['bin', 'demo', 'package.json'])
+      await cp(join(packageDir, entry), join(scratch, entry), { recursive: true });
     return dist;
   })();
   return built;
@@ -41,7 +44,12 @@ export interface ServerProcess {
 }
 
 /** Starts `node <built>/<entry> ...args`. */
-export async function startProcess(entry: 'main.js' | 'demo.js', args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<ServerProcess> {
+export async function startProcess(
+  entry: 'main.js' | 'demo.js',
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  input?: string,
+): Promise<ServerProcess> {
   const dir = await builtServer();
   const child = spawn(process.execPath, [join(dir, entry), ...args], {
     env: { PATH: process.env.PATH, ...env },
@@ -87,7 +95,10 @@ export async function startProcess(entry: 'main.js' | 'demo.js', args: string[],
 }
 
 /** Starts the server with a configuration file; resolves once it listens, with its URL. */
-export async function startServerProcess(configFile: string, env: NodeJS.ProcessEnv): Promise<ServerProcess & { url: string }> {
+export async function startServerProcess(
+  configFile: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ServerProcess & { url: string }> {
   const started = await startProcess('main.js', ['--config', configFile], env);
   const [, url] = await started.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
   return { ...started, url: url! };

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type AutoFacilitateServer, type Resolver, type ServerConfig, type ServerOptions } from '../../src';
+import {
+  createServer,
+  type AutoFacilitateServer,
+  type Resolver,
+  type ServerConfig,
+  type ServerOptions,
+} from '../../src';
 import { secrets, testConfig, type RawConfig } from './test-config';
 import { tokenFor, type Caller, type Runner } from './api-client';
 import { triggerFinished } from './server-events';
@@ -43,7 +49,10 @@ export async function startTestServer(
     dir,
     finished: (orgId, triggerUUID) => triggerFinished(server, orgId, triggerUUID),
     acme: async () => ({ token: await tokenFor(url, 'acme-client', secrets.acmeClient), apiKey: secrets.acmeKey }),
-    globex: async () => ({ token: await tokenFor(url, 'globex-client', secrets.globexClient), apiKey: secrets.globexKey }),
+    globex: async () => ({
+      token: await tokenFor(url, 'globex-client', secrets.globexClient),
+      apiKey: secrets.globexKey,
+    }),
     close: async () => {
       await server.close();
       await rm(dir, { recursive: true, force: true });

@@ -98,7 +98,8 @@ export class VirtualClock implements Clock {
 
   #nextTimeout(): number | undefined {
     let next: number | undefined;
-    for (const timer of this.#timers.values()) if (timer.every === undefined && (next === undefined || timer.due < next)) next = timer.due;
+    for (const timer of this.#timers.values())
+      if (timer.every === undefined && (next === undefined || timer.due < next)) next = timer.due;
     return next;
   }
 

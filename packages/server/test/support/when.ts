@@ -5,7 +5,11 @@ import type { EventEmitter } from 'node:events';
  * test waits for a state without polling. Listening starts before the first question, so an event
  * between the two is not missed.
  */
-export function when(emitter: Pick<EventEmitter, 'on' | 'off'>, event: string, holds: () => boolean | Promise<boolean>): Promise<void> {
+export function when(
+  emitter: Pick<EventEmitter, 'on' | 'off'>,
+  event: string,
+  holds: () => boolean | Promise<boolean>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let done = false;
     const check = () => {

@@ -38,7 +38,8 @@ export class Checkpointer {
   constructor({ file, intervalMs, busyTimeoutMs, clock, onExit }: CheckpointerOptions) {
     this.#clock = clock;
     // Fails the start of a package built without its thread, rather than never checkpointing.
-    if (!existsSync(workerFile)) throw new Error(`The checkpointer's thread ${workerFile} is missing: rebuild the server`);
+    if (!existsSync(workerFile))
+      throw new Error(`The checkpointer's thread ${workerFile} is missing: rebuild the server`);
     const workerData: CheckpointWorkerData = { file, busyTimeoutMs };
     this.#worker = new Worker(workerFile, { workerData });
     // An open storage must not keep the process alive on its own.

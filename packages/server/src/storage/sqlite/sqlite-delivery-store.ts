@@ -65,13 +65,17 @@ function prepare(db: Database.Database) {
       `INSERT INTO deliveries (trigger_uuid, org_id, webhook_id, url, status, next_attempt_at, created_at)
        SELECT ?, ?, ?, j.value, 'pending', ?, ? FROM json_each(?) AS j ORDER BY j.key`,
     ),
-    findDue: db.prepare<[number, number], number>(
-      "SELECT delivery_id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, delivery_id LIMIT ?",
-    ).pluck(),
+    findDue: db
+      .prepare<[number, number], number>(
+        "SELECT delivery_id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, delivery_id LIMIT ?",
+      )
+      .pluck(),
     lease: db.prepare<[string, number, number], DeliveryRow>(
       'UPDATE deliveries SET lease_owner = ?, next_attempt_at = ?, attempts = attempts + 1 WHERE delivery_id = ? RETURNING *',
     ),
-    abandon: db.prepare<[number, number]>("UPDATE deliveries SET status = 'failed', finished_at = ?, lease_owner = NULL WHERE delivery_id = ?"),
+    abandon: db.prepare<[number, number]>(
+      "UPDATE deliveries SET status = 'failed', finished_at = ?, lease_owner = NULL WHERE delivery_id = ?",
+    ),
     endAttempt: db.prepare(
       `UPDATE deliveries SET status = @status, next_attempt_at = @nextAttemptAt, lease_owner = NULL, finished_at = @finishedAt
        WHERE delivery_id = @deliveryId AND lease_owner = @workerId AND status = 'pending'`,
@@ -85,7 +89,9 @@ function prepare(db: Database.Database) {
        WHERE lease_owner = ? AND status = 'pending'`,
     ),
     find: db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE trigger_uuid = ? ORDER BY delivery_id'),
-    findAttempts: db.prepare<[number], AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt'),
+    findAttempts: db.prepare<[number], AttemptRow>(
+      'SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt',
+    ),
     countPending: db.prepare<[], number>("SELECT count(*) FROM deliveries WHERE status = 'pending'").pluck(),
     removeAttempts: db.prepare<[string]>(
       `DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT delivery_id FROM deliveries WHERE trigger_uuid ${inList})`,
@@ -134,7 +140,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   /** Leases the deliveries due at `now`, earliest first, counting an attempt for each. */
   leaseDue({ workerId, now, leaseMs, limit }: DeliveryClaimRequest): DeliveryRecord[] {
-    return this.#statements.findDue.all(now, limit).map((deliveryId) => toDelivery(this.#statements.lease.get(workerId, now + leaseMs, deliveryId)!));
+    return this.#statements.findDue
+      .all(now, limit)
+      .map((deliveryId) => toDelivery(this.#statements.lease.get(workerId, now + leaseMs, deliveryId)!));
   }
 
   /** Ends a delivery as failed, with no attempt recorded. */
@@ -163,9 +171,10 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async findDeliveries(triggerUUID: string): Promise<DeliveryHistory[]> {
-    return this.#statements.find
-      .all(triggerUUID)
-      .map((row) => ({ ...toDelivery(row), history: this.#statements.findAttempts.all(row.delivery_id).map(toAttempt) }));
+    return this.#statements.find.all(triggerUUID).map((row) => ({
+      ...toDelivery(row),
+      history: this.#statements.findAttempts.all(row.delivery_id).map(toAttempt),
+    }));
   }
 
   async countPending(): Promise<number> {

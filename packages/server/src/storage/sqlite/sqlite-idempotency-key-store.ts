@@ -45,7 +45,8 @@ export class SqliteIdempotencyKeyStore implements IdempotencyKeyStore {
       const { orgId, key, requestHash, owner, now, leaseMs, retentionMs } = reservation;
       const row = s.find.get(orgId, key);
       if (row && row.expires_at > now) {
-        if (row.response !== null) return { state: 'completed', requestHash: row.request_hash, response: JSON.parse(row.response) };
+        if (row.response !== null)
+          return { state: 'completed', requestHash: row.request_hash, response: JSON.parse(row.response) };
         if (row.lease_expires_at > now) return { state: 'in_flight', requestHash: row.request_hash };
         // Its request died before writing anything: this one takes the key over.
       }

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { TriggerStore } from '../trigger-store';
-import type { ClaimRequest, NewTrigger, TriggerError, TriggerFinish, TriggerRecord, TriggerState, UnfinishedCount } from '../trigger-types';
+import type {
+  ClaimRequest,
+  NewTrigger,
+  TriggerError,
+  TriggerFinish,
+  TriggerRecord,
+  TriggerState,
+  UnfinishedCount,
+} from '../trigger-types';
 
 interface TriggerRow {
   trigger_uuid: string;
@@ -45,15 +53,19 @@ function prepare(db: Database.Database) {
     ),
     find: db.prepare<[string, string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ? AND org_id = ?'),
     findAnywhere: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ?'),
-    countActive: db.prepare<[string, string, number], number>(
-      `SELECT count(*) FROM triggers
+    countActive: db
+      .prepare<[string, string, number], number>(
+        `SELECT count(*) FROM triggers
        WHERE org_id = ? AND vsn = ? AND finished_at IS NULL AND lease_expires_at > ?`,
-    ).pluck(),
-    findAvailable: db.prepare<[string, string, number, number], string>(
-      `SELECT trigger_uuid FROM triggers
+      )
+      .pluck(),
+    findAvailable: db
+      .prepare<[string, string, number, number], string>(
+        `SELECT trigger_uuid FROM triggers
        WHERE org_id = ? AND vsn = ? AND finished_at IS NULL AND lease_expires_at <= ?
        ORDER BY created_at, trigger_uuid LIMIT ?`,
-    ).pluck(),
+      )
+      .pluck(),
     lease: db.prepare<[string, number, number, string], TriggerRow>(
       `UPDATE triggers SET lease_owner = ?, lease_expires_at = ?, status = 'running', started_at = ?, attempts = attempts + 1
        WHERE trigger_uuid = ? RETURNING *`,
@@ -72,7 +84,9 @@ function prepare(db: Database.Database) {
        WHERE lease_owner = ? AND finished_at IS NULL`,
     ),
     remove: db.prepare<[string]>('DELETE FROM triggers WHERE trigger_uuid IN (SELECT value FROM json_each(?))'),
-    countUnfinished: db.prepare<[string], number>('SELECT count(*) FROM triggers WHERE org_id = ? AND finished_at IS NULL').pluck(),
+    countUnfinished: db
+      .prepare<[string], number>('SELECT count(*) FROM triggers WHERE org_id = ? AND finished_at IS NULL')
+      .pluck(),
     countByState: db.prepare<[], { org_id: string; status: 'queued' | 'running'; count: number }>(
       'SELECT org_id, status, count(*) AS count FROM triggers WHERE finished_at IS NULL GROUP BY org_id, status ORDER BY org_id, status',
     ),
@@ -163,6 +177,8 @@ export class SqliteTriggerStore implements TriggerStore {
   }
 
   async countByState(): Promise<UnfinishedCount[]> {
-    return this.#statements.countByState.all().map((row) => ({ orgId: row.org_id, status: row.status, count: row.count }));
+    return this.#statements.countByState
+      .all()
+      .map((row) => ({ orgId: row.org_id, status: row.status, count: row.count }));
   }
 }

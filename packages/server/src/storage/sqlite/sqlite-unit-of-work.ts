@@ -44,7 +44,10 @@ export class SqliteUnitOfWork implements UnitOfWork {
     this.#newTriggers = new GroupCommit(db, ({ trigger, idempotency }: NewTriggerWrite) => {
       triggers.insert(trigger);
       // Throwing undoes the insert: a trigger is never written under a key it does not hold.
-      if (idempotency && !idempotencyKeys.complete(trigger.orgId, idempotency.key, idempotency.owner, idempotency.response)) {
+      if (
+        idempotency &&
+        !idempotencyKeys.complete(trigger.orgId, idempotency.key, idempotency.owner, idempotency.response)
+      ) {
         throw new IdempotencyKeyLost(idempotency.key);
       }
     });
@@ -52,7 +55,13 @@ export class SqliteUnitOfWork implements UnitOfWork {
     this.#finishes = new GroupCommit(db, (finish: TriggerFinish) => {
       const trigger = triggers.finish(finish);
       if (!trigger) return false;
-      deliveries.queue({ triggerUUID: trigger.triggerUUID, orgId: trigger.orgId, webhookId: finish.webhookId, urls: trigger.callbackUrls, at: finish.finishedAt });
+      deliveries.queue({
+        triggerUUID: trigger.triggerUUID,
+        orgId: trigger.orgId,
+        webhookId: finish.webhookId,
+        urls: trigger.callbackUrls,
+        at: finish.finishedAt,
+      });
       return true;
     });
 
@@ -108,7 +117,10 @@ export class SqliteUnitOfWork implements UnitOfWork {
   }
 
   async queueStats(): Promise<QueueStats> {
-    return { triggers: await this.#repositories.triggers.countByState(), pendingDeliveries: await this.#repositories.deliveries.countPending() };
+    return {
+      triggers: await this.#repositories.triggers.countByState(),
+      pendingDeliveries: await this.#repositories.deliveries.countPending(),
+    };
   }
 
   /** Commits the writes waiting for their group commit now. */

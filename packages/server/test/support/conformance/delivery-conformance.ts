@@ -8,21 +8,66 @@ export function deliveryConformance(name: string, open: OpenStorage): void {
       const trigger = newTrigger({ callbackUrls: urls });
       await finished(store, trigger, t0 + 500);
       const [first, second] = await store.claimDeliveries({ workerId: 'd1', now: t0 + 500, leaseMs: lease, limit: 10 });
-      const failed = { attempt: 1, startedAt: t0 + 500, durationMs: 7, statusCode: 503, error: 'answered 503', retryAt: t0 + 5000 };
-      expect(await peer.deliveries.recordDeliveryAttempt({ deliveryId: first!.delivery.deliveryId, workerId: 'd2', attempt: failed, status: 'pending' })).toBe(false);
-      expect(await store.deliveries.recordDeliveryAttempt({ deliveryId: first!.delivery.deliveryId, workerId: 'd1', attempt: failed, status: 'pending' })).toBe(true);
+      const failed = {
+        attempt: 1,
+        startedAt: t0 + 500,
+        durationMs: 7,
+        statusCode: 503,
+        error: 'answered 503',
+        retryAt: t0 + 5000,
+      };
+      expect(
+        await peer.deliveries.recordDeliveryAttempt({
+          deliveryId: first!.delivery.deliveryId,
+          workerId: 'd2',
+          attempt: failed,
+          status: 'pending',
+        }),
+      ).toBe(false);
+      expect(
+        await store.deliveries.recordDeliveryAttempt({
+          deliveryId: first!.delivery.deliveryId,
+          workerId: 'd1',
+          attempt: failed,
+          status: 'pending',
+        }),
+      ).toBe(true);
       const delivered = { attempt: 1, startedAt: t0 + 500, durationMs: 3, statusCode: 204 };
-      expect(await store.deliveries.recordDeliveryAttempt({ deliveryId: second!.delivery.deliveryId, workerId: 'd1', attempt: delivered, status: 'delivered' })).toBe(true);
+      expect(
+        await store.deliveries.recordDeliveryAttempt({
+          deliveryId: second!.delivery.deliveryId,
+          workerId: 'd1',
+          attempt: delivered,
+          status: 'delivered',
+        }),
+      ).toBe(true);
 
       expect(await store.claimDeliveries({ workerId: 'd1', now: t0 + 4999, leaseMs: lease, limit: 10 })).toEqual([]);
       const [again] = await peer.claimDeliveries({ workerId: 'd2', now: t0 + 5000, leaseMs: lease, limit: 10 });
       expect(again?.delivery).toMatchObject({ url: urls[0], attempts: 2 });
-      const gone = { attempt: 2, startedAt: t0 + 5000, durationMs: 4, statusCode: 410, error: 'answered 410 Gone: no further attempt' };
-      expect(await peer.deliveries.recordDeliveryAttempt({ deliveryId: again!.delivery.deliveryId, workerId: 'd2', attempt: gone, status: 'gone' })).toBe(true);
+      const gone = {
+        attempt: 2,
+        startedAt: t0 + 5000,
+        durationMs: 4,
+        statusCode: 410,
+        error: 'answered 410 Gone: no further attempt',
+      };
+      expect(
+        await peer.deliveries.recordDeliveryAttempt({
+          deliveryId: again!.delivery.deliveryId,
+          workerId: 'd2',
+          attempt: gone,
+          status: 'gone',
+        }),
+      ).toBe(true);
 
-      expect(await store.claimDeliveries({ workerId: 'd1', now: t0 + 100 * lease, leaseMs: lease, limit: 10 })).toEqual([]);
+      expect(await store.claimDeliveries({ workerId: 'd1', now: t0 + 100 * lease, leaseMs: lease, limit: 10 })).toEqual(
+        [],
+      );
       const deliveries = await store.deliveries.findDeliveries(trigger.triggerUUID);
-      expect(deliveries.map(({ status, attempts, finishedAt, history }) => ({ status, attempts, finishedAt, history }))).toEqual([
+      expect(
+        deliveries.map(({ status, attempts, finishedAt, history }) => ({ status, attempts, finishedAt, history })),
+      ).toEqual([
         { status: 'gone', attempts: 2, finishedAt: t0 + 5004, history: [failed, gone] },
         { status: 'delivered', attempts: 1, finishedAt: t0 + 503, history: [delivered] },
       ]);

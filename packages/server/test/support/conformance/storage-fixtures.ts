@@ -38,10 +38,27 @@ export function newTrigger(overrides: Partial<NewTrigger> = {}): NewTrigger {
 export const echo = (concurrency = 10) => [{ orgId: 'acme', vsn: 'echo', concurrency }];
 
 /** Writes a trigger and runs it to its end as worker `w1` would, at `finishedAt`. */
-export async function finished(store: Storage, trigger: NewTrigger, finishedAt: number, webhookId = `msg_${trigger.triggerUUID}`): Promise<void> {
+export async function finished(
+  store: Storage,
+  trigger: NewTrigger,
+  finishedAt: number,
+  webhookId = `msg_${trigger.triggerUUID}`,
+): Promise<void> {
   await store.createTrigger(trigger);
-  await store.triggers.claimTriggers({ workerId: 'w1', now: trigger.createdAt, leaseMs: lease, services: [{ orgId: trigger.orgId, vsn: trigger.vsn, concurrency: 1000 }] });
-  await store.finishTrigger({ triggerUUID: trigger.triggerUUID, workerId: 'w1', status: 'succeeded', output: { ok: true }, finishedAt, webhookId });
+  await store.triggers.claimTriggers({
+    workerId: 'w1',
+    now: trigger.createdAt,
+    leaseMs: lease,
+    services: [{ orgId: trigger.orgId, vsn: trigger.vsn, concurrency: 1000 }],
+  });
+  await store.finishTrigger({
+    triggerUUID: trigger.triggerUUID,
+    workerId: 'w1',
+    status: 'succeeded',
+    output: { ok: true },
+    finishedAt,
+    webhookId,
+  });
 }
 
 export const reservation = (overrides: Partial<IdempotencyReservation> = {}): IdempotencyReservation => ({

@@ -5,7 +5,14 @@ export function tokenConformance(name: string, open: OpenStorage): void {
   describeStorage(`${name} storage: tokens`, open, (opened) => {
     test('keeps tokens by hash until they expire', async () => {
       const { store, peer } = opened;
-      const token = { tokenHash: 'h1', clientId: 'c', orgId: 'acme', scope: 'autofacilitateapi', issuedAt: t0, expiresAt: t0 + 1000 };
+      const token = {
+        tokenHash: 'h1',
+        clientId: 'c',
+        orgId: 'acme',
+        scope: 'autofacilitateapi',
+        issuedAt: t0,
+        expiresAt: t0 + 1000,
+      };
       await store.tokens.saveToken(token);
       expect(await peer.tokens.findToken('h1', t0 + 999)).toEqual(token);
       expect(await store.tokens.findToken('h1', t0 + 1000)).toBeUndefined();
@@ -14,8 +21,22 @@ export function tokenConformance(name: string, open: OpenStorage): void {
 
     test('removes the tokens expired at a time, and only those', async () => {
       const { store, peer } = opened;
-      await store.tokens.saveToken({ tokenHash: 'gone', clientId: 'c', orgId: 'acme', scope: 's', issuedAt: t0, expiresAt: t0 + 10 });
-      await store.tokens.saveToken({ tokenHash: 'live', clientId: 'c', orgId: 'acme', scope: 's', issuedAt: t0, expiresAt: t0 + 11 });
+      await store.tokens.saveToken({
+        tokenHash: 'gone',
+        clientId: 'c',
+        orgId: 'acme',
+        scope: 's',
+        issuedAt: t0,
+        expiresAt: t0 + 10,
+      });
+      await store.tokens.saveToken({
+        tokenHash: 'live',
+        clientId: 'c',
+        orgId: 'acme',
+        scope: 's',
+        issuedAt: t0,
+        expiresAt: t0 + 11,
+      });
       expect(await peer.tokens.purgeExpired(t0 + 10)).toBe(1);
       expect(await store.tokens.findToken('live', t0 + 10)).toMatchObject({ tokenHash: 'live' });
       expect(await store.tokens.purgeExpired(t0 + 10)).toBe(0);

@@ -7,10 +7,14 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       const { store } = opened;
       const trigger = newTrigger();
       await store.createTrigger(trigger);
-      expect(await store.triggers.findTrigger('acme', trigger.triggerUUID)).toEqual({ ...trigger, status: 'queued', attempts: 0 });
+      expect(await store.triggers.findTrigger('acme', trigger.triggerUUID)).toEqual({
+        ...trigger,
+        status: 'queued',
+        attempts: 0,
+      });
     });
 
-    test("finds a trigger only in its own organisation", async () => {
+    test('finds a trigger only in its own organisation', async () => {
       const { store } = opened;
       const trigger = newTrigger();
       await store.createTrigger(trigger);
@@ -29,7 +33,12 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       const { store } = opened;
       const [a, b, c] = [newTrigger(), newTrigger(), newTrigger()];
       for (const trigger of [c, a, b]) await store.createTrigger(trigger);
-      const claimed = await store.triggers.claimTriggers({ workerId: 'w1', now: t0 + 100, leaseMs: lease, services: echo(2) });
+      const claimed = await store.triggers.claimTriggers({
+        workerId: 'w1',
+        now: t0 + 100,
+        leaseMs: lease,
+        services: echo(2),
+      });
       expect(claimed.map((trigger) => trigger.triggerUUID)).toEqual([a.triggerUUID, b.triggerUUID]);
       expect(claimed[0]).toMatchObject({ status: 'running', attempts: 1, startedAt: t0 + 100 });
       expect(await store.triggers.findTrigger('acme', a.triggerUUID)).toMatchObject({ status: 'running', attempts: 1 });
@@ -39,14 +48,26 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       const { store } = opened;
       const other = newTrigger({ vsn: 'other' });
       await store.createTrigger(other);
-      expect(await store.triggers.claimTriggers({ workerId: 'w1', now: t0 + 100, leaseMs: lease, services: echo() })).toEqual([]);
+      expect(
+        await store.triggers.claimTriggers({ workerId: 'w1', now: t0 + 100, leaseMs: lease, services: echo() }),
+      ).toEqual([]);
     });
 
     test("keeps a service's concurrency across every handle", async () => {
       const { store, peer } = opened;
       for (let i = 0; i < 5; i++) await store.createTrigger(newTrigger());
-      const first = await store.triggers.claimTriggers({ workerId: 'w1', now: t0 + 100, leaseMs: lease, services: echo(3) });
-      const second = await peer.triggers.claimTriggers({ workerId: 'w2', now: t0 + 100, leaseMs: lease, services: echo(3) });
+      const first = await store.triggers.claimTriggers({
+        workerId: 'w1',
+        now: t0 + 100,
+        leaseMs: lease,
+        services: echo(3),
+      });
+      const second = await peer.triggers.claimTriggers({
+        workerId: 'w2',
+        now: t0 + 100,
+        leaseMs: lease,
+        services: echo(3),
+      });
       expect(first).toHaveLength(3);
       expect(second).toHaveLength(0);
     });
@@ -57,7 +78,12 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       for (const trigger of triggers) await store.createTrigger(trigger);
       const claims = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          (i % 2 === 0 ? store : peer).triggers.claimTriggers({ workerId: `w${i}`, now: t0 + 100, leaseMs: lease, services: echo(100) }),
+          (i % 2 === 0 ? store : peer).triggers.claimTriggers({
+            workerId: `w${i}`,
+            now: t0 + 100,
+            leaseMs: lease,
+            services: echo(100),
+          }),
         ),
       );
       const claimed = claims.flat().map((trigger) => trigger.triggerUUID);
@@ -70,8 +96,20 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       const trigger = newTrigger();
       await store.createTrigger(trigger);
       await store.triggers.claimTriggers({ workerId: 'dead', now: t0 + 100, leaseMs: lease, services: echo() });
-      expect(await peer.triggers.claimTriggers({ workerId: 'w2', now: t0 + 100 + lease - 1, leaseMs: lease, services: echo() })).toEqual([]);
-      const [reclaimed] = await peer.triggers.claimTriggers({ workerId: 'w2', now: t0 + 100 + lease, leaseMs: lease, services: echo() });
+      expect(
+        await peer.triggers.claimTriggers({
+          workerId: 'w2',
+          now: t0 + 100 + lease - 1,
+          leaseMs: lease,
+          services: echo(),
+        }),
+      ).toEqual([]);
+      const [reclaimed] = await peer.triggers.claimTriggers({
+        workerId: 'w2',
+        now: t0 + 100 + lease,
+        leaseMs: lease,
+        services: echo(),
+      });
       expect(reclaimed).toMatchObject({ triggerUUID: trigger.triggerUUID, attempts: 2, startedAt: t0 + 100 + lease });
     });
 
@@ -83,7 +121,9 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       expect(await store.triggers.renewLease(trigger.triggerUUID, 'w1', t0 + 100 + 2 * lease)).toBe(true);
       expect(await store.triggers.renewLease(trigger.triggerUUID, 'w2', t0 + 100 + 2 * lease)).toBe(false);
       // Renewed: not claimable when the first lease would have run out.
-      expect(await store.triggers.claimTriggers({ workerId: 'w2', now: t0 + 100 + lease, leaseMs: lease, services: echo() })).toEqual([]);
+      expect(
+        await store.triggers.claimTriggers({ workerId: 'w2', now: t0 + 100 + lease, leaseMs: lease, services: echo() }),
+      ).toEqual([]);
     });
 
     test('finishes a trigger for its lease holder, with output or error', async () => {
@@ -93,14 +133,38 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       await store.createTrigger(b);
       await store.triggers.claimTriggers({ workerId: 'w1', now: t0 + 100, leaseMs: lease, services: echo() });
       const error = { scope: 'service', reason: 'Service failed', message: 'no' };
-      expect(await store.finishTrigger({ webhookId: 'msg_test', triggerUUID: a.triggerUUID, workerId: 'w1', status: 'succeeded', output: { n: 1 }, finishedAt: t0 + 200 })).toBe(true);
-      expect(await store.finishTrigger({ webhookId: 'msg_test', triggerUUID: b.triggerUUID, workerId: 'w1', status: 'failed', error, finishedAt: t0 + 300 })).toBe(true);
-      expect(await store.triggers.findTrigger('acme', a.triggerUUID)).toMatchObject({ status: 'succeeded', output: { n: 1 }, finishedAt: t0 + 200 });
+      expect(
+        await store.finishTrigger({
+          webhookId: 'msg_test',
+          triggerUUID: a.triggerUUID,
+          workerId: 'w1',
+          status: 'succeeded',
+          output: { n: 1 },
+          finishedAt: t0 + 200,
+        }),
+      ).toBe(true);
+      expect(
+        await store.finishTrigger({
+          webhookId: 'msg_test',
+          triggerUUID: b.triggerUUID,
+          workerId: 'w1',
+          status: 'failed',
+          error,
+          finishedAt: t0 + 300,
+        }),
+      ).toBe(true);
+      expect(await store.triggers.findTrigger('acme', a.triggerUUID)).toMatchObject({
+        status: 'succeeded',
+        output: { n: 1 },
+        finishedAt: t0 + 200,
+      });
       const failed = await store.triggers.findTrigger('acme', b.triggerUUID);
       expect(failed).toMatchObject({ status: 'failed', error, finishedAt: t0 + 300 });
       expect(failed).not.toHaveProperty('output');
       // Finished triggers are never claimed again.
-      expect(await store.triggers.claimTriggers({ workerId: 'w2', now: t0 + 10 * lease, leaseMs: lease, services: echo() })).toEqual([]);
+      expect(
+        await store.triggers.claimTriggers({ workerId: 'w2', now: t0 + 10 * lease, leaseMs: lease, services: echo() }),
+      ).toEqual([]);
     });
 
     test('keeps no output for a service that returned null', async () => {
@@ -108,7 +172,14 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       const trigger = newTrigger();
       await store.createTrigger(trigger);
       await store.triggers.claimTriggers({ workerId: 'w1', now: t0 + 100, leaseMs: lease, services: echo() });
-      await store.finishTrigger({ webhookId: 'msg_test', triggerUUID: trigger.triggerUUID, workerId: 'w1', status: 'succeeded', output: null, finishedAt: t0 + 200 });
+      await store.finishTrigger({
+        webhookId: 'msg_test',
+        triggerUUID: trigger.triggerUUID,
+        workerId: 'w1',
+        status: 'succeeded',
+        output: null,
+        finishedAt: t0 + 200,
+      });
       expect(await store.triggers.findTrigger('acme', trigger.triggerUUID)).not.toHaveProperty('output');
     });
 
@@ -118,10 +189,31 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       await store.createTrigger(trigger);
       await store.triggers.claimTriggers({ workerId: 'slow', now: t0 + 100, leaseMs: lease, services: echo() });
       await peer.triggers.claimTriggers({ workerId: 'w2', now: t0 + 100 + lease, leaseMs: lease, services: echo() });
-      expect(await store.finishTrigger({ webhookId: 'msg_test', triggerUUID: trigger.triggerUUID, workerId: 'slow', status: 'succeeded', output: 1, finishedAt: t0 + 2000 })).toBe(false);
+      expect(
+        await store.finishTrigger({
+          webhookId: 'msg_test',
+          triggerUUID: trigger.triggerUUID,
+          workerId: 'slow',
+          status: 'succeeded',
+          output: 1,
+          finishedAt: t0 + 2000,
+        }),
+      ).toBe(false);
       expect(await store.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ status: 'running' });
-      expect(await peer.finishTrigger({ webhookId: 'msg_test', triggerUUID: trigger.triggerUUID, workerId: 'w2', status: 'succeeded', output: 2, finishedAt: t0 + 2100 })).toBe(true);
-      expect(await store.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ status: 'succeeded', output: 2 });
+      expect(
+        await peer.finishTrigger({
+          webhookId: 'msg_test',
+          triggerUUID: trigger.triggerUUID,
+          workerId: 'w2',
+          status: 'succeeded',
+          output: 2,
+          finishedAt: t0 + 2100,
+        }),
+      ).toBe(true);
+      expect(await store.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({
+        status: 'succeeded',
+        output: 2,
+      });
     });
 
     test("gives a worker's triggers back without counting the attempt", async () => {
@@ -134,7 +226,12 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       expect(await store.triggers.releaseTriggers('stopping')).toBe(1);
       expect(await store.triggers.findTrigger('acme', a.triggerUUID)).toMatchObject({ status: 'queued', attempts: 0 });
       expect(await store.triggers.findTrigger('acme', b.triggerUUID)).toMatchObject({ status: 'running', attempts: 1 });
-      const [again] = await peer.triggers.claimTriggers({ workerId: 'w2', now: t0 + 101, leaseMs: lease, services: echo(2) });
+      const [again] = await peer.triggers.claimTriggers({
+        workerId: 'w2',
+        now: t0 + 101,
+        leaseMs: lease,
+        services: echo(2),
+      });
       expect(again).toMatchObject({ triggerUUID: a.triggerUUID, attempts: 1 });
     });
 

@@ -1,5 +1,15 @@
 import { IdempotencyKeyLost } from '../../../src';
-import { describeStorage, t0, lease, urls, newTrigger, echo, finished, reservation, type OpenStorage } from './storage-fixtures';
+import {
+  describeStorage,
+  t0,
+  lease,
+  urls,
+  newTrigger,
+  echo,
+  finished,
+  reservation,
+  type OpenStorage,
+} from './storage-fixtures';
 
 /** What every storage adapter promises of the unit of work, and of the storage as a whole. */
 export function unitOfWorkConformance(name: string, open: OpenStorage): void {
@@ -32,7 +42,15 @@ export function unitOfWorkConformance(name: string, open: OpenStorage): void {
       await finished(store, quiet, t0 + 500);
       const lost = newTrigger({ callbackUrls: urls });
       await store.createTrigger(lost);
-      expect(await store.finishTrigger({ webhookId: 'msg_x', triggerUUID: lost.triggerUUID, workerId: 'nobody', status: 'succeeded', finishedAt: t0 + 500 })).toBe(false);
+      expect(
+        await store.finishTrigger({
+          webhookId: 'msg_x',
+          triggerUUID: lost.triggerUUID,
+          workerId: 'nobody',
+          status: 'succeeded',
+          finishedAt: t0 + 500,
+        }),
+      ).toBe(false);
       expect(await store.deliveries.findDeliveries(quiet.triggerUUID)).toEqual([]);
       expect(await store.deliveries.findDeliveries(lost.triggerUUID)).toEqual([]);
     });
@@ -45,11 +63,24 @@ export function unitOfWorkConformance(name: string, open: OpenStorage): void {
       await finished(store, early, t0 + 500);
       expect(await store.claimDeliveries({ workerId: 'd1', now: t0 + 499, leaseMs: lease, limit: 10 })).toEqual([]);
       const claimed = await store.claimDeliveries({ workerId: 'd1', now: t0 + 600, leaseMs: lease, limit: 10 });
-      expect(claimed.map(({ delivery }) => delivery.url)).toEqual(['https://early.example/cb', 'https://late.example/cb']);
-      expect(claimed[0]).toMatchObject({ delivery: { attempts: 1, status: 'pending' }, trigger: { triggerUUID: early.triggerUUID, status: 'succeeded', output: { ok: true } } });
+      expect(claimed.map(({ delivery }) => delivery.url)).toEqual([
+        'https://early.example/cb',
+        'https://late.example/cb',
+      ]);
+      expect(claimed[0]).toMatchObject({
+        delivery: { attempts: 1, status: 'pending' },
+        trigger: { triggerUUID: early.triggerUUID, status: 'succeeded', output: { ok: true } },
+      });
       // Leased: no one else gets them until the lease runs out.
-      expect(await peer.claimDeliveries({ workerId: 'd2', now: t0 + 600 + lease - 1, leaseMs: lease, limit: 10 })).toEqual([]);
-      const reclaimed = await peer.claimDeliveries({ workerId: 'd2', now: t0 + 600 + lease, leaseMs: lease, limit: 10 });
+      expect(
+        await peer.claimDeliveries({ workerId: 'd2', now: t0 + 600 + lease - 1, leaseMs: lease, limit: 10 }),
+      ).toEqual([]);
+      const reclaimed = await peer.claimDeliveries({
+        workerId: 'd2',
+        now: t0 + 600 + lease,
+        leaseMs: lease,
+        limit: 10,
+      });
       expect(reclaimed.map(({ delivery }) => delivery.attempts)).toEqual([2, 2]);
     });
 
@@ -59,7 +90,12 @@ export function unitOfWorkConformance(name: string, open: OpenStorage): void {
       await finished(store, trigger, t0 + 500);
       expect((await store.purge(t0 + 10_000, t0)).triggers).toBe(0);
       const [claimed] = await store.claimDeliveries({ workerId: 'd1', now: t0 + 500, leaseMs: lease, limit: 10 });
-      await store.deliveries.recordDeliveryAttempt({ deliveryId: claimed!.delivery.deliveryId, workerId: 'd1', attempt: { attempt: 1, startedAt: t0 + 500, durationMs: 1, statusCode: 200 }, status: 'delivered' });
+      await store.deliveries.recordDeliveryAttempt({
+        deliveryId: claimed!.delivery.deliveryId,
+        workerId: 'd1',
+        attempt: { attempt: 1, startedAt: t0 + 500, durationMs: 1, statusCode: 200 },
+        status: 'delivered',
+      });
       expect((await store.purge(t0 + 10_000, t0)).triggers).toBe(1);
       expect(await store.triggers.findTrigger('acme', trigger.triggerUUID)).toBeUndefined();
       expect(await store.deliveries.findDeliveries(trigger.triggerUUID)).toEqual([]);
@@ -67,19 +103,55 @@ export function unitOfWorkConformance(name: string, open: OpenStorage): void {
 
     test('purges finished triggers older than the cutoff and expired tokens, nothing else', async () => {
       const { store } = opened;
-      const [old, recent, waiting] = [newTrigger({ callbackUrls: [] }), newTrigger({ callbackUrls: [] }), newTrigger({ callbackUrls: [] })];
+      const [old, recent, waiting] = [
+        newTrigger({ callbackUrls: [] }),
+        newTrigger({ callbackUrls: [] }),
+        newTrigger({ callbackUrls: [] }),
+      ];
       for (const trigger of [old, recent, waiting]) await store.createTrigger(trigger);
       await store.triggers.claimTriggers({ workerId: 'w1', now: t0 + 100, leaseMs: lease, services: echo(2) });
-      await store.finishTrigger({ webhookId: 'msg_test', triggerUUID: old.triggerUUID, workerId: 'w1', status: 'succeeded', finishedAt: t0 + 1000 });
-      await store.finishTrigger({ webhookId: 'msg_test', triggerUUID: recent.triggerUUID, workerId: 'w1', status: 'succeeded', finishedAt: t0 + 3000 });
-      await store.tokens.saveToken({ tokenHash: 'gone', clientId: 'c', orgId: 'acme', scope: 's', issuedAt: t0, expiresAt: t0 + 10 });
-      await store.tokens.saveToken({ tokenHash: 'live', clientId: 'c', orgId: 'acme', scope: 's', issuedAt: t0, expiresAt: t0 + 10_000 });
+      await store.finishTrigger({
+        webhookId: 'msg_test',
+        triggerUUID: old.triggerUUID,
+        workerId: 'w1',
+        status: 'succeeded',
+        finishedAt: t0 + 1000,
+      });
+      await store.finishTrigger({
+        webhookId: 'msg_test',
+        triggerUUID: recent.triggerUUID,
+        workerId: 'w1',
+        status: 'succeeded',
+        finishedAt: t0 + 3000,
+      });
+      await store.tokens.saveToken({
+        tokenHash: 'gone',
+        clientId: 'c',
+        orgId: 'acme',
+        scope: 's',
+        issuedAt: t0,
+        expiresAt: t0 + 10,
+      });
+      await store.tokens.saveToken({
+        tokenHash: 'live',
+        clientId: 'c',
+        orgId: 'acme',
+        scope: 's',
+        issuedAt: t0,
+        expiresAt: t0 + 10_000,
+      });
 
       expect(await store.purge(t0 + 2000, t0 + 20)).toEqual({ triggers: 1, tokens: 1, idempotencyKeys: 0 });
       expect(await store.triggers.findTrigger('acme', old.triggerUUID)).toBeUndefined();
-      expect(await store.triggers.findTrigger('acme', recent.triggerUUID)).toMatchObject({ status: 'succeeded', finishedAt: t0 + 3000 });
+      expect(await store.triggers.findTrigger('acme', recent.triggerUUID)).toMatchObject({
+        status: 'succeeded',
+        finishedAt: t0 + 3000,
+      });
       expect(await store.triggers.findTrigger('acme', waiting.triggerUUID)).toMatchObject({ status: 'queued' });
-      expect(await store.tokens.findToken('live', t0 + 20)).toMatchObject({ tokenHash: 'live', expiresAt: t0 + 10_000 });
+      expect(await store.tokens.findToken('live', t0 + 20)).toMatchObject({
+        tokenHash: 'live',
+        expiresAt: t0 + 10_000,
+      });
     });
 
     test('a trigger written under a key its request no longer holds is not written at all', async () => {
@@ -87,9 +159,13 @@ export function unitOfWorkConformance(name: string, open: OpenStorage): void {
       await store.idempotencyKeys.reserveIdempotencyKey(reservation());
       await peer.idempotencyKeys.reserveIdempotencyKey(reservation({ owner: 'request-2', now: t0 + lease }));
       const trigger = newTrigger();
-      await expect(store.createTrigger(trigger, { key: 'order-7', owner: 'request-1', response: {} })).rejects.toBeInstanceOf(IdempotencyKeyLost);
+      await expect(
+        store.createTrigger(trigger, { key: 'order-7', owner: 'request-1', response: {} }),
+      ).rejects.toBeInstanceOf(IdempotencyKeyLost);
       expect(await store.triggers.findTrigger('acme', trigger.triggerUUID)).toBeUndefined();
-      expect(await store.idempotencyKeys.reserveIdempotencyKey(reservation({ owner: 'request-5', now: t0 + lease + 1 }))).toEqual({ state: 'in_flight', requestHash: 'hash-a' });
+      expect(
+        await store.idempotencyKeys.reserveIdempotencyKey(reservation({ owner: 'request-5', now: t0 + lease + 1 })),
+      ).toEqual({ state: 'in_flight', requestHash: 'hash-a' });
     });
 
     test('answers a ping', async () => {
