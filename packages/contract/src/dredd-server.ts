@@ -1,28 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer, newCallbackSecret, resolveConfig } from '@autofacilitate/server';
-
-/** Credentials made fresh for one run, handed to the server and to the hooks. */
-export interface ClientCredentials {
-  clientId: string;
-  clientSecret: string;
-  apiKey: string;
-}
+import { newCallbackSecret } from '@autofacilitate/server';
+import { freshCredentials, startScratchServer, type ClientCredentials, type ScratchServer } from './scratch-server';
 
 /** A real server configured the way `dredd/server-hooks.cjs` expects. */
-export interface DreddServer {
-  url: string;
+export interface DreddServer extends ScratchServer {
   client: ClientCredentials;
   /** A client that may start one trigger, ever: the hooks spend it, so its next execute is a 429. */
   throttled: ClientCredentials;
   /** What the hooks read: where to make their own triggers, and with which credentials. */
   hookEnv(): NodeJS.ProcessEnv;
-  stop(): Promise<void>;
 }
-
-const secret = () => randomBytes(16).toString('base64url');
 
 /**
  * Starts the server the Dredd suites run against: the spec's example organisation and service
@@ -30,65 +16,53 @@ const secret = () => randomBytes(16).toString('base64url');
  * exists in this test configuration only.
  */
 export async function startDreddServer(origin: string): Promise<DreddServer> {
-  const client = { clientId: 'contract-client', clientSecret: secret(), apiKey: secret() };
-  const throttled = { clientId: 'throttled-client', clientSecret: secret(), apiKey: secret() };
-  const dir = await mkdtemp(join(tmpdir(), 'autofacilitate-dredd-'));
-  try {
-    const config = await resolveConfig(
-      {
-        server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
-        storage: { sqlite: { file: 'store.sqlite' } },
-        workers: { pollIntervalMs: 50 },
-        testing: { faultInjection: true },
-        // The spec's examples name callback URLs on the internet: they are stored, never called.
-        callbacks: { enabled: false },
-        organisations: {
-          orgId: {
-            clients: { [client.clientId]: {}, [throttled.clientId]: { executeRate: { perSecond: 0.0001, burst: 1 } } },
-            apiKeys: { contract: {}, throttled: {} },
-            callbackSecrets: [newCallbackSecret()],
-            services: {
-              ServerName: { kind: 'echo' },
-              quiet: { kind: 'sleep', ms: 0 },
-              sleeper: { kind: 'sleep', ms: 600_000, timeoutMs: 900_000 },
-              'needs-customer': { kind: 'echo', requiredParameters: ['customerId'] },
-            },
+  const client = freshCredentials('contract-client');
+  const throttled = freshCredentials('throttled-client');
+  const server = await startScratchServer(
+    'dredd',
+    {
+      server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
+      storage: { sqlite: { file: 'store.sqlite' } },
+      workers: { pollIntervalMs: 50 },
+      testing: { faultInjection: true },
+      // The spec's examples name callback URLs on the internet: they are stored, never called.
+      callbacks: { enabled: false },
+      organisations: {
+        orgId: {
+          clients: { [client.clientId]: {}, [throttled.clientId]: { executeRate: { perSecond: 0.0001, burst: 1 } } },
+          apiKeys: { contract: {}, throttled: {} },
+          callbackSecrets: [newCallbackSecret()],
+          services: {
+            ServerName: { kind: 'echo' },
+            quiet: { kind: 'sleep', ms: 0 },
+            sleeper: { kind: 'sleep', ms: 600_000, timeoutMs: 900_000 },
+            'needs-customer': { kind: 'echo', requiredParameters: ['customerId'] },
           },
         },
       },
-      {
-        origin,
-        baseDir: dir,
-        env: {
-          AUTOFACILITATE_CLIENT_SECRET_CONTRACT_CLIENT: client.clientSecret,
-          AUTOFACILITATE_API_KEY_ORGID_CONTRACT: client.apiKey,
-          AUTOFACILITATE_CLIENT_SECRET_THROTTLED_CLIENT: throttled.clientSecret,
-          AUTOFACILITATE_API_KEY_ORGID_THROTTLED: throttled.apiKey,
-        },
+    },
+    {
+      origin,
+      env: {
+        AUTOFACILITATE_CLIENT_SECRET_CONTRACT_CLIENT: client.clientSecret,
+        AUTOFACILITATE_API_KEY_ORGID_CONTRACT: client.apiKey,
+        AUTOFACILITATE_CLIENT_SECRET_THROTTLED_CLIENT: throttled.clientSecret,
+        AUTOFACILITATE_API_KEY_ORGID_THROTTLED: throttled.apiKey,
       },
-    );
-    const server = await createServer(config);
-    const url = await server.listen();
-    return {
-      url,
-      client,
-      throttled,
-      hookEnv: () => ({
-        DREDD_ENDPOINT: url,
-        DREDD_CLIENT_ID: client.clientId,
-        DREDD_CLIENT_SECRET: client.clientSecret,
-        DREDD_API_KEY: client.apiKey,
-        DREDD_THROTTLED_CLIENT_ID: throttled.clientId,
-        DREDD_THROTTLED_CLIENT_SECRET: throttled.clientSecret,
-        DREDD_THROTTLED_API_KEY: throttled.apiKey,
-      }),
-      async stop() {
-        await server.close();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
+    },
+  );
+  return {
+    ...server,
+    client,
+    throttled,
+    hookEnv: () => ({
+      DREDD_ENDPOINT: server.url,
+      DREDD_CLIENT_ID: client.clientId,
+      DREDD_CLIENT_SECRET: client.clientSecret,
+      DREDD_API_KEY: client.apiKey,
+      DREDD_THROTTLED_CLIENT_ID: throttled.clientId,
+      DREDD_THROTTLED_CLIENT_SECRET: throttled.clientSecret,
+      DREDD_THROTTLED_API_KEY: throttled.apiKey,
+    }),
+  };
 }

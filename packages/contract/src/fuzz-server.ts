@@ -1,18 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer, newCallbackSecret, resolveConfig } from '@autofacilitate/server';
-import type { ClientCredentials } from './dredd-server';
+import { newCallbackSecret } from '@autofacilitate/server';
+import { freshCredentials, startScratchServer, type ClientCredentials, type ScratchServer } from './scratch-server';
 
 /** A real server with the demo organisation and services, for a fuzzer to hammer. */
-export interface FuzzServer {
-  url: string;
+export interface FuzzServer extends ScratchServer {
   client: ClientCredentials;
-  stop(): Promise<void>;
 }
-
-const secret = () => randomBytes(16).toString('base64url');
 
 /**
  * Starts the server on a free port with a fresh data directory and the demo's organisation
@@ -20,53 +12,38 @@ const secret = () => randomBytes(16).toString('base64url');
  * never called. The client's rate is high enough that only the fuzzer's own speed limits it.
  */
 export async function startFuzzServer(origin: string): Promise<FuzzServer> {
-  const client = { clientId: 'fuzz-client', clientSecret: secret(), apiKey: secret() };
-  const dir = await mkdtemp(join(tmpdir(), 'autofacilitate-fuzz-'));
-  try {
-    const config = await resolveConfig(
-      {
-        server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
-        storage: { sqlite: { file: 'store.sqlite' } },
-        callbacks: { enabled: false },
-        // The fuzzer also sends wrong credentials on purpose: they must not lock its client out.
-        limits: {
-          executeRate: { perSecond: 1_000_000, burst: 1_000_000 },
-          failedAuthentications: { perSecond: 1_000_000, burst: 1_000_000 },
-        },
-        organisations: {
-          demo: {
-            clients: { [client.clientId]: {} },
-            apiKeys: { fuzz: {} },
-            callbackSecrets: [newCallbackSecret()],
-            services: {
-              echo: { kind: 'echo' },
-              sleep: { kind: 'sleep', ms: 10 },
-              fail: { kind: 'fail', message: 'The demo service failed on purpose' },
-            },
+  const client = freshCredentials('fuzz-client');
+  const server = await startScratchServer(
+    'fuzz',
+    {
+      server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
+      storage: { sqlite: { file: 'store.sqlite' } },
+      callbacks: { enabled: false },
+      // The fuzzer also sends wrong credentials on purpose: they must not lock its client out.
+      limits: {
+        executeRate: { perSecond: 1_000_000, burst: 1_000_000 },
+        failedAuthentications: { perSecond: 1_000_000, burst: 1_000_000 },
+      },
+      organisations: {
+        demo: {
+          clients: { [client.clientId]: {} },
+          apiKeys: { fuzz: {} },
+          callbackSecrets: [newCallbackSecret()],
+          services: {
+            echo: { kind: 'echo' },
+            sleep: { kind: 'sleep', ms: 10 },
+            fail: { kind: 'fail', message: 'The demo service failed on purpose' },
           },
         },
       },
-      {
-        origin,
-        baseDir: dir,
-        env: {
-          AUTOFACILITATE_CLIENT_SECRET_FUZZ_CLIENT: client.clientSecret,
-          AUTOFACILITATE_API_KEY_DEMO_FUZZ: client.apiKey,
-        },
+    },
+    {
+      origin,
+      env: {
+        AUTOFACILITATE_CLIENT_SECRET_FUZZ_CLIENT: client.clientSecret,
+        AUTOFACILITATE_API_KEY_DEMO_FUZZ: client.apiKey,
       },
-    );
-    const server = await createServer(config);
-    const url = await server.listen();
-    return {
-      url,
-      client,
-      async stop() {
-        await server.close();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
+    },
+  );
+  return { ...server, client };
 }

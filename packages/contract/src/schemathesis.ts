@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startChild } from './child';
-import type { ClientCredentials } from './dredd-server';
+import type { ClientCredentials } from './scratch-server';
 import { nodeBinary, specPath, workspaceRoot } from './paths';
 
 const toolDir = join(workspaceRoot, 'tools/schemathesis');

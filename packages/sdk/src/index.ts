@@ -3,14 +3,7 @@
 export { AutoFacilitate, type ExecuteResult } from './auto-facilitate';
 export { TokenClient, type TokenClientOptions } from './auth/token-client';
 export type { AccessTokenInfo } from './auth/token-provider';
-export type {
-  AccessTokenOptions,
-  AutoFacilitateOptions,
-  CallOptions,
-  ExecuteAndWaitOptions,
-  ExecuteOptions,
-  WaitOptions,
-} from './options';
+export type * from './options';
 export type { RetryOptions } from './http/retry-policy';
 export type { Logger } from './logger';
 export { systemClock, type Clock } from './time/clock';

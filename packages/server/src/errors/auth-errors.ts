@@ -14,8 +14,10 @@ export const apiKeyRefused = () =>
   unauthorized('AF_ERR_API_KEY_REFUSED', 'invalid_request', 'The x-api-key header is missing or unknown', 'api-key');
 
 // The token endpoint's refusals (RFC 6749 §5.2).
+const invalidRequest = (code: string, message: string) => new OAuthError(code, 'invalid_request', message);
+const invalidClient = (code: string, message: string) => new OAuthError(code, 'invalid_client', message);
 export const grantInvalid = (field: string, detail: string) =>
-  new OAuthError('AF_ERR_GRANT_INVALID', 'invalid_request', `${field} ${detail}`);
+  invalidRequest('AF_ERR_GRANT_INVALID', `${field} ${detail}`);
 export const grantTypeUnsupported = () =>
   new OAuthError(
     'AF_ERR_GRANT_TYPE_UNSUPPORTED',
@@ -23,37 +25,24 @@ export const grantTypeUnsupported = () =>
     'Only the client_credentials grant is supported',
   );
 export const grantMediaType = () =>
-  new OAuthError('AF_ERR_GRANT_MEDIA_TYPE', 'invalid_request', 'The request must be application/x-www-form-urlencoded');
+  invalidRequest('AF_ERR_GRANT_MEDIA_TYPE', 'The request must be application/x-www-form-urlencoded');
 /** Fastify's own refusals of a token request, whose messages are fit to show. */
-export const grantRefused = (message: string) => new OAuthError('AF_ERR_GRANT_REFUSED', 'invalid_request', message);
+export const grantRefused = (message: string) => invalidRequest('AF_ERR_GRANT_REFUSED', message);
 export const grantBodyMissing = () =>
-  new OAuthError(
-    'AF_ERR_GRANT_BODY_MISSING',
-    'invalid_request',
-    'The grant is required, as an application/x-www-form-urlencoded body',
-  );
+  invalidRequest('AF_ERR_GRANT_BODY_MISSING', 'The grant is required, as an application/x-www-form-urlencoded body');
 export const grantScopeInvalid = (scope: string) =>
   new OAuthError('AF_ERR_GRANT_SCOPE_INVALID', 'invalid_scope', `The scope must be ${scope}`);
 export const clientAuthenticationTwice = () =>
-  new OAuthError(
+  invalidRequest(
     'AF_ERR_CLIENT_AUTHENTICATION_TWICE',
-    'invalid_request',
     'Authenticate the client with HTTP Basic or with form fields, not both',
   );
 export const clientAuthenticationFailed = () =>
-  new OAuthError('AF_ERR_CLIENT_AUTHENTICATION_FAILED', 'invalid_client', 'Client authentication failed');
+  invalidClient('AF_ERR_CLIENT_AUTHENTICATION_FAILED', 'Client authentication failed');
 export const clientBasicMalformed = () =>
-  new OAuthError(
-    'AF_ERR_CLIENT_BASIC_MALFORMED',
-    'invalid_client',
-    'The Authorization header must be Basic client_id:client_secret',
-  );
+  invalidClient('AF_ERR_CLIENT_BASIC_MALFORMED', 'The Authorization header must be Basic client_id:client_secret');
 export const clientBasicNotFormEncoded = () =>
-  new OAuthError(
-    'AF_ERR_CLIENT_BASIC_NOT_FORM_ENCODED',
-    'invalid_client',
-    'The Basic credentials are not form-encoded',
-  );
+  invalidClient('AF_ERR_CLIENT_BASIC_NOT_FORM_ENCODED', 'The Basic credentials are not form-encoded');
 export const clientAuthenticationThrottled = (retryAfterSeconds: number) =>
   new OAuthError(
     'AF_ERR_CLIENT_AUTHENTICATION_THROTTLED',

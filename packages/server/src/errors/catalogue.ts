@@ -112,71 +112,64 @@ export const headersTooLarge = () =>
   refusal('AF_ERR_HEADERS_TOO_LARGE', 431, 'header', 'The request headers are larger than the server accepts');
 
 // 422: each problem that makes a well-formed request unprocessable; `unprocessable` answers them together.
+const problem = (code: string, scope: string, message: string) => refusal(code, 422, scope, message);
+const parameterScope = (name: string) => `body.triggerParameters.${name}`;
 export const tooManyParameters = (limit: number, count: number) =>
-  refusal(
+  problem(
     'AF_ERR_TOO_MANY_PARAMETERS',
-    422,
     'body.triggerParameters',
     `A trigger has at most ${limit} parameters, not ${count}`,
   );
 export const parameterNameEmpty = (name: string) =>
-  refusal('AF_ERR_PARAMETER_NAME_EMPTY', 422, `body.triggerParameters.${name}`, 'A parameter name must not be empty');
+  problem('AF_ERR_PARAMETER_NAME_EMPTY', parameterScope(name), 'A parameter name must not be empty');
 export const parameterNameTooLong = (name: string, limitBytes: number) =>
-  refusal(
+  problem(
     'AF_ERR_PARAMETER_NAME_TOO_LONG',
-    422,
-    `body.triggerParameters.${name}`,
+    parameterScope(name),
     `A parameter name is at most ${limitBytes} bytes long`,
   );
 export const parameterValueTooLong = (name: string, limitBytes: number) =>
-  refusal(
+  problem(
     'AF_ERR_PARAMETER_VALUE_TOO_LONG',
-    422,
-    `body.triggerParameters.${name}`,
+    parameterScope(name),
     `A parameter value is at most ${limitBytes} bytes long`,
   );
 /** What a service's own check of its parameters found. */
 export const parameterRefused = (name: string, message: string) =>
-  refusal('AF_ERR_PARAMETER_REFUSED', 422, `body.triggerParameters.${name}`, message);
+  problem('AF_ERR_PARAMETER_REFUSED', parameterScope(name), message);
 export const tooManyCallbackUrls = (limit: number, count: number) =>
-  refusal(
+  problem(
     'AF_ERR_TOO_MANY_CALLBACK_URLS',
-    422,
     'body.callbackUrls',
     `A trigger has at most ${limit} callback URLs, not ${count}`,
   );
 export const callbackUrlTooLong = (index: number, limitBytes: number) =>
-  refusal(
+  problem(
     'AF_ERR_CALLBACK_URL_TOO_LONG',
-    422,
     `body.callbackUrls[${index}]`,
     `A callback URL is at most ${limitBytes} bytes long`,
   );
 export const callbackUrlUnreachable = (index: number, why: string) =>
-  refusal(
+  problem(
     'AF_ERR_CALLBACK_URL_UNREACHABLE',
-    422,
     `body.callbackUrls[${index}]`,
     `Callbacks are not delivered there: ${why}`,
   );
 export const callbacksUnsigned = (orgId: string) =>
-  refusal(
+  problem(
     'AF_ERR_CALLBACKS_UNSIGNED',
-    422,
     'body.callbackUrls',
     `The organisation ${orgId} has no secret to sign callbacks with`,
   );
 export const idempotencyKeyReused = () =>
-  refusal(
+  problem(
     'AF_ERR_IDEMPOTENCY_KEY_REUSED',
-    422,
     keyScope,
     'This Idempotency-Key was used with another request: use a new key for a new request',
   );
 export const triggerOfAnotherService = (triggerUUID: string, startedBy: string, asked: string) =>
-  refusal(
+  problem(
     'AF_ERR_TRIGGER_OF_ANOTHER_SERVICE',
-    422,
     'path.vsn',
     `Trigger ${triggerUUID} was started by the service ${startedBy}, not ${asked}`,
   );

@@ -30,7 +30,7 @@ export class ServerMetrics implements DeliveryObserver {
     // Every metric of the server: its name under the prefix, in this registry.
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
       new Counter<L>({ name: `${prefix}${name}`, help, labelNames, registers });
-    const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets?: number[]) =>
+    const histogram = <L extends string>(name: string, help: string, labelNames: L[] = [], buckets?: number[]) =>
       new Histogram<L>({ name: `${prefix}${name}`, help, labelNames, registers, ...(buckets && { buckets }) });
     const gauge = <L extends string>(
       name: string,
@@ -85,10 +85,9 @@ export class ServerMetrics implements DeliveryObserver {
       'Callback attempts, by outcome: delivered, gone (410), rejected (another answer), timeout, network, refused (address).',
       ['outcome'],
     );
-    this.#attemptSeconds = histogram(
+    this.#attemptSeconds = histogram<never>(
       'callback_attempt_duration_seconds',
       'Time a callback attempt took, from resolving the host to the end of the answer.',
-      [],
     );
     this.#deliveries = counter(
       'callback_deliveries_total',

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, resolveConfig } from '@autofacilitate/server';
+
+/** Credentials made fresh for one run, handed to the server and to whoever calls it. */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  apiKey: string;
+}
+
+/** A real server in a data directory of its own. */
+export interface ScratchServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const secret = () => randomBytes(16).toString('base64url');
+
+/** A client id with a secret and an API key no other run shares. */
+export const freshCredentials = (clientId: string): ClientCredentials => ({
+  clientId,
+  clientSecret: secret(),
+  apiKey: secret(),
+});
+
+/**
+ * Starts the server from `settings` on a fresh data directory, which goes with it on `stop` (or at
+ * once, when it fails to start), so no run sees another's triggers.
+ */
+export async function startScratchServer(
+  name: string,
+  settings: unknown,
+  source: { origin: string; env: NodeJS.ProcessEnv },
+): Promise<ScratchServer> {
+  const dir = await mkdtemp(join(tmpdir(), `autofacilitate-${name}-`));
+  try {
+    const server = await createServer(await resolveConfig(settings, { ...source, baseDir: dir }));
+    const url = await server.listen();
+    return {
+      url,
+      async stop() {
+        await server.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
