@@ -1,6 +1,7 @@
 import { connect as netConnect, Socket } from 'node:net';
 import type { ClientRequestArgs } from 'node:http';
 import { AddressGuard } from '../src/callbacks/address-guard';
+import { unreachableCallbackUrl } from '../src/callbacks/callback-url-checks';
 import { CallbackTransport, type Connect } from '../src/callbacks/callback-transport';
 import { CallbackFailure } from '../src/errors/catalogue';
 import { systemClock } from '../src/time/clock';
@@ -247,22 +248,26 @@ describe('through the server', () => {
         {
           scope: 'body.callbackUrls[0]',
           reason: 'Unprocessable Entity',
-          message: 'Callbacks are not delivered there: 10.0.0.1 is a private address',
+          message:
+            'Callbacks are not delivered there: 10.0.0.1 is a private address: callbacks.allow must list 10.0.0.1/32 to call it',
         },
         {
           scope: 'body.callbackUrls[1]',
           reason: 'Unprocessable Entity',
-          message: 'Callbacks are not delivered there: 169.254.169.254 is a link-local address',
+          message:
+            'Callbacks are not delivered there: 169.254.169.254 is a link-local address: callbacks.allow must list 169.254.169.254/32 to call it',
         },
         {
           scope: 'body.callbackUrls[2]',
           reason: 'Unprocessable Entity',
-          message: 'Callbacks are not delivered there: 127.0.0.1 is a loopback address',
+          message:
+            'Callbacks are not delivered there: 127.0.0.1 is a loopback address: callbacks.allow must list 127.0.0.1/32 to call it',
         },
         {
           scope: 'body.callbackUrls[3]',
           reason: 'Unprocessable Entity',
-          message: 'Callbacks are not delivered there: 127.0.0.1 is a loopback address',
+          message:
+            'Callbacks are not delivered there: 127.0.0.1 is a loopback address: callbacks.allow must list 127.0.0.1/32 to call it',
         },
       ]);
     } finally {
@@ -310,5 +315,18 @@ describe('through the server', () => {
     } finally {
       await allowing.close();
     }
+  });
+});
+
+describe('special-use names', () => {
+  test('a private network name is left to delivery once the configuration allows a private range', () => {
+    const refusing = new AddressGuard([]);
+    const allowing = new AddressGuard(['192.168.0.0/16']);
+    expect(unreachableCallbackUrl('http://printer.local/cb', refusing)).toMatch(/names a host of a private network/);
+    expect(unreachableCallbackUrl('http://printer.local/cb', allowing)).toBeUndefined();
+    expect(unreachableCallbackUrl('http://nowhere.invalid/cb', allowing)).toBe(
+      'nowhere.invalid never resolves (RFC 6761 §6.4)',
+    );
+    expect(unreachableCallbackUrl('https://hooks.example.com/cb', refusing)).toBeUndefined();
   });
 });

@@ -162,6 +162,29 @@ describe('callback URLs decided at execute', () => {
   );
 });
 
+describe('special-use names decided at execute', () => {
+  test.each([
+    [
+      'http://printer.local/cb',
+      /printer\.local names a host of a private network, and callbacks\.allow lists no private range/,
+    ],
+    ['https://hooks.home.arpa/cb', /hooks\.home\.arpa names a host of a private network/],
+    ['http://api.internal:8080/cb', /api\.internal names a host of a private network/],
+    ['http://nowhere.invalid/cb', /nowhere\.invalid never resolves \(RFC 6761 §6\.4\)/],
+    ['http://[::1]/cb', /::1 is a loopback address: callbacks\.allow must list ::1\/128 to call it/],
+    ['http://192.168.1.20/cb', /192\.168\.1\.20 is a private address: callbacks\.allow must list 192\.168\.1\.20\/32/],
+  ])('%s is a 422 at execute, never a delivery retried in vain', async (url, message) => {
+    const answer = await send(
+      executeUrl(server.url, 'acme', 'echo'),
+      'POST',
+      { ...(await bearer()), 'content-type': 'application/json' },
+      JSON.stringify({ callbackUrls: [url] }),
+    );
+    expectErrorResponse(answer, 422);
+    expect(JSON.parse(answer.text).errors[0].message).toMatch(message);
+  });
+});
+
 async function bearer(): Promise<Record<string, string>> {
   const caller = await server.acme();
   return { authorization: `Bearer ${caller.token}`, 'x-api-key': caller.apiKey! };
