@@ -34,6 +34,7 @@ const HOW: Record<string, How> = {
   'npx nx run server:check-package': WHOLE_SUITE,
   'npx jest -c packages/contract/jest.config.cjs test/dredd-server test/sdk-server test/callbacks-sdk': WHOLE_SUITE,
   'npx jest -c packages/contract/jest.config.cjs packages/contract/test/release-e2e.test.ts': WHOLE_SUITE,
+  'npx jest -c packages/contract/jest.config.cjs test/schemathesis-server': WHOLE_SUITE,
   'npx nx run-many -t build -p packages/client packages/sdk packages/cli packages/server packages/types':
     by('release-e2e.test.ts'),
   'npx nx run server:bench': exempt('a measurement of minutes, not a check: its figures are in the server README'),
