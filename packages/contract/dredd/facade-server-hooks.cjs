@@ -21,8 +21,12 @@ function header(headers, name) {
 function unreachable(token, contentType, status) {
   if (token && status === 400)
     return 'the facade always asks for the autofacilitateapi scope, so the token service has no bad grant to refuse';
+  if (token && status === 429)
+    return 'the facade retries a throttled token request after its Retry-After, so its caller sees the retry, never the 429';
   if (!token && status === 415)
     return 'the facade sends JSON or XML only, so there is no unsupported media type to refuse';
+  if (!token && status === 400 && !contentType)
+    return 'the facade percent-encodes every path parameter, so it sends no malformed result path';
   if (!token && status === 400 && contentType === 'application/xml')
     return 'the facade writes well-formed XML only, so there is no malformed body to refuse';
   return undefined;

@@ -7,11 +7,14 @@
 // - Every execute carries an Idempotency-Key of its own (Dredd would send the example's on all).
 // - 409: a first request with the same key and body is held in flight by the fault switch of the
 //   test configuration (x-autofacilitate-fault: hold) until the transaction is over.
-// - 429: a client whose execute rate is one trigger, ever, spends it first.
+// - 429: a client whose execute rate is one trigger, ever, spends it first; at the token endpoint,
+//   a guessed client id fails to authenticate until it is throttled, from 127.0.0.2, so that the
+//   throttle of this host's address (127.0.0.1) stays untouched for every other transaction.
 // - The 500s and the 503 of /healthz go through the fault switch too.
 // - Dredd compares text bodies verbatim, and metrics change with every request: the hook checks
 //   that /metrics is the Prometheus text format with the documented series instead.
 // The server's test starts it with the organisation, services and credentials named below.
+const http = require('node:http');
 const hooks = require('hooks');
 
 const TOKEN_PATH = '/tokenservice/oauth2/access_token';
@@ -38,6 +41,7 @@ const held = new Map();
 let accessToken;
 let throttledToken;
 let run = 0;
+const GUESSED_CLIENT = 'guessed-client';
 
 function header(headers, name) {
   const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
@@ -178,8 +182,9 @@ function prepareResult(request, status) {
     200: resultPath('ServerName', triggers.withOutput),
     202: resultPath('sleeper', triggers.running),
     204: resultPath('quiet', triggers.withoutOutput),
-    // The example triggerUUID, "1234", is not a UUID.
-    400: request.uri,
+    // Any triggerUUID the schema allows is looked up (404 when unknown): only a path that does
+    // not decode, a percent-encoded byte that is not UTF-8, is malformed.
+    400: resultPath('ServerName', '%FF'),
     401: resultPath('ServerName', triggers.withOutput),
     404: resultPath('ServerName', UNKNOWN_TRIGGER),
     // A trigger of the quiet service, asked for under ServerName.
@@ -195,10 +200,33 @@ function prepareToken(request, status) {
     400: 'grant_type=client_credentials&scope=admin',
     401: 'grant_type=client_credentials&scope=autofacilitateapi',
   };
-  request.body = grants[status];
-  request.headers.Authorization =
-    status === 401 ? `Basic ${Buffer.from(`${DREDD_CLIENT_ID}:wrong-secret`).toString('base64')}` : basic();
+  request.body = grants[status] ?? grants[200];
+  const guessing = { 401: DREDD_CLIENT_ID, 429: GUESSED_CLIENT }[status];
+  request.headers.Authorization = guessing ? wrongSecret(guessing) : basic();
   return request.uri;
+}
+
+function wrongSecret(clientId) {
+  return `Basic ${Buffer.from(`${clientId}:wrong-secret`).toString('base64')}`;
+}
+
+// Fails to authenticate as the guessed client, from 127.0.0.2, until the server throttles it.
+async function throttleGuessedClient() {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const status = await new Promise((resolve, reject) => {
+      const request = http.request(`${DREDD_ENDPOINT}${TOKEN_PATH}`, {
+        method: 'POST',
+        localAddress: '127.0.0.2',
+        headers: { Authorization: wrongSecret(GUESSED_CLIENT), 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      request.on('response', (response) => response.resume().on('end', () => resolve(response.statusCode)));
+      request.on('error', reject);
+      request.end('grant_type=client_credentials');
+    });
+    if (status === 429) return;
+    if (status !== 401) throw new Error(`a guessed client secret answered ${status}, not 401 or 429`);
+  }
+  throw new Error('100 guessed client secrets were never throttled');
 }
 
 hooks.beforeEach(async (transaction, done) => {
@@ -225,7 +253,8 @@ hooks.beforeEach(async (transaction, done) => {
   if (status === 503 && operational) request.headers['x-autofacilitate-fault'] = 'unavailable';
   try {
     if (status === 409) await holdInFlight(transaction);
-    if (status === 429) await spendThrottledRate(request);
+    if (status === 429)
+      await (request.uri.startsWith(TOKEN_PATH) ? throttleGuessedClient() : spendThrottledRate(request));
   } catch (error) {
     transaction.fail = `server hooks: ${error.message}`;
   }

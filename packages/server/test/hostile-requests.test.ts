@@ -27,7 +27,8 @@ function send(url: string, method: string, headers: Record<string, string> = {},
 function expectErrorResponse(answer: RawAnswer, status: number) {
   expect(answer.status).toBe(status);
   expect(answer.headers['x-request-id']).toEqual(expect.any(String));
-  expect(answer.headers['content-type']).toMatch(/^application\/json/);
+  // The media type the spec declares, exactly: contract checks compare it as declared.
+  expect(answer.headers['content-type']).toBe('application/json');
   expect(answer.text.length).toBeLessThan(1024);
   expect(JSON.parse(answer.text)).toEqual({
     code: String(status),

@@ -24,7 +24,14 @@ export function frameworkErrors(bodyLimit: number) {
           : apiErrorOf(error, bodyLimit);
     request.log.info({ code: refusal.code }, 'request refused');
     const { statusCode, headers, body } = wireAnswer(refusal);
-    void reply.code(statusCode).headers(headers).header('x-request-id', request.id).send(body);
+    // Sent as bytes: Fastify adds `; charset=utf-8` to text, and the router's errors skip the onSend
+    // hook that keeps the media type as the spec declares it.
+    void reply
+      .code(statusCode)
+      .headers(headers)
+      .header('x-request-id', request.id)
+      .header('content-type', 'application/json')
+      .send(Buffer.from(JSON.stringify(body)));
   };
 }
 
@@ -49,7 +56,7 @@ export function clientErrorHandler(newRequestId: () => string, requestTimeoutMs:
     const payload = JSON.stringify(body);
     const lines = [
       `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
-      'content-type: application/json; charset=utf-8',
+      'content-type: application/json',
       `content-length: ${Buffer.byteLength(payload)}`,
       `x-request-id: ${id}`,
       ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
