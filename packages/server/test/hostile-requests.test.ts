@@ -100,6 +100,17 @@ describe('what the framework and the HTTP parser refuse is answered in the API s
     expect(answer.text).not.toContain('vvvvvvvvvv');
   });
 
+  test('a long percent-encoded triggerUUID the spec allows is looked up: 404, not 414', async () => {
+    const triggerUUID = encodeURIComponent('Ṱ̺̺̕o͞ i̲̬͇̪͙n'.repeat(12));
+    expect(triggerUUID.length).toBeGreaterThan(100);
+    const answer = await send(
+      `${server.url}/via/v2/organizations/acme/autoFacilitate/result/echo/triggerUUID/${triggerUUID}`,
+      'GET',
+      await bearer(),
+    );
+    expectErrorResponse(answer, 404);
+  });
+
   test('400: a broken percent-encoding', async () => {
     expectErrorResponse(await send(`${server.url}/via/v2/organizations/%zz/autoFacilitate/execute/echo`, 'POST'), 400);
   });

@@ -6,8 +6,11 @@ import type { ServerError } from '../errors/server-error';
 import { wireAnswer } from '../errors/wire-answer';
 import { apiErrorOf } from './fastify-errors';
 
-/** Fastify's default: a path parameter longer than this is a 414. */
-export const maxParamLength = 100;
+/**
+ * A path parameter longer than this (as sent, percent-encoded) is a 414. Well above any id or
+ * service name, so that a value the spec's schemas accept is looked up (404), not refused.
+ */
+export const maxParamLength = 2048;
 
 /**
  * Fastify's `frameworkErrors`: what its router refuses before any route or hook runs (a broken
