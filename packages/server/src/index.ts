@@ -10,7 +10,12 @@
 export { createServer, type AutoFacilitateServer, type ServerOptions } from './server';
 export { loadConfig, resolveConfig, type ConfigSource } from './config/load-config';
 export { ConfigError, IdempotencyKeyLost } from './errors/catalogue';
-export { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from './config/env-overrides';
+export {
+  apiKeyVariable,
+  callbackSecretVariable,
+  clientSecretVariable,
+  postgresUrlVariable,
+} from './config/env-overrides';
 export type * from './config/server-config';
 export { hashApiKey, hashClientSecret } from './auth/secret-hash';
 export { SqliteStorage, type SqliteStorageOptions } from './storage/sqlite/sqlite-storage';

@@ -9,6 +9,7 @@ import { CallbackDeliverer } from './callbacks/callback-deliverer';
 import { callbackSecretKey } from './callbacks/callback-secret';
 import { CallbackTransport, type Connect } from './callbacks/callback-transport';
 import type { ServerConfig } from './config/server-config';
+import { ConfigError } from './errors/catalogue';
 import { buildApp } from './http/build-app';
 import { QueueBound } from './limits/queue-bound';
 import { RateLimiter } from './limits/rate-limiter';
@@ -75,6 +76,13 @@ function signingKeys(config: ServerConfig): Map<string, Buffer[]> {
  * and, unless switched off, the worker that runs triggers and the deliverer of their callbacks.
  */
 export async function createServer(config: ServerConfig, options: ServerOptions = {}): Promise<AutoFacilitateServer> {
+  if (!options.store && config.storage.postgres.url) {
+    // The tokens, usage and Idempotency-Keys have their PostgreSQL adapter; triggers and callback
+    // deliveries (on pg-boss) do not yet, and a server cannot run on half a store.
+    throw new ConfigError(
+      'storage.postgres.url: the server does not run on PostgreSQL yet (its triggers and callback deliveries are stored in SQLite only); "autofacilitate-server migrate" prepares the database',
+    );
+  }
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const log = createLogger(config.server, options.logDestination);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { type RawConfig } from './support/test-config';
-import { ConfigError, hashApiKey, hashClientSecret, loadConfig } from '../src';
+import { ConfigError, createServer, hashApiKey, hashClientSecret, loadConfig } from '../src';
 import { verifyClientSecret } from '../src/auth/secret-hash';
 
 let dir: string;
@@ -56,7 +56,10 @@ test('a minimal file gets every default', async () => {
       headersTimeoutMs: 10000,
       keepAliveTimeoutMs: 72000,
     },
-    storage: { sqlite: { file: join(dir, 'data', 'autofacilitate.sqlite'), synchronous: 'FULL', busyTimeoutMs: 5000 } },
+    storage: {
+      sqlite: { file: join(dir, 'data', 'autofacilitate.sqlite'), synchronous: 'FULL', busyTimeoutMs: 5000 },
+      postgres: { poolSize: 10 },
+    },
     tokens: { ttlSeconds: 3600 },
     results: { retentionSeconds: 604800, purgeIntervalSeconds: 60 },
     workers: { enabled: true, leaseMs: 30000, pollIntervalMs: 1000, maxAttempts: 3 },
@@ -142,6 +145,40 @@ test('a secret may come from the environment only', async () => {
   );
   expect(message).toContain(
     'organisations.acme.apiKeys.main.hash: missing (or set the environment variable AUTOFACILITATE_API_KEY_ACME_MAIN)',
+  );
+});
+
+test('SQLite is the store unless a PostgreSQL URL is given, in the file or in the environment', async () => {
+  expect((await loadConfig(await fileWith(await minimal()), {})).storage.postgres.url).toBeUndefined();
+  const raw = await minimal();
+  raw.storage = { postgres: { url: 'postgres://app@db.internal:5432/autofacilitate', poolSize: 20 } };
+  expect((await loadConfig(await fileWith(raw), {})).storage.postgres).toEqual({
+    url: 'postgres://app@db.internal:5432/autofacilitate',
+    poolSize: 20,
+  });
+  // The variable carries the password, so the file need not.
+  const fromEnv = 'postgresql://app:s3cret@db.internal/autofacilitate?sslmode=require';
+  const config = await loadConfig(await fileWith(raw), { AUTOFACILITATE_POSTGRES_URL: fromEnv });
+  expect(config.storage.postgres).toEqual({ url: fromEnv, poolSize: 20 });
+});
+
+test('a PostgreSQL URL that is not one is refused, without repeating it', async () => {
+  const raw = await minimal();
+  raw.storage = { postgres: { url: 'mysql://app@db/autofacilitate', poolSize: 0 } };
+  const message = await problemsOf(raw);
+  expect(message).toContain('storage.postgres.url: must be a postgres:// or postgresql:// URL');
+  expect(message).toContain('storage.postgres.poolSize: must be >= 1');
+  const fromEnv = await problemsOf(await minimal(), { AUTOFACILITATE_POSTGRES_URL: 'db.internal:s3cret' });
+  expect(fromEnv).toContain('AUTOFACILITATE_POSTGRES_URL: must be a postgres:// or postgresql:// URL');
+  expect(fromEnv).not.toContain('s3cret');
+});
+
+test('a server is not started on PostgreSQL while its triggers and deliveries are stored in SQLite only', async () => {
+  const raw = await minimal();
+  raw.storage = { postgres: { url: 'postgres://app@127.0.0.1:1/autofacilitate' } };
+  const config = await loadConfig(await fileWith(raw), {});
+  await expect(createServer(config)).rejects.toThrow(
+    /storage\.postgres\.url: the server does not run on PostgreSQL yet .*"autofacilitate-server migrate"/,
   );
 });
 

@@ -107,6 +107,11 @@ export const configSchema = {
         synchronous: { enum: ['NORMAL', 'FULL'], default: 'FULL' },
         busyTimeoutMs: { type: 'integer', minimum: 0, default: 5000 },
       }),
+      // With a URL (here or in AUTOFACILITATE_POSTGRES_URL), PostgreSQL is the store instead.
+      postgres: section({
+        url: { type: 'string', pattern: '^postgres(ql)?://' },
+        poolSize: { ...positiveInteger, default: 10 },
+      }),
     }),
     tokens: section({ ttlSeconds: { ...positiveInteger, default: 3600 } }),
     results: section({

@@ -24,3 +24,6 @@ export function apiKeyVariable(orgId: string, name: string): string {
 export function callbackSecretVariable(orgId: string): string {
   return envName('AUTOFACILITATE_CALLBACK_SECRET', orgId);
 }
+
+/** The variable that holds the PostgreSQL URL, password included: `AUTOFACILITATE_POSTGRES_URL`. */
+export const postgresUrlVariable = 'AUTOFACILITATE_POSTGRES_URL';

@@ -8,7 +8,7 @@ import { parseAllowedRange } from '../callbacks/address-guard';
 import { callbackSecretKey } from '../callbacks/callback-secret';
 import { ConfigError } from '../errors/catalogue';
 import { configSchema } from './config-schema';
-import { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from './env-overrides';
+import { apiKeyVariable, callbackSecretVariable, clientSecretVariable, postgresUrlVariable } from './env-overrides';
 import type { ServerConfig } from './server-config';
 
 /** Where a configuration comes from, to resolve its relative paths and secrets. */
@@ -32,6 +32,8 @@ const patternMeanings: Record<string, string> = {
   url: 'must be an http:// or https:// URL',
 };
 
+const postgresUrlMeaning = 'must be a postgres:// or postgresql:// URL';
+
 const callbackSecretMeaning =
   'must be whsec_ and the base64 of 24 to 64 bytes, as "autofacilitate-server new-callback-secret" makes';
 
@@ -47,6 +49,9 @@ function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'pattern' && /\/retrySchedule\/\d+$/.test(error.instancePath)) {
     return `${keyPath(error.instancePath)}: must be a duration such as 150ms, 5s, 30m or 2h`;
+  }
+  if (error.keyword === 'pattern' && error.instancePath === '/storage/postgres/url') {
+    return `storage.postgres.url: ${postgresUrlMeaning}`;
   }
   if (error.keyword === 'pattern' && /\/callbackSecrets\/\d+$/.test(error.instancePath)) {
     return `${keyPath(error.instancePath)}: ${callbackSecretMeaning}`;
@@ -70,6 +75,11 @@ function describe(error: ErrorObject): string {
 }
 
 async function applySecrets(config: ServerConfig, source: ConfigSource, problems: string[]): Promise<void> {
+  const postgresUrl = source.env[postgresUrlVariable];
+  if (postgresUrl) {
+    if (/^postgres(ql)?:\/\//.test(postgresUrl)) config.storage.postgres.url = postgresUrl;
+    else problems.push(`${postgresUrlVariable}: ${postgresUrlMeaning}`);
+  }
   const clientOwners = new Map<string, string>();
   const apiKeyOwners = new Map<string, string>();
   for (const [orgId, organisation] of Object.entries(config.organisations)) {

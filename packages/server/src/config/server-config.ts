@@ -101,6 +101,12 @@ export interface ServerConfig {
       synchronous: 'NORMAL' | 'FULL';
       busyTimeoutMs: number;
     };
+    postgres: {
+      /** `postgres://…`: PostgreSQL is the store; SQLite when absent. */
+      url?: string;
+      /** The most connections each process opens. */
+      poolSize: number;
+    };
   };
   tokens: { ttlSeconds: number };
   results: { retentionSeconds: number; purgeIntervalSeconds: number };
