@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { deliveries, hashSecret, newApiKey, newCallbackSecret, start, usage } from './commands/server-commands';
+import { migrate } from './commands/migrate-command';
 import { runDemo } from './demo/run-demo';
 import { ConfigError } from './errors/catalogue';
 
@@ -13,6 +14,8 @@ Commands:
   hash-secret              read a client secret on standard input and print the hash to configure
   new-api-key              print a fresh API key and the hash to configure
   new-callback-secret      print a fresh whsec_ secret to sign an organisation's callbacks with
+  migrate                  bring the store (SQLite, or PostgreSQL with storage.postgres.url) to this
+                           server's schema and exit; start does it too
   usage                    print how often each API key called each operation, as JSON
   deliveries <triggerUUID> print the callback deliveries of a trigger and every attempt, as JSON
 
@@ -65,6 +68,8 @@ async function main(argv: string[]): Promise<void> {
       return newCallbackSecret();
     case 'usage':
       return usage(configFile);
+    case 'migrate':
+      return migrate(configFile);
     default:
       throw new Error(`Unknown command: ${command}\n\n${help}`);
   }

@@ -34,3 +34,16 @@ export function createPostgresPool(options: PostgresPoolOptions): Pool {
   pool.on('error', (error) => options.onIdleError?.(error));
   return pool;
 }
+
+/** Where a URL points, for messages: host, port and database, never the user or the password. */
+export function postgresLocation(url: string): string {
+  const { hostname, port, pathname } = new URL(url);
+  return `${hostname || 'localhost'}:${port || 5432}${pathname || '/'}`;
+}
+
+/** An error of the driver or of the server, with where it happened and never the password. */
+export function postgresError(url: string, error: unknown): Error {
+  const { message, code } = error as { message?: string; code?: string };
+  // Node's connection errors to several addresses at once come as an AggregateError without a message.
+  return new Error(`PostgreSQL at ${postgresLocation(url)}: ${message || code || String(error)}`, { cause: error });
+}

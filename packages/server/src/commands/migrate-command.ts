@@ -1,0 +1,33 @@
+import { loadConfig } from '../config/load-config';
+import { migratePostgres } from '../storage/postgres/postgres-migrations';
+import { createPostgresPool, postgresError, postgresLocation } from '../storage/postgres/postgres-pool';
+import { SqliteStorage } from '../storage/sqlite/sqlite-storage';
+
+/**
+ * `migrate`: brings the store of a configuration to this server's schema and exits, for
+ * deployments that migrate before they roll out (a server migrates at start too). Needs no secrets.
+ */
+export async function migrate(configFile: string): Promise<void> {
+  const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
+  const { url } = config.storage.postgres;
+  if (!url) {
+    // Opening the file migrates it.
+    await new SqliteStorage(config.storage.sqlite).close();
+    process.stdout.write(`SQLite ${config.storage.sqlite.file}: the schema is up to date\n`);
+    return;
+  }
+  const pool = createPostgresPool({ url, poolSize: 1 });
+  try {
+    const { from, to } = await migratePostgres(pool).catch((error: unknown) => {
+      throw postgresError(url, error);
+    });
+    const where = `PostgreSQL at ${postgresLocation(url)}`;
+    process.stdout.write(
+      from === to
+        ? `${where}: the schema is up to date (version ${to})\n`
+        : `${where}: migrated the schema from version ${from} to ${to}\n`,
+    );
+  } finally {
+    await pool.end();
+  }
+}
