@@ -4,6 +4,7 @@ import { hashApiKey, hashClientSecret } from '../auth/secret-hash';
 import { newCallbackSecret as makeCallbackSecret } from '../callbacks/callback-secret';
 import { loadConfig } from '../config/load-config';
 import { createServer } from '../server';
+import { PostgresStorage } from '../storage/postgres/postgres-storage';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage';
 import { runUntilSignal } from './run-until-signal';
 
@@ -36,7 +37,8 @@ export async function newApiKey(): Promise<void> {
 /** `usage`: prints the usage counters of a configuration's store, as JSON; read-only, so it needs no secrets. */
 export async function usage(configFile: string): Promise<void> {
   const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
-  const store = new SqliteStorage(config.storage.sqlite);
+  const { url } = config.storage.postgres;
+  const store = url ? await PostgresStorage.open({ url, poolSize: 1 }) : new SqliteStorage(config.storage.sqlite);
   try {
     process.stdout.write(`${JSON.stringify(await store.usage.listUsage(), null, 2)}\n`);
   } finally {
@@ -55,6 +57,9 @@ export async function newCallbackSecret(): Promise<void> {
  */
 export async function deliveries(configFile: string, triggerUUID: string): Promise<void> {
   const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
+  if (config.storage.postgres.url) {
+    throw new Error('deliveries: callback deliveries are not stored in PostgreSQL yet (they come with pg-boss)');
+  }
   const store = new SqliteStorage(config.storage.sqlite);
   try {
     const found = await store.deliveries.findDeliveries(triggerUUID.toLowerCase());

@@ -168,6 +168,15 @@ export function unitOfWorkConformance(name: string, open: OpenStorage): void {
       ).toEqual({ state: 'in_flight', requestHash: 'hash-a' });
     });
 
+    test('a purge removes the expired Idempotency-Keys, answered or not', async () => {
+      const { store } = opened;
+      await store.idempotencyKeys.reserveIdempotencyKey(reservation());
+      const trigger = newTrigger();
+      await store.createTrigger(trigger, { key: 'order-7', owner: 'request-1', response: { ok: true } });
+      await store.idempotencyKeys.reserveIdempotencyKey(reservation({ key: 'order-8', owner: 'request-2' }));
+      expect(await store.purge(t0, t0 + 10 * lease)).toMatchObject({ idempotencyKeys: 2 });
+    });
+
     test('answers a ping', async () => {
       const { store } = opened;
       await expect(store.ping()).resolves.toBeUndefined();

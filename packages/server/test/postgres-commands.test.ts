@@ -1,11 +1,12 @@
 import { Pool } from 'pg';
 import { migratePostgres, postgresSchemaVersion } from '../src/storage/postgres/postgres-migrations';
 import { createPostgresPool } from '../src/storage/postgres/postgres-pool';
+import { PostgresStorage } from '../src/storage/postgres/postgres-storage';
 import { usePostgresCluster } from './support/postgres-cluster';
 import { processServers } from './support/process-servers';
 import { startProcess } from './support/server-process';
 
-// Our own tables' migrations, in one process and in several at once, and `autofacilitate-server migrate`.
+// Our own tables' migrations, in one process and in several at once, and the commands on PostgreSQL.
 
 const cluster = usePostgresCluster();
 const { configFile, track } = processServers();
@@ -92,5 +93,38 @@ describe('autofacilitate-server migrate', () => {
     track(child);
     expect((await child.exited).code).toBe(0);
     expect(child.output()).toMatch(/^SQLite .*autofacilitate\.sqlite: the schema is up to date\n$/);
+  });
+});
+
+describe('the commands that read the store', () => {
+  test('usage reads the counters from PostgreSQL', async () => {
+    const url = await cluster.createDatabase();
+    const storage = await PostgresStorage.open({ url, poolSize: 1 });
+    const count = { orgId: 'acme', apiKey: 'main', operationId: 'executeService', count: 3, lastUsedAt: 1764400000000 };
+    await storage.usage.addUsage([count]);
+    await storage.close();
+    const file = await configFile('usage', (raw) => {
+      raw.storage = { postgres: { url } };
+    });
+    const child = await startProcess('main.js', ['usage', '--config', file], {});
+    track(child);
+    expect((await child.exited).code).toBe(0);
+    expect(JSON.parse(child.output())).toEqual([count]);
+  });
+
+  test('deliveries says they are not in PostgreSQL yet', async () => {
+    const file = await configFile('deliveries', (raw) => {
+      raw.storage = { postgres: { url: 'postgres://app@127.0.0.1:1/autofacilitate' } };
+    });
+    const child = await startProcess(
+      'main.js',
+      ['deliveries', '0198a2c4-5b7e-7c3d-9f1e-2a3b4c5d6e7f', '--config', file],
+      {},
+    );
+    track(child);
+    expect((await child.exited).code).toBe(1);
+    expect(child.output()).toBe(
+      'deliveries: callback deliveries are not stored in PostgreSQL yet (they come with pg-boss)\n',
+    );
   });
 });
