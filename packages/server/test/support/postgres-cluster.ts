@@ -91,6 +91,13 @@ function ready(server: ChildProcess): Promise<void> {
   });
 }
 
+const initdbOptions = ['--username=postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'];
+
+// The files are thrown away: nothing is synced to the disk.
+const settings = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'].flatMap(
+  (setting) => ['-c', setting],
+);
+
 /**
  * Starts a cluster of its own: initdb as the `postgres` user when run as root, data and socket
  * folders that user owns, listening on 127.0.0.1 alone on a free port, without fsync (the files
@@ -105,20 +112,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   await mkdir(sockets);
   if (user) for (const dir of [root, sockets]) await chown(dir, user.uid, user.gid);
   const as: SpawnOptions = { cwd: root, ...user };
-  await run(
-    join(bin, 'initdb'),
-    [
-      '-D',
-      data,
-      '--username=postgres',
-      '--auth=trust',
-      '--encoding=UTF8',
-      '--locale=C',
-      '--no-sync',
-      '--no-instructions',
-    ],
-    as,
-  );
+  try {
+    await run(join(bin, 'initdb'), ['-D', data, ...initdbOptions], as);
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
   let server: ChildProcess | undefined;
   let port = 0;
   // A free port may be taken between the probe and the bind: then a new one.
@@ -126,24 +125,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     port = await freePort();
     const candidate = spawn(
       join(bin, 'postgres'),
-      [
-        '-D',
-        data,
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-k',
-        sockets,
-        '-c',
-        'fsync=off',
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'full_page_writes=off',
-        '-c',
-        'max_connections=200',
-      ],
+      ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', sockets, ...settings],
       { ...as, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     try {
