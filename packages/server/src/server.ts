@@ -126,6 +126,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     outputBytes: config.limits.outputBytes,
     webhookId: () => ids.webhookId(),
   });
+  worker.on('claimed', (count, seconds) => metrics.triggersClaimed(count, seconds));
   worker.on('finished', (trigger, status) => {
     metrics.triggerFinished(trigger.orgId, status);
     if (trigger.callbackUrls.length > 0) deliverer.wake();

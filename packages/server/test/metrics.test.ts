@@ -104,3 +104,17 @@ test('GET /metrics and GET /healthz carry a request id and are counted too', asy
     1,
   );
 });
+
+test("claims of triggers are timed, and each claim's batch counted", async () => {
+  const before = (await scrape()).samples;
+  const triggerUUIDs = await Promise.all(
+    [1, 2, 3].map(async () => (await execute(server.url, 'acme', 'echo', acme, {})).json.triggerUUID),
+  );
+  for (const triggerUUID of triggerUUIDs) await finalResult(server, 'acme', 'echo', triggerUUID, acme);
+  const after = (await scrape()).samples;
+  const grew = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
+  expect(grew('autofacilitate_trigger_claim_batch_size_sum')).toBeGreaterThanOrEqual(3);
+  expect(grew('autofacilitate_trigger_claim_batch_size_count')).toBeGreaterThanOrEqual(1);
+  expect(grew('autofacilitate_trigger_claim_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+  expect(grew('autofacilitate_trigger_claim_duration_seconds_sum')).toBeGreaterThan(0);
+});

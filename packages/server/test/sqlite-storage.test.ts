@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStorage } from '../src';
-import { newTrigger } from './support/conformance/storage-fixtures';
+import { claimSql } from '../src/storage/sqlite/trigger-claim';
+import { newTrigger, t0 } from './support/conformance/storage-fixtures';
 import { storageConformance } from './support/storage-conformance';
 
 storageConformance('SQLite', async () => {
@@ -94,5 +95,45 @@ describe('SQLite specifics', () => {
     const reopened = new SqliteStorage({ file });
     expect(await reopened.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({ status: 'queued' });
     await reopened.close();
+  });
+
+  test('a claim reads the queue in order from its index, never sorting it, at any queue length', async () => {
+    const file = join(dir, 'plans.sqlite');
+    const store = new SqliteStorage({ file });
+    // A long queue, a few running and many finished, with the planner's statistics gathered.
+    const triggers = Array.from({ length: 3000 }, () => newTrigger());
+    await Promise.all(triggers.map((trigger) => store.createTrigger(trigger)));
+    const services = [{ orgId: 'acme', vsn: 'echo', concurrency: 1000 }];
+    const running = await store.triggers.claimTriggers({ workerId: 'w1', now: t0, leaseMs: 1000, services });
+    await Promise.all(
+      running.slice(0, 990).map(({ triggerUUID }) =>
+        store.finishTrigger({
+          triggerUUID,
+          workerId: 'w1',
+          status: 'succeeded',
+          finishedAt: t0 + 1,
+          webhookId: 'm',
+        }),
+      ),
+    );
+    await store.close();
+    const db = new Database(file);
+    db.exec('ANALYZE');
+    const step = { workerId: 'w2', now: 0, leaseExpiresAt: 1000, orgId: 'acme', vsn: 'echo', free: 4 };
+    for (const sql of Object.values(claimSql)) {
+      const plan = db
+        .prepare<[typeof step], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(step)
+        .map((row) => row.detail);
+      expect(plan.filter((detail) => /^(SCAN|SEARCH) triggers /.test(detail))).not.toHaveLength(0);
+      for (const detail of plan) {
+        expect(detail).not.toMatch(/TEMP B-TREE|^SCAN triggers/);
+        if (detail.startsWith('SEARCH triggers USING'))
+          expect(detail).toMatch(
+            /INDEX triggers_claim \(org_id=\? AND vsn=\? AND status=\?|PRIMARY KEY|sqlite_autoindex_triggers_1/,
+          );
+      }
+    }
+    db.close();
   });
 });

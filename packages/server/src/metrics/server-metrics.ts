@@ -18,6 +18,8 @@ export class ServerMetrics implements DeliveryObserver {
   readonly #requestSeconds: Histogram<'operation'>;
   readonly #apiKeyCalls: Counter<'org_id' | 'api_key' | 'operation'>;
   readonly #triggersFinished: Counter<'org_id' | 'status'>;
+  readonly #claimSeconds: Histogram<never>;
+  readonly #claimBatch: Histogram<never>;
   readonly #attempts: Counter<'outcome'>;
   readonly #attemptSeconds: Histogram<never>;
   readonly #deliveries: Counter<'state'>;
@@ -55,6 +57,18 @@ export class ServerMetrics implements DeliveryObserver {
       'triggers_finished_total',
       'Triggers this process finished, by organisation and how they ended.',
       ['org_id', 'status'],
+    );
+    this.#claimSeconds = histogram<never>(
+      'trigger_claim_duration_seconds',
+      "Time this process's claims of triggers took, one transaction each.",
+      [],
+      [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    );
+    this.#claimBatch = histogram<never>(
+      'trigger_claim_batch_size',
+      "Triggers leased by each of this process's claims.",
+      [],
+      [0, 1, 2, 4, 8, 16, 32, 64, 128, 256],
     );
     gauge(
       'triggers',
@@ -116,6 +130,12 @@ export class ServerMetrics implements DeliveryObserver {
   /** Counts a finished trigger. */
   triggerFinished(orgId: string, status: FinishedState): void {
     this.#triggersFinished.inc({ org_id: orgId, status });
+  }
+
+  /** Times a claim of triggers, and counts what it leased. */
+  triggersClaimed(count: number, seconds: number): void {
+    this.#claimSeconds.observe(seconds);
+    this.#claimBatch.observe(count);
   }
 
   attempted(outcome: AttemptOutcome, seconds: number): void {

@@ -9,11 +9,17 @@ export interface TriggerStore {
   /** The trigger with this id in this organisation; another organisation's trigger is not found. */
   findTrigger(orgId: string, triggerUUID: string): Promise<TriggerRecord | undefined>;
   /**
-   * Leases queued triggers, and triggers whose lease has expired, oldest first, within each
-   * service's concurrency. Claimed triggers are `running`, with `attempts` counting this claim.
+   * Leases a batch in one transaction: for each service asked for, as many of its queued triggers
+   * and triggers whose lease has expired as its concurrency leaves room for across every process,
+   * oldest first (by `createdAt`, then `triggerUUID`). Every service is served in each batch, so
+   * one service's backlog never holds back another's trigger, and a claim costs the same at any
+   * queue length (an adapter reads the queue in this order from an index, never sorting it).
+   * Claimed triggers are `running`, with `attempts` counting this claim. A claim need not outlive
+   * a power cut (the SQLite adapter commits it without an fsync): a lost lease gives the trigger
+   * back to the queue, as a dead worker's does.
    */
   claimTriggers(request: ClaimRequest): Promise<TriggerRecord[]>;
-  /** Extends a lease; false when the worker no longer holds it. */
+  /** Extends a lease; false when the worker no longer holds it. Like a claim, it need not outlive a power cut. */
   renewLease(triggerUUID: string, workerId: string, leaseExpiresAt: number): Promise<boolean>;
   /** Gives a worker's leased triggers back to the queue without counting the attempt. */
   releaseTriggers(workerId: string): Promise<number>;

@@ -42,7 +42,7 @@ export interface ServiceCapacity {
   concurrency: number;
 }
 
-/** A worker asking for triggers to run. */
+/** A worker asking for triggers to run: one batch, sized to the free capacity of each service. */
 export interface ClaimRequest {
   workerId: string;
   now: number;

@@ -1,4 +1,5 @@
 import type { Storage } from '../../src';
+import { claimConformance } from './conformance/claim-conformance';
 import { deliveryConformance } from './conformance/delivery-conformance';
 import { idempotencyConformance, type IdempotencyUnderTest } from './conformance/idempotency-conformance';
 import type { OpenRepository } from './conformance/repository-fixtures';
@@ -33,6 +34,7 @@ const idempotencyOf = (storage: Storage): IdempotencyUnderTest => ({
  */
 export function storageConformance(name: string, open: OpenStorage): void {
   triggerConformance(name, open);
+  claimConformance(name, open);
   idempotencyConformance(name, aggregate(open, idempotencyOf));
   deliveryConformance(name, open);
   tokenConformance(

@@ -96,6 +96,13 @@ const steps: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
   `,
+  `
+  -- The claim's order, served by the index: a service's queued triggers oldest first, and its
+  -- running ones (for their leases), each a range read in order, so a claim costs the same at any
+  -- queue length where the former index made it sort the whole queue.
+  DROP INDEX triggers_queue;
+  CREATE INDEX triggers_claim ON triggers (org_id, vsn, status, created_at, trigger_uuid) WHERE finished_at IS NULL;
+  `,
 ];
 
 /** Brings the database to the newest schema; several processes may start at once. */

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { leaseWrites } from './lease-writes';
+import { claimSql, oldestFirst, type ClaimStep } from './trigger-claim';
 import type { TriggerStore } from '../trigger-store';
 import type {
   ClaimRequest,
@@ -10,7 +12,7 @@ import type {
   UnfinishedCount,
 } from '../trigger-types';
 
-interface TriggerRow {
+export interface TriggerRow {
   trigger_uuid: string;
   org_id: string;
   vsn: string;
@@ -53,23 +55,8 @@ function prepare(db: Database.Database) {
     ),
     find: db.prepare<[string, string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ? AND org_id = ?'),
     findAnywhere: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ?'),
-    countActive: db
-      .prepare<[string, string, number], number>(
-        `SELECT count(*) FROM triggers
-       WHERE org_id = ? AND vsn = ? AND finished_at IS NULL AND lease_expires_at > ?`,
-      )
-      .pluck(),
-    findAvailable: db
-      .prepare<[string, string, number, number], string>(
-        `SELECT trigger_uuid FROM triggers
-       WHERE org_id = ? AND vsn = ? AND finished_at IS NULL AND lease_expires_at <= ?
-       ORDER BY created_at, trigger_uuid LIMIT ?`,
-      )
-      .pluck(),
-    lease: db.prepare<[string, number, number, string], TriggerRow>(
-      `UPDATE triggers SET lease_owner = ?, lease_expires_at = ?, status = 'running', started_at = ?, attempts = attempts + 1
-       WHERE trigger_uuid = ? RETURNING *`,
-    ),
+    countActive: db.prepare<[ClaimStep], number>(claimSql.countActive).pluck(),
+    lease: db.prepare<[ClaimStep], TriggerRow>(claimSql.lease),
     renewLease: db.prepare<[number, string, string]>(
       `UPDATE triggers SET lease_expires_at = ?
        WHERE trigger_uuid = ? AND lease_owner = ? AND finished_at IS NULL`,
@@ -100,19 +87,20 @@ function prepare(db: Database.Database) {
 export class SqliteTriggerStore implements TriggerStore {
   readonly #statements: ReturnType<typeof prepare>;
   readonly #claim: Database.Transaction<(request: ClaimRequest) => TriggerRecord[]>;
+  readonly #leaseWrite: <T>(write: () => T) => T;
 
   constructor(db: Database.Database) {
     const s = prepare(db);
     this.#statements = s;
-    this.#claim = db.transaction((request: ClaimRequest) => {
+    this.#leaseWrite = leaseWrites(db);
+    this.#claim = db.transaction(({ workerId, now, leaseMs, services }: ClaimRequest) => {
       const claimed: TriggerRecord[] = [];
-      const leaseExpiresAt = request.now + request.leaseMs;
-      for (const service of request.services) {
-        const free = service.concurrency - (s.countActive.get(service.orgId, service.vsn, request.now) ?? 0);
-        if (free <= 0) continue;
-        for (const triggerUUID of s.findAvailable.all(service.orgId, service.vsn, request.now, free)) {
-          claimed.push(toTrigger(s.lease.get(request.workerId, leaseExpiresAt, request.now, triggerUUID)!));
-        }
+      for (const { orgId, vsn, concurrency } of services) {
+        const step: ClaimStep = { workerId, leaseExpiresAt: now + leaseMs, now, orgId, vsn, free: 0 };
+        step.free = concurrency - (s.countActive.get(step) ?? 0);
+        if (step.free <= 0) continue;
+        // RETURNING gives the rows in no promised order: oldest first again.
+        for (const row of s.lease.all(step).sort(oldestFirst)) claimed.push(toTrigger(row));
       }
       return claimed;
     });
@@ -161,11 +149,11 @@ export class SqliteTriggerStore implements TriggerStore {
   }
 
   async claimTriggers(request: ClaimRequest): Promise<TriggerRecord[]> {
-    return this.#claim.immediate(request);
+    return this.#leaseWrite(() => this.#claim.immediate(request));
   }
 
   async renewLease(triggerUUID: string, workerId: string, leaseExpiresAt: number): Promise<boolean> {
-    return this.#statements.renewLease.run(leaseExpiresAt, triggerUUID, workerId).changes === 1;
+    return this.#leaseWrite(() => this.#statements.renewLease.run(leaseExpiresAt, triggerUUID, workerId).changes === 1);
   }
 
   async releaseTriggers(workerId: string): Promise<number> {

@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, SqliteStorage, type AutoFacilitateServer } from '../src';
+import { execute, tokenFor } from './support/api-client';
+import { triggerFinished } from './support/server-events';
+import { secrets, testConfig } from './support/test-config';
+import { VirtualClock } from './support/virtual-clock';
+import { when } from './support/when';
+
+const backlog = 50_000;
+let dir: string;
+let server: AutoFacilitateServer | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'autofacilitate-fairness-'));
+});
+
+afterEach(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Writes acme's backlog straight to the store, in one transaction. */
+async function seedBacklog(clock: VirtualClock): Promise<void> {
+  const store = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+  await Promise.all(
+    Array.from({ length: backlog }, (_, i) =>
+      store.createTrigger({
+        triggerUUID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        orgId: 'acme',
+        vsn: 'echo',
+        triggerParameters: { n: String(i) },
+        callbackUrls: [],
+        requestId: `backlog-${i}`,
+        createdAt: clock.now() - backlog + i,
+      }),
+    ),
+  );
+  await store.close();
+}
+
+test("one organisation's backlog of 50k does not hold back another's trigger: it finishes at once", async () => {
+  const clock = new VirtualClock();
+  await seedBacklog(clock);
+  // A poll an hour away: only the wake-up of execute can bring globex's trigger to the worker.
+  const config = await testConfig(dir, (raw) => {
+    raw.workers.pollIntervalMs = 3_600_000;
+  });
+  server = await createServer(config, { clock });
+  const url = await server.listen();
+  const acmeFinished = () => when(server!.worker, 'finished', () => true);
+  // acme's backlog is being worked through.
+  for (let i = 0; i < 8; i++) await acmeFinished();
+
+  const globex = { token: await tokenFor(url, 'globex-client', secrets.globexClient), apiKey: secrets.globexKey };
+  const executedAt = clock.now();
+  const started = await execute(url, 'globex', 'echo', globex, { triggerParameters: { key: 'value' } });
+  expect(started.status).toBe(200);
+  await triggerFinished(server, 'globex', started.json.triggerUUID);
+
+  const finished = await server.store.triggers.findTrigger('globex', started.json.triggerUUID);
+  expect(finished).toMatchObject({ status: 'succeeded', output: { key: 'value' } });
+  // Within 100 ms, on the server's clock: no poll interval passed, no time at all.
+  expect(finished!.finishedAt! - executedAt).toBeLessThanOrEqual(100);
+  expect(clock.now()).toBe(executedAt);
+  // Not behind acme's queue: nearly all of it still waits.
+  expect(await server.store.triggers.countUnfinishedTriggers('acme')).toBeGreaterThan(backlog - 5000);
+});
