@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { GroupCommit } from '../src/storage/sqlite/group-commit';
+import { CommitTurn, GroupCommit } from '../src/storage/sqlite/group-commit';
 
 describe('GroupCommit', () => {
   let dir: string;
@@ -76,5 +76,24 @@ describe('GroupCommit', () => {
     // Nothing is left to commit at the next turn, and flushing nothing does nothing.
     commit.flush();
     expect(committed()).toBe(1);
+  });
+
+  test('group commits sharing a turn commit together; a bad write fails alone, the other group is committed', async () => {
+    const turn = new CommitTurn(db);
+    const seen: number[] = [];
+    const write = (n: number) => {
+      seen.push(committed()!);
+      insert.run(n);
+      if (n === 5) throw new Error('refused 5');
+      return n;
+    };
+    const triggers = new GroupCommit(db, write, turn);
+    const finishes = new GroupCommit(db, write, turn);
+    expect(await Promise.all([triggers.add(1), finishes.add(2), triggers.add(3)])).toEqual([1, 2, 3]);
+    // One transaction for both groups: no write saw another committed.
+    expect(seen).toEqual([0, 0, 0]);
+    const outcomes = await Promise.allSettled([triggers.add(4), finishes.add(5)]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected']);
+    expect(reader.prepare('SELECT n FROM items ORDER BY n').pluck().all()).toEqual([1, 2, 3, 4]);
   });
 });

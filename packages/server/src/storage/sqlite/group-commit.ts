@@ -6,52 +6,111 @@ interface Pending<T, R> {
   reject: (error: unknown) => void;
 }
 
+/** What one group commit waits to write: written in the turn's transaction, or alone should that fail. */
+interface Waiting {
+  /** Runs the writes; the returned function resolves their promises once committed. */
+  write(): () => void;
+  /** Writes each item in its own transaction, settling each promise. */
+  writeEach(): void;
+}
+
+/**
+ * The group commits of one connection: whatever they all wait for at the start of a turn is
+ * committed in one transaction, so new triggers, finished runs and callback attempts of the same
+ * moment pay for one commit (one fsync) between them.
+ */
+export class CommitTurn {
+  readonly #groups: { take(): Waiting | undefined }[] = [];
+  readonly #writeAll: Database.Transaction<(waiting: Waiting[]) => (() => void)[]>;
+  #scheduled: NodeJS.Immediate | undefined;
+
+  constructor(db: Database.Database) {
+    this.#writeAll = db.transaction((waiting: Waiting[]) => waiting.map((group) => group.write()));
+  }
+
+  /** Adds a group commit to the turn. */
+  join(group: { take(): Waiting | undefined }): void {
+    this.#groups.push(group);
+  }
+
+  /** Commits at the start of the next turn of the event loop. */
+  schedule(): void {
+    this.#scheduled ??= setImmediate(() => this.flush());
+  }
+
+  /** Commits what every group waits for now. */
+  flush(): void {
+    clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    const waiting = this.#groups.map((group) => group.take()).filter((group) => group !== undefined);
+    if (waiting.length === 0) return;
+    let settle: (() => void)[];
+    try {
+      settle = this.#writeAll.immediate(waiting);
+    } catch {
+      // One bad write must not fail the others: each is tried again alone, in its own transaction.
+      for (const group of waiting) group.writeEach();
+      return;
+    }
+    for (const resolve of settle) resolve();
+  }
+}
+
 /**
  * Group commit: the writes asked for during one turn of the event loop are committed in one
- * transaction at the start of the next, so many requests pay for one commit. Each caller's promise
- * resolves only once its write is committed, so nothing is answered before it is stored.
+ * transaction at the start of the next (with those of the other group commits of its
+ * {@link CommitTurn}), so many requests pay for one commit. Each caller's promise resolves only
+ * once its write is committed, so nothing is answered before it is stored.
  */
 export class GroupCommit<T, R> {
   #pending: Pending<T, R>[] = [];
-  #scheduled: NodeJS.Immediate | undefined;
-  readonly #writeAll: Database.Transaction<(batch: Pending<T, R>[]) => R[]>;
+  readonly #turn: CommitTurn;
+  readonly #write: (item: T) => R;
   readonly #writeOne: Database.Transaction<(item: T) => R>;
 
-  /** @param write - one item's write; it may take several statements, and throw to undo them all. */
-  constructor(db: Database.Database, write: (item: T) => R) {
-    this.#writeAll = db.transaction((batch: Pending<T, R>[]) => batch.map(({ item }) => write(item)));
+  /**
+   * @param write - one item's write; it may take several statements, and throw to undo them all.
+   * @param turn - shared with the connection's other group commits; one of its own when absent.
+   */
+  constructor(db: Database.Database, write: (item: T) => R, turn = new CommitTurn(db)) {
+    this.#write = write;
     this.#writeOne = db.transaction(write);
+    this.#turn = turn;
+    turn.join(this);
   }
 
   /** Resolves with what the write returned, once it is committed. */
   add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ item, resolve, reject });
-      this.#scheduled ??= setImmediate(() => this.flush());
+      this.#turn.schedule();
     });
   }
 
-  /** Commits what is waiting now. */
+  /** Commits what is waiting now (with the rest of its turn). */
   flush(): void {
-    clearImmediate(this.#scheduled);
-    this.#scheduled = undefined;
+    this.#turn.flush();
+  }
+
+  /** For its {@link CommitTurn}: takes what waits, if anything. */
+  take(): Waiting | undefined {
     const batch = this.#pending;
+    if (batch.length === 0) return undefined;
     this.#pending = [];
-    if (batch.length === 0) return;
-    let results: R[];
-    try {
-      results = this.#writeAll.immediate(batch);
-    } catch {
-      // One bad write must not fail the others: each is tried again alone, in its own transaction.
-      for (const { item, resolve, reject } of batch) {
-        try {
-          resolve(this.#writeOne.immediate(item));
-        } catch (error) {
-          reject(error);
+    return {
+      write: () => {
+        const results = batch.map(({ item }) => this.#write(item));
+        return () => batch.forEach(({ resolve }, index) => resolve(results[index]!));
+      },
+      writeEach: () => {
+        for (const { item, resolve, reject } of batch) {
+          try {
+            resolve(this.#writeOne.immediate(item));
+          } catch (error) {
+            reject(error);
+          }
         }
-      }
-      return;
-    }
-    batch.forEach(({ resolve }, index) => resolve(results[index]!));
+      },
+    };
   }
 }

@@ -9,7 +9,7 @@ import type {
   DeliveryRecord,
   DeliveryState,
 } from '../delivery-types';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, type CommitTurn } from './group-commit';
 
 interface DeliveryRow {
   delivery_id: number;
@@ -108,29 +108,34 @@ export class SqliteDeliveryStore implements DeliveryStore {
   readonly #statements: ReturnType<typeof prepare>;
   readonly #attempts: GroupCommit<DeliveryAttemptRecord, boolean>;
 
-  constructor(db: Database.Database) {
+  /** @param turn - the connection's commit turn, which the attempts' group commit joins. */
+  constructor(db: Database.Database, turn: CommitTurn) {
     const s = prepare(db);
     this.#statements = s;
-    this.#attempts = new GroupCommit(db, ({ deliveryId, workerId, attempt, status }: DeliveryAttemptRecord) => {
-      const ended = s.endAttempt.run({
-        deliveryId,
-        workerId,
-        status,
-        nextAttemptAt: status === 'pending' ? (attempt.retryAt ?? attempt.startedAt + attempt.durationMs) : 0,
-        finishedAt: status === 'pending' ? null : attempt.startedAt + attempt.durationMs,
-      });
-      if (ended.changes !== 1) return false;
-      s.insertAttempt.run({
-        deliveryId,
-        attempt: attempt.attempt,
-        startedAt: attempt.startedAt,
-        durationMs: attempt.durationMs,
-        statusCode: attempt.statusCode ?? null,
-        error: attempt.error ?? null,
-        retryAt: attempt.retryAt ?? null,
-      });
-      return true;
-    });
+    this.#attempts = new GroupCommit(
+      db,
+      ({ deliveryId, workerId, attempt, status }: DeliveryAttemptRecord) => {
+        const ended = s.endAttempt.run({
+          deliveryId,
+          workerId,
+          status,
+          nextAttemptAt: status === 'pending' ? (attempt.retryAt ?? attempt.startedAt + attempt.durationMs) : 0,
+          finishedAt: status === 'pending' ? null : attempt.startedAt + attempt.durationMs,
+        });
+        if (ended.changes !== 1) return false;
+        s.insertAttempt.run({
+          deliveryId,
+          attempt: attempt.attempt,
+          startedAt: attempt.startedAt,
+          durationMs: attempt.durationMs,
+          statusCode: attempt.statusCode ?? null,
+          error: attempt.error ?? null,
+          retryAt: attempt.retryAt ?? null,
+        });
+        return true;
+      },
+      turn,
+    );
   }
 
   /** Queues one pending delivery per URL, due at once. */

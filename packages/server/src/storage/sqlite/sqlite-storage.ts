@@ -13,6 +13,7 @@ import type { NewTrigger, TriggerFinish } from '../trigger-types';
 import type { ClaimedDelivery, PurgeResult, QueueStats } from '../unit-of-work';
 import type { UsageStore } from '../usage-store';
 import { Checkpointer } from './checkpointer';
+import { CommitTurn } from './group-commit';
 import { migrate } from './migrations';
 import { SqliteDeliveryStore } from './sqlite-delivery-store';
 import { SqliteIdempotencyKeyStore } from './sqlite-idempotency-key-store';
@@ -86,8 +87,10 @@ export class SqliteStorage implements Storage {
     const triggers = new SqliteTriggerStore(db);
     const idempotencyKeys = new SqliteIdempotencyKeyStore(db);
     const tokens = new SqliteTokenStore(db);
-    this.#deliveries = new SqliteDeliveryStore(db);
-    this.#work = new SqliteUnitOfWork(db, { triggers, idempotencyKeys, deliveries: this.#deliveries, tokens });
+    // New triggers, finished runs and callback attempts of one moment share one commit.
+    const turn = new CommitTurn(db);
+    this.#deliveries = new SqliteDeliveryStore(db, turn);
+    this.#work = new SqliteUnitOfWork(db, { triggers, idempotencyKeys, deliveries: this.#deliveries, tokens }, turn);
     this.triggers = triggers;
     this.idempotencyKeys = idempotencyKeys;
     this.deliveries = this.#deliveries;

@@ -4,7 +4,7 @@ import { IdempotencyKeyLost, type IdempotencyCompletion } from '../idempotency-t
 import type { NewTrigger, TriggerFinish } from '../trigger-types';
 import type { ClaimedDelivery, PurgeResult, QueueStats, UnitOfWork } from '../unit-of-work';
 import { purgeBatch } from './delete-in-batches';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, type CommitTurn } from './group-commit';
 import type { SqliteDeliveryStore } from './sqlite-delivery-store';
 import type { SqliteIdempotencyKeyStore } from './sqlite-idempotency-key-store';
 import type { SqliteTokenStore } from './sqlite-token-store';
@@ -26,7 +26,7 @@ interface NewTriggerWrite {
 /**
  * The work of the SQLite storage that spans aggregates, each an immediate transaction over the
  * repositories' synchronous methods. New triggers and finished runs asked for in one turn of the
- * event loop share one commit.
+ * event loop share one commit, with the callback attempts of that turn.
  */
 export class SqliteUnitOfWork implements UnitOfWork {
   readonly #repositories: SqliteRepositories;
@@ -37,33 +37,42 @@ export class SqliteUnitOfWork implements UnitOfWork {
   // A trigger stays while its callback is pending: the deliverer reads it to make the body.
   readonly #findPurgeable: Database.Statement<[number, number], string>;
 
-  constructor(db: Database.Database, repositories: SqliteRepositories) {
+  /** @param turn - the connection's commit turn, which the group commits of new triggers and finished runs join. */
+  constructor(db: Database.Database, repositories: SqliteRepositories, turn: CommitTurn) {
     this.#repositories = repositories;
     const { triggers, idempotencyKeys, deliveries } = repositories;
 
-    this.#newTriggers = new GroupCommit(db, ({ trigger, idempotency }: NewTriggerWrite) => {
-      triggers.insert(trigger);
-      // Throwing undoes the insert: a trigger is never written under a key it does not hold.
-      if (
-        idempotency &&
-        !idempotencyKeys.complete(trigger.orgId, idempotency.key, idempotency.owner, idempotency.response)
-      ) {
-        throw new IdempotencyKeyLost(idempotency.key);
-      }
-    });
+    this.#newTriggers = new GroupCommit(
+      db,
+      ({ trigger, idempotency }: NewTriggerWrite) => {
+        triggers.insert(trigger);
+        // Throwing undoes the insert: a trigger is never written under a key it does not hold.
+        if (
+          idempotency &&
+          !idempotencyKeys.complete(trigger.orgId, idempotency.key, idempotency.owner, idempotency.response)
+        ) {
+          throw new IdempotencyKeyLost(idempotency.key);
+        }
+      },
+      turn,
+    );
 
-    this.#finishes = new GroupCommit(db, (finish: TriggerFinish) => {
-      const trigger = triggers.finish(finish);
-      if (!trigger) return false;
-      deliveries.queue({
-        triggerUUID: trigger.triggerUUID,
-        orgId: trigger.orgId,
-        webhookId: finish.webhookId,
-        urls: trigger.callbackUrls,
-        at: finish.finishedAt,
-      });
-      return true;
-    });
+    this.#finishes = new GroupCommit(
+      db,
+      (finish: TriggerFinish) => {
+        const trigger = triggers.finish(finish);
+        if (!trigger) return false;
+        deliveries.queue({
+          triggerUUID: trigger.triggerUUID,
+          orgId: trigger.orgId,
+          webhookId: finish.webhookId,
+          urls: trigger.callbackUrls,
+          at: finish.finishedAt,
+        });
+        return true;
+      },
+      turn,
+    );
 
     this.#claimDeliveries = db.transaction((request: DeliveryClaimRequest) => {
       const claimed: ClaimedDelivery[] = [];
