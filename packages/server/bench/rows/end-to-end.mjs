@@ -1,0 +1,58 @@
+// End to end, as users run the server: one process, default settings, echo at its default
+// concurrency. A load of executes, then the drain of what it queued: triggers finished per second
+// sustained = accepted during the load / (load + drain time).
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { watchStorage } from '../backlog.mjs';
+import { load } from '../load.mjs';
+import { defaultConfig, startServer } from '../servers.mjs';
+
+// No callback URL: the row measures the triggers alone.
+const body = JSON.stringify({ triggerParameters: { key: 'value', customerId: '42' } });
+const samples = 6;
+
+/**
+ * Loads execute for `seconds` at `connections`, noting the queue (unfinished triggers) at the
+ * start, every sixth of the load and at its end, then waits up to `drainSeconds` for the queue to
+ * empty. Answers the load's figures, the queue, what finished during the load, the drain time,
+ * what was left, and the sustained rate.
+ */
+export async function endToEnd(dir, { seconds, connections, drainSeconds }) {
+  const server = await startServer(dir, 'end-to-end', defaultConfig());
+  const store = watchStorage(server.file);
+  try {
+    const queue = [{ second: 0, unfinished: await store.unfinished() }];
+    const started = performance.now();
+    let loaded = false;
+    const loading = load(server, { body, connections, seconds }).finally(() => (loaded = true));
+    for (let sample = 1; sample < samples; sample++) {
+      const at = (sample * seconds) / samples;
+      await Promise.race([loading, sleep(started + at * 1000 - performance.now())]);
+      if (loaded) break;
+      queue.push({ second: at, unfinished: await store.unfinished() });
+    }
+    const figures = await loading;
+    const loadEnded = performance.now();
+    let left = await store.unfinished();
+    queue.push({ second: figures.seconds, unfinished: left });
+    while (left > 0 && performance.now() - loadEnded < drainSeconds * 1000) {
+      await sleep(100);
+      server.assertAlive();
+      left = await store.unfinished();
+    }
+    const drained = (performance.now() - loadEnded) / 1000;
+    // Executes in flight when the load stopped are not counted as accepted: the figures err low.
+    const finished = figures.ok + queue[0].unfinished - left;
+    return {
+      load: figures,
+      queue,
+      finishedDuringLoad: figures.ok + queue[0].unfinished - queue.at(-1).unfinished,
+      drainSeconds: drained,
+      left,
+      perSecond: finished / (figures.seconds + drained),
+    };
+  } finally {
+    await store.close();
+    await server.stop();
+  }
+}

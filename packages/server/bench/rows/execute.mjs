@@ -1,0 +1,44 @@
+// Execute against the bare Fastify server that does one SQLite insert per request, each server
+// alone while it is measured, after a warm-up, on a fresh database; then execute under other
+// settings at 100 connections.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { executeBody, load } from '../load.mjs';
+import { startBare, startServer, tunedConfig } from '../servers.mjs';
+import { settings } from '../settings.mjs';
+
+async function measure(server, connections) {
+  await load(server, { body: executeBody, connections, seconds: settings.warmupSeconds });
+  return load(server, { body: executeBody, connections, seconds: settings.seconds });
+}
+
+/** Execute with its workers off, and bare, at `connections`: `{ bare, execute }`. */
+export async function executeBeside(dir, connections) {
+  const bare = await startBare(dir);
+  const bareFigures = await measure(bare, connections);
+  await bare.stop();
+  await rm(join(dir, 'bare.sqlite'), { force: true });
+
+  const api = await startServer(dir, `api-${connections}`, tunedConfig({ workers: false }));
+  const execute = await measure(api, connections);
+  await api.stop();
+  return { bare: bareFigures, execute };
+}
+
+/** Execute at 100 connections under each setting that changes its cost, by the row's name. */
+export async function executeSettings(dir) {
+  const runs = [
+    // The durability default: FULL syncs every group commit, NORMAL only at checkpoints.
+    ['execute, synchronous=NORMAL', tunedConfig({ workers: false, synchronous: 'NORMAL' })],
+    ['execute, synchronous=FULL', tunedConfig({ workers: false, synchronous: 'FULL' })],
+    ['execute, workers running', tunedConfig({ workers: true })],
+    ['execute, info logs', tunedConfig({ workers: false, logLevel: 'info' })],
+  ];
+  const measured = [];
+  for (const [index, [name, config]] of runs.entries()) {
+    const server = await startServer(dir, `settings-${index}`, config);
+    measured.push([name, await measure(server, 100)]);
+    await server.stop();
+  }
+  return measured;
+}
