@@ -21,6 +21,8 @@ export async function load(target, { url = target.executeUrl, method = 'POST', b
     ...(body !== undefined && { body }),
     connections,
     ...(amount === undefined ? { duration: seconds } : { amount }),
+    // The server's own default `requestTimeoutMs`: a request unanswered for longer is a failure.
+    timeout: 30,
   });
   target.assertAlive();
   const counts = result.statusCodeStats;

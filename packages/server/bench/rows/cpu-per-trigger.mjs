@@ -2,8 +2,9 @@
 // server with default settings drains it, and the server's CPU is read each time a given trigger
 // has finished. Claims take the oldest first, so when the trigger at index i has finished, about
 // i + 1 have (give or take the few running at once).
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { seedBacklog, watchStorage } from '../backlog.mjs';
+import { seedBacklog, watchQueue } from '../backlog.mjs';
 import { median } from '../load.mjs';
 import { cpuSeconds } from '../processes.mjs';
 import { defaultConfig, startServer } from '../servers.mjs';
@@ -12,10 +13,10 @@ import { defaultConfig, startServer } from '../servers.mjs';
 const warmup = 500;
 const windows = 3;
 
-async function whenFinished(store, server, triggerUUID) {
+async function whenFinished(watched, server, triggerUUID) {
   const deadline = Date.now() + 600_000;
   for (;;) {
-    const status = await store.status(triggerUUID);
+    const status = watched.status(triggerUUID);
     if (status === 'succeeded') return;
     if (status !== 'queued' && status !== 'running') throw new Error(`trigger ${triggerUUID} is ${status}`);
     server.assertAlive();
@@ -31,16 +32,17 @@ async function whenFinished(store, server, triggerUUID) {
  */
 export async function cpuPerTrigger(dir, queued, perWindow) {
   const name = `cpu-${queued}`;
-  const triggerUUIDs = await seedBacklog(`${dir}/${name}.sqlite`, queued + warmup + windows * perWindow);
-  const server = await startServer(dir, name, defaultConfig());
-  const store = watchStorage(server.file);
+  const file = join(dir, `${name}.sqlite`);
+  const triggerUUIDs = await seedBacklog(file, queued + warmup + windows * perWindow);
+  const server = await startServer(dir, name, defaultConfig(), file);
+  const watched = watchQueue(server.file);
   try {
     const marks = [];
     for (let window = 0; window <= windows; window++) {
-      await whenFinished(store, server, triggerUUIDs[warmup + window * perWindow - 1]);
+      await whenFinished(watched, server, triggerUUIDs[warmup + window * perWindow - 1]);
       marks.push(cpuSeconds(server.pid));
     }
-    const queueAtEnd = await store.unfinished();
+    const queueAtEnd = watched.unfinished();
     const perTrigger = marks.slice(1).map((cpu, index) => ((cpu - marks[index]) * 1000) / perWindow);
     return {
       msPerTrigger: median(perTrigger),
@@ -49,7 +51,7 @@ export async function cpuPerTrigger(dir, queued, perWindow) {
       queueAtEnd,
     };
   } finally {
-    await store.close();
+    watched.close();
     await server.stop();
   }
 }

@@ -3,7 +3,7 @@
 // sustained = accepted during the load / (load + drain time).
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { watchStorage } from '../backlog.mjs';
+import { watchQueue } from '../backlog.mjs';
 import { load } from '../load.mjs';
 import { defaultConfig, startServer } from '../servers.mjs';
 
@@ -19,26 +19,26 @@ const samples = 6;
  */
 export async function endToEnd(dir, { seconds, connections, drainSeconds }) {
   const server = await startServer(dir, 'end-to-end', defaultConfig());
-  const store = watchStorage(server.file);
+  const watched = watchQueue(server.file);
   try {
-    const queue = [{ second: 0, unfinished: await store.unfinished() }];
+    const queue = [{ second: 0, unfinished: watched.unfinished() }];
     const started = performance.now();
     let loaded = false;
     const loading = load(server, { body, connections, seconds }).finally(() => (loaded = true));
     for (let sample = 1; sample < samples; sample++) {
       const at = (sample * seconds) / samples;
-      await Promise.race([loading, sleep(started + at * 1000 - performance.now())]);
+      await Promise.race([loading, sleep(Math.max(0, started + at * 1000 - performance.now()))]);
       if (loaded) break;
-      queue.push({ second: at, unfinished: await store.unfinished() });
+      queue.push({ second: at, unfinished: watched.unfinished() });
     }
     const figures = await loading;
     const loadEnded = performance.now();
-    let left = await store.unfinished();
+    let left = watched.unfinished();
     queue.push({ second: figures.seconds, unfinished: left });
     while (left > 0 && performance.now() - loadEnded < drainSeconds * 1000) {
       await sleep(100);
       server.assertAlive();
-      left = await store.unfinished();
+      left = watched.unfinished();
     }
     const drained = (performance.now() - loadEnded) / 1000;
     // Executes in flight when the load stopped are not counted as accepted: the figures err low.
@@ -52,7 +52,7 @@ export async function endToEnd(dir, { seconds, connections, drainSeconds }) {
       perSecond: finished / (figures.seconds + drained),
     };
   } finally {
-    await store.close();
+    watched.close();
     await server.stop();
   }
 }
