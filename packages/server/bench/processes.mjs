@@ -17,14 +17,14 @@ export function freePort() {
 }
 
 /**
- * Starts `node script ...args` and resolves once `ready(output so far)` holds. A process that
- * exits before it is stopped fails the bench: its figures would be wrong.
+ * Starts `node script ...args` with the bench's environment and `env` (a variable set to undefined
+ * is left out), and resolves once `ready(output so far)` holds. A process that exits before it is
+ * stopped fails the bench: its figures would be wrong.
  */
 export async function startProcess(script, args, env, ready) {
-  const child = spawn(process.execPath, [script, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const childEnv = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
+  const child = spawn(process.execPath, [script, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   let stopping = false;
   let exit;

@@ -69,18 +69,15 @@ export async function startServer(dir, name, config, file = join(dir, `${name}.s
   // JSON is YAML.
   await writeFile(configFile, JSON.stringify(written, null, 2));
   const url = `http://127.0.0.1:${port}`;
-  const server = await startProcess(
-    join(here, '..', 'dist', 'main.js'),
-    ['--config', configFile],
-    secrets,
-    async () => {
-      try {
-        return (await fetch(`${url}/healthz`)).ok;
-      } catch {
-        return false;
-      }
-    },
-  );
+  // The bench seeds and watches the SQLite file: a PostgreSQL URL in the environment must not win.
+  const env = { ...secrets, AUTOFACILITATE_POSTGRES_URL: undefined };
+  const server = await startProcess(join(here, '..', 'dist', 'main.js'), ['--config', configFile], env, async () => {
+    try {
+      return (await fetch(`${url}/healthz`)).ok;
+    } catch {
+      return false;
+    }
+  });
   const answer = await fetch(`${url}/tokenservice/oauth2/access_token`, {
     method: 'POST',
     headers: {
