@@ -1,4 +1,4 @@
-// The child processes of the bench (the server, the bare server): started, watched, measured, stopped.
+// The bench's child processes (the server, the bare server): started, watched, measured, stopped.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';

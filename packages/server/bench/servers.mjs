@@ -103,8 +103,8 @@ export async function startServer(dir, name, config, file = join(dir, `${name}.s
   };
 }
 
-/** The bare Fastify server of `bare-server.mjs`, on a fresh database. */
-export async function startBare(dir, name = 'bare') {
+/** The bare Fastify server of `bare-server.mjs`, on the database `<name>.sqlite` (fresh for each name). */
+export async function startBare(dir, name) {
   const port = await freePort();
   const bare = await startProcess(
     join(here, 'bare-server.mjs'),

@@ -1,5 +1,5 @@
-// The targets the figures are held to: the issue's, each as [target, met, figure]. The bench
-// prints them and fails on none: figures on a shared machine move from one run to the next.
+// The targets the figures are held to, each as [target, met, figure]. The bench prints them and
+// fails on none: figures on a shared machine move from one run to the next.
 import { format } from './report.mjs';
 
 /** The targets of a run's figures, in the order they are printed. */

@@ -1,8 +1,6 @@
 // Execute against the bare Fastify server that does one SQLite insert per request, each server
 // alone while it is measured, after a warm-up, on a fresh database; then execute under other
 // settings at 100 connections.
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { executeBody, load } from '../load.mjs';
 import { startBare, startServer, tunedConfig } from '../servers.mjs';
 import { settings } from '../settings.mjs';
@@ -14,10 +12,9 @@ async function measure(server, connections) {
 
 /** Execute with its workers off, and bare, at `connections`: `{ bare, execute }`. */
 export async function executeBeside(dir, connections) {
-  const bare = await startBare(dir);
+  const bare = await startBare(dir, `bare-${connections}`);
   const bareFigures = await measure(bare, connections);
   await bare.stop();
-  await rm(join(dir, 'bare.sqlite'), { force: true });
 
   const api = await startServer(dir, `api-${connections}`, tunedConfig({ workers: false }));
   const execute = await measure(api, connections);

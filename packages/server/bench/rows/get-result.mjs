@@ -1,7 +1,5 @@
 // getTriggerResult of a finished echo trigger against the bare Fastify server's read of one row by
 // primary key, each alone while it is measured, after a warm-up.
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { executeBody, load } from '../load.mjs';
 import { startBare, startServer, tunedConfig } from '../servers.mjs';
@@ -33,10 +31,9 @@ async function measure(server, triggerUUID, connections) {
 
 /** GET result and bare GET at `connections`: `{ bare, result }`. */
 export async function resultBeside(dir, connections) {
-  const bare = await startBare(dir, 'bare-get');
+  const bare = await startBare(dir, `bare-get-${connections}`);
   const bareFigures = await measure(bare, await execute(bare), connections);
   await bare.stop();
-  await rm(join(dir, 'bare-get.sqlite'), { force: true });
 
   const server = await startServer(dir, `result-${connections}`, tunedConfig({ workers: true }));
   const triggerUUID = await execute(server);
