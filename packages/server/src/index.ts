@@ -34,6 +34,8 @@ export type * from './storage/usage-types';
 export { newCallbackSecret } from './callbacks/callback-secret';
 export type { Connect } from './callbacks/callback-transport';
 export type { ServiceContext, ParameterProblem } from './services/service';
+export type { ServiceTrace } from './tracing/service-trace';
+export type { TraceHeaders } from './tracing/trace-context';
 export type { Clock } from './time/clock';
 export type { Ids } from './random/ids';
 export type { Random } from './random/random';

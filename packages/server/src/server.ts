@@ -26,6 +26,7 @@ import { mathRandom, type Random } from './random/random';
 import { systemResolver, type Resolver } from './callbacks/resolver';
 import { RetentionSweeper } from './triggers/retention-sweeper';
 import { TriggerWorker } from './triggers/trigger-worker';
+import { createTracing, type Tracing } from './tracing/tracing';
 
 /** What a caller may put in place of the defaults, mostly for tests. */
 export interface ServerOptions {
@@ -51,6 +52,8 @@ export interface AutoFacilitateServer {
   readonly usage: UsageMeter;
   readonly metrics: ServerMetrics;
   readonly retention: RetentionSweeper;
+  /** The spans of execute, runs and callback attempts; `flush()` exports the ended ones now. */
+  readonly tracing: Tracing;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
   /**
@@ -87,6 +90,8 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const ids = options.ids ?? randomIds;
   const log = createLogger(config.server, options.logDestination);
   const services = await createServiceRegistry(config, clock);
+  const tracing = await createTracing(config.tracing);
+  const { tracer } = tracing;
   const store = options.store ?? new SqliteStorage({ ...config.storage.sqlite, clock });
   const metrics = new ServerMetrics(store, Object.keys(config.organisations));
   const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) =>
@@ -113,6 +118,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     pollIntervalMs: config.callbacks.pollIntervalMs,
     retrySchedule: config.callbacks.retrySchedule.map(durationMs),
     observer: metrics,
+    tracer,
   });
   const worker = new TriggerWorker({
     store,
@@ -125,6 +131,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     maxAttempts: config.workers.maxAttempts,
     outputBytes: config.limits.outputBytes,
     webhookId: () => ids.webhookId(),
+    tracer,
   });
   worker.on('claimed', (count, seconds) => metrics.triggersClaimed(count, seconds));
   worker.on('finished', (trigger, status) => {
@@ -163,6 +170,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         guard,
         signsCallbacks: (orgId) => (keys.get(orgId)?.length ?? 0) > 0,
         idempotencyRetentionMs: config.idempotency.retentionSeconds * 1000,
+        tracer,
       },
       metrics,
       decoySecretHash: await hashClientSecret(ids.accessToken()),
@@ -171,6 +179,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     });
   } catch (error) {
     await store.close();
+    await tracing.shutdown();
     throw error;
   }
 
@@ -191,6 +200,12 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
       log.error({ err: error }, 'the last usage counts could not be saved');
     }
     await store.close();
+    // The spans of the last runs and attempts leave before the process does.
+    try {
+      await tracing.shutdown();
+    } catch (error) {
+      log.error({ err: error }, 'the last spans could not be exported');
+    }
     log.info('stopped');
   };
   return {
@@ -201,6 +216,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     usage,
     metrics,
     retention: sweeper,
+    tracing,
     listen: () => app.listen({ host: config.server.host, port: config.server.port }),
     close: () => (closing ??= stop()),
   };

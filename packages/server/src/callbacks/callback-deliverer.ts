@@ -12,6 +12,8 @@ import type { CallbackTransport } from './callback-transport';
 import { answerVerdict, type DeliveryVerdict } from './delivery-verdict';
 import { nextAttemptDelay, retryAfterMs } from './retry-schedule';
 import { webhookSignature } from './webhook-signature';
+import { startDeliverySpan } from '../tracing/delivery-span';
+import { unrecordedTracer, type SpanStarter } from '../tracing/unrecorded-tracer';
 
 /** How one attempt went, as metrics count it. */
 export type AttemptOutcome = 'delivered' | 'gone' | 'rejected' | CallbackFailureKind;
@@ -40,6 +42,8 @@ export interface CallbackDelivererOptions {
   /** The waits after the first, second… failed attempt, in ms. */
   retrySchedule: readonly number[];
   observer: DeliveryObserver;
+  /** Starts the span of each attempt; spans carry the trace on but are not recorded when absent. */
+  tracer?: SpanStarter;
 }
 
 /** What a {@link CallbackDeliverer} tells its listeners. */
@@ -121,6 +125,7 @@ export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
       triggerUUID: trigger.triggerUUID,
       webhookId: delivery.webhookId,
     });
+    const span = startDeliverySpan(this.#options.tracer ?? unrecordedTracer, delivery, trigger);
     const startedAt = clock.now();
     let verdict: DeliveryVerdict;
     let statusCode: number | undefined;
@@ -137,6 +142,7 @@ export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
         timeoutMs,
         signal: stop,
         headers: {
+          ...span.headers,
           'content-type': 'application/json',
           'user-agent': 'autofacilitate-server',
           'webhook-id': delivery.webhookId,
@@ -149,11 +155,12 @@ export class CallbackDeliverer extends EventEmitter<CallbackDelivererEvents> {
       outcome = verdict.outcome === 'failed' ? 'rejected' : verdict.outcome;
     } catch (error) {
       // Given back by stop(): the next claim makes this attempt again.
-      if (stop.aborted) return;
+      if (stop.aborted) return span.end(undefined, undefined);
       const failure = error instanceof CallbackFailure ? error : new CallbackFailure('network', String(error));
       verdict = { outcome: 'failed', error: failure.message };
       outcome = failure.kind;
     }
+    span.end(outcome, statusCode);
     const durationMs = clock.now() - startedAt;
     const attempt: DeliveryAttempt = { attempt: delivery.attempts, startedAt, durationMs };
     if (statusCode !== undefined) attempt.statusCode = statusCode;

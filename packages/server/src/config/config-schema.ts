@@ -150,6 +150,8 @@ export const configSchema = {
       },
       allow: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
     }),
+    // With a URL (here or in the standard OTEL_EXPORTER_OTLP_* variables), spans are exported there.
+    tracing: section({ otlp: section({ url: { type: 'string', pattern: '^https?://' } }) }),
     organisations: { type: 'object', minProperties: 1, additionalProperties: organisation },
     testing: section({ faultInjection: { type: 'boolean', default: false } }),
   },

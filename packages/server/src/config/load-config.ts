@@ -8,6 +8,7 @@ import { parseAllowedRange } from '../callbacks/address-guard';
 import { callbackSecretKey } from '../callbacks/callback-secret';
 import { ConfigError } from '../errors/catalogue';
 import { configSchema } from './config-schema';
+import { applyOtlpEnvironment } from '../tracing/otlp-endpoint';
 import { apiKeyVariable, callbackSecretVariable, clientSecretVariable, postgresUrlVariable } from './env-overrides';
 import type { ServerConfig } from './server-config';
 
@@ -165,6 +166,7 @@ export async function resolveConfig(raw: unknown, source: ConfigSource): Promise
   const typed = config as unknown as ServerConfig;
   const problems: string[] = [];
   await applySecrets(typed, source, problems);
+  applyOtlpEnvironment(typed, source.env, problems);
   resolvePaths(typed, source, problems);
   checkCallbacks(typed, problems);
   checkTimeouts(typed, problems);

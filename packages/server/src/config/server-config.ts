@@ -77,6 +77,14 @@ export interface OrganisationConfig {
   callbackSecrets?: string[];
 }
 
+/** Where spans go; without a URL they are not recorded, and only the trace context is carried on. */
+export interface TracingConfig {
+  otlp: {
+    /** The OTLP/HTTP traces URL, e.g. `http://127.0.0.1:4318/v1/traces`. */
+    url?: string;
+  };
+}
+
 /** The whole configuration, with every default filled in and every path absolute. */
 export interface ServerConfig {
   server: {
@@ -147,6 +155,7 @@ export interface ServerConfig {
     /** Address ranges (CIDR, or single addresses) callbacks may reach although they are not public. */
     allow: string[];
   };
+  tracing: TracingConfig;
   organisations: Record<string, OrganisationConfig>;
   /** Switches that exist for contract tests only. */
   testing: { faultInjection: boolean };

@@ -30,6 +30,8 @@ import type { Ids } from '../random/ids';
 import { malformedCallbackUrl, unreachableCallbackUrl } from '../callbacks/callback-url-checks';
 import { executeRequestHash } from '../idempotency/execute-request-hash';
 import { limitProblems, type TriggerLimits } from '../triggers/trigger-limits';
+import { executeSpans } from '../tracing/execute-span';
+import type { SpanStarter } from '../tracing/unrecorded-tracer';
 
 /** What `executeService` needs. */
 export interface ExecuteDependencies {
@@ -51,6 +53,8 @@ export interface ExecuteDependencies {
   signsCallbacks(orgId: string): boolean;
   /** How long an `Idempotency-Key` and its answer are kept. */
   idempotencyRetentionMs: number;
+  /** Starts each request's server span; the trigger keeps its trace. */
+  tracer: SpanStarter;
 }
 
 // A key held by a request that died (its process was killed mid-request) is free again after this.
@@ -70,9 +74,13 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
   return async (app, { route }) => {
     triggerBodyParsers(app);
     const authenticate = apiAuthentication(dependencies.authentication, route.operationId);
+    const spans = executeSpans(dependencies.tracer, route.method as string, route.url);
     app.route<OperationRoute<'executeService'>>({
       ...route,
+      onResponse: spans.onResponse,
+      onRequestAbort: spans.onRequestAbort,
       onRequest: [
+        spans.onRequest,
         authenticate,
         (request, _reply, done) => {
           const { orgId, vsn } = request.params;
@@ -145,8 +153,18 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
           await holdIfAsked(request, reply);
           const triggerUUID = ids.triggerUUID();
           const answer: TriggerResult = { message: `Successfully triggered ${vsn}@${orgId}`, triggerUUID };
+          const trace = spans.traceOf(request, triggerUUID);
           await store.createTrigger(
-            { triggerUUID, orgId, vsn, triggerParameters, callbackUrls, requestId: request.id, createdAt: clock.now() },
+            {
+              triggerUUID,
+              orgId,
+              vsn,
+              triggerParameters,
+              callbackUrls,
+              requestId: request.id,
+              createdAt: clock.now(),
+              ...(trace && { trace }),
+            },
             reservation && { ...reservation, response: answer },
           );
           worker.wake();

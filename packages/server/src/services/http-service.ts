@@ -1,4 +1,6 @@
 import type { HttpServiceConfig } from '../config/server-config';
+import { tracedCall } from '../tracing/service-trace';
+import { attributes, urlWithoutSecrets } from '../tracing/span-attributes';
 import type { ServiceBehaviour } from './service';
 
 async function readAnswer(response: Response, limitBytes: number): Promise<string> {
@@ -19,22 +21,26 @@ async function readAnswer(response: Response, limitBytes: number): Promise<strin
  * may die mid-run), so every call carries the triggerUUID as `Idempotency-Key`.
  */
 export function httpService(config: HttpServiceConfig, outputBytes: number): ServiceBehaviour {
+  const spanAttributes = { [attributes.httpMethod]: 'POST', [attributes.url]: urlWithoutSecrets(config.url) };
   return {
-    run: async (triggerParameters, { triggerUUID, signal }) => {
+    run: async (triggerParameters, { triggerUUID, signal, trace }) => {
       let response: Response;
       try {
-        response = await fetch(config.url, {
-          method: 'POST',
-          headers: {
-            ...config.headers,
-            'content-type': 'application/json',
-            accept: 'application/json',
-            'idempotency-key': triggerUUID,
-          },
-          body: JSON.stringify(triggerParameters),
-          redirect: 'manual',
-          signal,
-        });
+        response = await tracedCall(trace, 'service call', spanAttributes, (traceHeaders) =>
+          fetch(config.url, {
+            method: 'POST',
+            headers: {
+              ...config.headers,
+              ...traceHeaders,
+              'content-type': 'application/json',
+              accept: 'application/json',
+              'idempotency-key': triggerUUID,
+            },
+            body: JSON.stringify(triggerParameters),
+            redirect: 'manual',
+            signal,
+          }),
+        );
       } catch (error) {
         if (signal.aborted) throw error;
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;

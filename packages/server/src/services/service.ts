@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServiceConfig } from '../config/server-config';
+import type { ServiceTrace } from '../tracing/service-trace';
 
 /** What a service gets besides the trigger's parameters. */
 export interface ServiceContext {
@@ -12,6 +13,8 @@ export interface ServiceContext {
   signal: AbortSignal;
   /** Log lines carry the trigger's request id and triggerUUID. */
   log: FastifyBaseLogger;
+  /** The trigger's trace: a service's calls out join it as client spans (`http` services do). */
+  trace: ServiceTrace;
 }
 
 /** A problem with a trigger's parameters that makes it unprocessable (422). */

@@ -1,3 +1,5 @@
+import type { TraceHeaders } from '../tracing/trace-context';
+
 /** Where a trigger is in its life (the spec's `triggerState`). */
 export type TriggerState = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out';
 
@@ -21,6 +23,8 @@ export interface NewTrigger {
   /** The request that created the trigger, so the worker's log lines can name it. */
   requestId: string;
   createdAt: number;
+  /** The execute request's trace: the run and the callbacks join it, in whichever process they happen. */
+  trace?: TraceHeaders;
 }
 
 /** A trigger as the store keeps it. Times are milliseconds since the Unix epoch. */

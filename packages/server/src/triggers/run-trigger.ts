@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { FinishedState, TriggerError, TriggerRecord } from '../storage/trigger-types';
 import type { Service } from '../services/service';
 import type { Clock } from '../time/clock';
+import { newServiceTrace, type ServiceTrace } from '../tracing/service-trace';
 
 /** How a run ended. */
 export interface Outcome {
@@ -18,6 +19,8 @@ export interface RunOptions {
   outputBytes: number;
   /** Times the run out. */
   clock: Clock;
+  /** The run's trace; a new one when absent. */
+  trace?: ServiceTrace;
 }
 
 function serviceError(reason: string, message: string): TriggerError {
@@ -55,7 +58,7 @@ export async function runTrigger(
   trigger: TriggerRecord,
   options: RunOptions,
 ): Promise<Outcome | undefined> {
-  const { stop, log, outputBytes, clock } = options;
+  const { stop, log, outputBytes, clock, trace = newServiceTrace } = options;
   const controller = new AbortController();
   let timer: unknown;
   let onStop: (() => void) | undefined;
@@ -74,6 +77,7 @@ export async function runTrigger(
           attempt: trigger.attempts,
           signal: controller.signal,
           log,
+          trace,
         })
         .then((output) => ({ output })),
       interrupted,

@@ -7,6 +7,8 @@ import type { FinishedState, TriggerRecord } from '../storage/trigger-types';
 import { ClaimLoop } from '../work/claim-loop';
 import type { Clock } from '../time/clock';
 import { runTrigger, type Outcome } from './run-trigger';
+import { startRunSpan } from '../tracing/run-span';
+import { unrecordedTracer, type SpanStarter } from '../tracing/unrecorded-tracer';
 
 /** Settings of a {@link TriggerWorker}. */
 export interface TriggerWorkerOptions {
@@ -23,6 +25,8 @@ export interface TriggerWorkerOptions {
   outputBytes: number;
   /** A fresh `webhook-id` for the callback of a trigger that finishes. */
   webhookId(): string;
+  /** Starts the span of each run; spans carry the trace on but are not recorded when absent. */
+  tracer?: SpanStarter;
 }
 
 /** What a {@link TriggerWorker} tells its listeners. */
@@ -128,8 +132,9 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
   async #run(trigger: TriggerRecord, stop: AbortSignal): Promise<void> {
     const { store, services, clock, workerId, maxAttempts, outputBytes, webhookId } = this.#options;
     const log = this.#options.log.child({ reqId: trigger.requestId, triggerUUID: trigger.triggerUUID });
+    const span = startRunSpan(this.#options.tracer ?? unrecordedTracer, trigger);
+    let outcome: Outcome | undefined;
     try {
-      let outcome: Outcome | undefined;
       if (trigger.attempts > maxAttempts) {
         outcome = {
           status: 'failed',
@@ -143,7 +148,7 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
         // Claims only name configured services, so the service is there.
         const service = services.get(trigger.orgId, trigger.vsn)!;
         log.info({ vsn: trigger.vsn, attempt: trigger.attempts }, 'trigger running');
-        outcome = await runTrigger(service, trigger, { stop, log, outputBytes, clock });
+        outcome = await runTrigger(service, trigger, { stop, log, outputBytes, clock, trace: span.trace });
       }
       if (!outcome) return;
       const written = await store.finishTrigger({
@@ -154,6 +159,8 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
         ...outcome,
       });
       if (written) {
+        // Ended before the listeners hear of it, so that the span is there to export.
+        span.end(outcome);
         log.info({ status: outcome.status, error: outcome.error }, 'trigger finished');
         this.emit('finished', trigger, outcome.status);
       } else {
@@ -162,6 +169,8 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
     } catch (error) {
       // The lease runs out and another claim runs the trigger again.
       log.error({ err: error }, 'the outcome of the trigger could not be written');
+    } finally {
+      span.end(outcome);
     }
   }
 

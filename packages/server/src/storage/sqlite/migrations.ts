@@ -103,6 +103,11 @@ const steps: readonly string[] = [
   DROP INDEX triggers_queue;
   CREATE INDEX triggers_claim ON triggers (org_id, vsn, status, created_at, trigger_uuid) WHERE finished_at IS NULL;
   `,
+  `
+  -- The W3C trace context of the execute request, so the run and the callbacks join its trace.
+  ALTER TABLE triggers ADD COLUMN traceparent TEXT;
+  ALTER TABLE triggers ADD COLUMN tracestate TEXT;
+  `,
 ];
 
 /** Brings the database to the newest schema; several processes may start at once. */

@@ -26,6 +26,8 @@ export interface TriggerRow {
   started_at: number | null;
   finished_at: number | null;
   attempts: number;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 function toTrigger(row: TriggerRow): TriggerRecord {
@@ -44,14 +46,19 @@ function toTrigger(row: TriggerRow): TriggerRecord {
   if (row.error !== null) trigger.error = JSON.parse(row.error) as TriggerError;
   if (row.started_at !== null) trigger.startedAt = row.started_at;
   if (row.finished_at !== null) trigger.finishedAt = row.finished_at;
+  if (row.traceparent !== null) {
+    trigger.trace = { traceparent: row.traceparent };
+    if (row.tracestate !== null) trigger.trace.tracestate = row.tracestate;
+  }
   return trigger;
 }
 
 function prepare(db: Database.Database) {
   return {
-    insert: db.prepare<[string, string, string, string, string, string, number]>(
-      `INSERT INTO triggers (trigger_uuid, org_id, vsn, trigger_parameters, callback_urls, request_id, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)`,
+    insert: db.prepare<[string, string, string, string, string, string, number, string | null, string | null]>(
+      `INSERT INTO triggers (trigger_uuid, org_id, vsn, trigger_parameters, callback_urls, request_id, status, created_at,
+         traceparent, tracestate)
+       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
     ),
     find: db.prepare<[string, string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ? AND org_id = ?'),
     findAnywhere: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ?'),
@@ -116,6 +123,8 @@ export class SqliteTriggerStore implements TriggerStore {
       JSON.stringify(trigger.callbackUrls),
       trigger.requestId,
       trigger.createdAt,
+      trigger.trace?.traceparent ?? null,
+      trigger.trace?.tracestate ?? null,
     );
   }
 
