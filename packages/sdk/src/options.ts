@@ -45,8 +45,10 @@ export interface CallOptions {
   /** This call's deadline, in ms, instead of the client's `timeoutMs`. */
   timeoutMs?: number;
   /**
-   * Extra request headers for this call, e.g. a mock's `Prefer`. They cannot replace the ones the
-   * SDK sets (`Authorization`, `x-api-key`, `Content-Type`, `Idempotency-Key`).
+   * Extra request headers for this call, e.g. a mock's `Prefer`, or W3C `traceparent` and
+   * `tracestate`, which execute's trigger keeps: its run, service call and callbacks join the
+   * caller's trace. They cannot replace the ones the SDK sets (`Authorization`, `x-api-key`,
+   * `Content-Type`, `Idempotency-Key`).
    */
   headers?: Record<string, string>;
 }

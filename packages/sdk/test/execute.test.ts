@@ -49,6 +49,15 @@ describe('execute in JSON', () => {
     expect(headers?.get('authorization')).toMatch(/^Bearer /);
   });
 
+  test('a W3C traceparent and tracestate pass as per-call headers, so the trigger joins the caller’s trace', async () => {
+    const { api, clock, client } = makeClient();
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await clock.run(client.execute('ServerName', {}, { headers: { traceparent, tracestate: 'a=1, b=2' } }));
+    const headers = api.seen('execute')[0]?.headers;
+    expect(headers?.get('traceparent')).toBe(traceparent);
+    expect(headers?.get('tracestate')).toBe('a=1, b=2');
+  });
+
   test.each(['Authorization', 'authorization', 'X-API-Key', 'Content-Type', 'Idempotency-Key'])(
     'per-call headers cannot replace %s',
     async (name) => {

@@ -727,6 +727,16 @@ export interface components {
          * @example order-7-start
          */
         IdempotencyKey: string;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the caller's trace, as W3C Trace Context writes it (`00-{trace-id}-{parent-id}-{flags}`). The trigger keeps it: its run, the call to its service and each callback attempt join the caller's trace, and the service and the callback receiver get a `traceparent` of their own in it. A malformed value is ignored, as the W3C recommendation says (the request is not refused): the trigger starts a trace of its own, as it does without the header.
+         * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+         */
+        Traceparent: string;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the vendor entries of the caller's trace (W3C Trace Context), kept with the trigger and passed on with its `traceparent`; ignored without a valid `traceparent`.
+         * @example vendor=opaque
+         */
+        Tracestate: string;
     };
     requestBodies: never;
     headers: {
@@ -767,6 +777,8 @@ export type ResponseUnprocessableEntity = components['responses']['Unprocessable
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ParameterOrgId = components['parameters']['orgId'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
+export type ParameterTraceparent = components['parameters']['Traceparent'];
+export type ParameterTracestate = components['parameters']['Tracestate'];
 export type HeaderRequestId = components['headers']['RequestId'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -826,6 +838,16 @@ export interface operations {
                  * @example order-7-start
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): the caller's trace, as W3C Trace Context writes it (`00-{trace-id}-{parent-id}-{flags}`). The trigger keeps it: its run, the call to its service and each callback attempt join the caller's trace, and the service and the callback receiver get a `traceparent` of their own in it. A malformed value is ignored, as the W3C recommendation says (the request is not refused): the trigger starts a trace of its own, as it does without the header.
+                 * @example 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+                 */
+                traceparent?: components["parameters"]["Traceparent"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): the vendor entries of the caller's trace (W3C Trace Context), kept with the trigger and passed on with its `traceparent`; ignored without a valid `traceparent`.
+                 * @example vendor=opaque
+                 */
+                tracestate?: components["parameters"]["Tracestate"];
             };
             path: {
                 /**

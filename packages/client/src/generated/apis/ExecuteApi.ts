@@ -46,6 +46,14 @@ export interface ExecuteServiceRequest {
      * **Added by this toolkit** (not in Alvaria's API reference): makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same `triggerUUID`) with the header `Idempotent-Replayed: true`: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
      */
     idempotencyKey?: string;
+    /**
+     * **Added by this toolkit** (not in Alvaria's API reference): the caller's trace, as W3C Trace Context writes it (`00-{trace-id}-{parent-id}-{flags}`). The trigger keeps it: its run, the call to its service and each callback attempt join the caller's trace, and the service and the callback receiver get a `traceparent` of their own in it. A malformed value is ignored, as the W3C recommendation says (the request is not refused): the trigger starts a trace of its own, as it does without the header.
+     */
+    traceparent?: string;
+    /**
+     * **Added by this toolkit** (not in Alvaria's API reference): the vendor entries of the caller's trace (W3C Trace Context), kept with the trigger and passed on with its `traceparent`; ignored without a valid `traceparent`.
+     */
+    tracestate?: string;
 }
 
 /**
@@ -61,6 +69,8 @@ export interface ExecuteApiInterface {
      * @param {string} vsn Service name to trigger
      * @param {TriggerParameter} triggerParameter JSON/XML Structure with trigger parameters
      * @param {string} [idempotencyKey] **Added by this toolkit** (not in Alvaria\&#39;s API reference): makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same &#x60;triggerUUID&#x60;) with the header &#x60;Idempotent-Replayed: true&#x60;: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+     * @param {string} [traceparent] **Added by this toolkit** (not in Alvaria\&#39;s API reference): the caller\&#39;s trace, as W3C Trace Context writes it (&#x60;00-{trace-id}-{parent-id}-{flags}&#x60;). The trigger keeps it: its run, the call to its service and each callback attempt join the caller\&#39;s trace, and the service and the callback receiver get a &#x60;traceparent&#x60; of their own in it. A malformed value is ignored, as the W3C recommendation says (the request is not refused): the trigger starts a trace of its own, as it does without the header.
+     * @param {string} [tracestate] **Added by this toolkit** (not in Alvaria\&#39;s API reference): the vendor entries of the caller\&#39;s trace (W3C Trace Context), kept with the trigger and passed on with its &#x60;traceparent&#x60;; ignored without a valid &#x60;traceparent&#x60;.
      * @throws {RequiredError}
      * @memberof ExecuteApiInterface
      */
@@ -73,6 +83,8 @@ export interface ExecuteApiInterface {
      * @param {string} vsn Service name to trigger
      * @param {TriggerParameter} triggerParameter JSON/XML Structure with trigger parameters
      * @param {string} [idempotencyKey] **Added by this toolkit** (not in Alvaria\&#39;s API reference): makes execute safe to retry. The first request with a key starts the service; a repeat with the same key and body answers the first response (same &#x60;triggerUUID&#x60;) with the header &#x60;Idempotent-Replayed: true&#x60;: nothing new was started (a first answer has no such header); the same key with another body answers 422; a repeat while the first is still being handled answers 409. Keys are kept for 24 hours, per organisation.
+     * @param {string} [traceparent] **Added by this toolkit** (not in Alvaria\&#39;s API reference): the caller\&#39;s trace, as W3C Trace Context writes it (&#x60;00-{trace-id}-{parent-id}-{flags}&#x60;). The trigger keeps it: its run, the call to its service and each callback attempt join the caller\&#39;s trace, and the service and the callback receiver get a &#x60;traceparent&#x60; of their own in it. A malformed value is ignored, as the W3C recommendation says (the request is not refused): the trigger starts a trace of its own, as it does without the header.
+     * @param {string} [tracestate] **Added by this toolkit** (not in Alvaria\&#39;s API reference): the vendor entries of the caller\&#39;s trace (W3C Trace Context), kept with the trigger and passed on with its &#x60;traceparent&#x60;; ignored without a valid &#x60;traceparent&#x60;.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      * @memberof ExecuteApiInterface
@@ -125,6 +137,14 @@ export class ExecuteApi extends runtime.BaseAPI implements ExecuteApiInterface {
 
         if (requestParameters['idempotencyKey'] != null) {
             headerParameters['Idempotency-Key'] = String(requestParameters['idempotencyKey']);
+        }
+
+        if (requestParameters['traceparent'] != null) {
+            headerParameters['traceparent'] = String(requestParameters['traceparent']);
+        }
+
+        if (requestParameters['tracestate'] != null) {
+            headerParameters['tracestate'] = String(requestParameters['tracestate']);
         }
 
         if (this.configuration && this.configuration.apiKey) {
