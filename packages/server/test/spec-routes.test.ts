@@ -29,10 +29,15 @@ test("every operation of the spec becomes a route, with the spec's schemas", () 
     properties: { orgId: { type: 'string' }, vsn: { type: 'string' } },
     required: ['orgId', 'vsn'],
   });
-  // The Idempotency-Key header is checked by the spec's schema too (Node hands header names in lower case).
+  // The Idempotency-Key header is checked by the spec's schema too (Node hands header names in lower case);
+  // traceparent and tracestate are any string, since a malformed one is ignored, never refused.
   expect(execute.schema.headers).toEqual({
     type: 'object',
-    properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    properties: {
+      'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 },
+      traceparent: { type: 'string' },
+      tracestate: { type: 'string' },
+    },
     required: [],
   });
 });

@@ -14,6 +14,23 @@ export function triggerConformance(name: string, open: OpenStorage): void {
       });
     });
 
+    test("keeps execute's trace with the trigger, for the worker that claims it", async () => {
+      const { store } = opened;
+      const trace = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'a=1,b=2' };
+      const traced = newTrigger({ trace });
+      const bare = newTrigger({ trace: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b8-00' } });
+      await store.createTrigger(traced);
+      await store.createTrigger(bare);
+      expect((await store.triggers.findTrigger('acme', traced.triggerUUID))?.trace).toEqual(trace);
+      const claimed = await store.triggers.claimTriggers({
+        workerId: 'w1',
+        now: t0 + 1000,
+        leaseMs: lease,
+        services: echo(),
+      });
+      expect(claimed.map((trigger) => trigger.trace)).toEqual([trace, bare.trace]);
+    });
+
     test('finds a trigger only in its own organisation', async () => {
       const { store } = opened;
       const trigger = newTrigger();
