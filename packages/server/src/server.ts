@@ -11,6 +11,7 @@ import { CallbackTransport, type Connect } from './callbacks/callback-transport'
 import type { ServerConfig } from './config/server-config';
 import { ConfigError } from './errors/catalogue';
 import { buildApp } from './http/build-app';
+import { DrainRate } from './limits/drain-rate';
 import { QueueBound } from './limits/queue-bound';
 import { RateLimiter } from './limits/rate-limiter';
 import { createLogger } from './logging/create-logger';
@@ -93,7 +94,8 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const tracing = await createTracing(config.tracing);
   const { tracer } = tracing;
   const store = options.store ?? new SqliteStorage({ ...config.storage.sqlite, clock });
-  const metrics = new ServerMetrics(store, Object.keys(config.organisations));
+  const drain = new DrainRate(clock);
+  const metrics = new ServerMetrics(store, Object.keys(config.organisations), drain);
   const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) =>
     metrics.apiKeyCall(orgId, apiKey, operationId),
   );
@@ -136,6 +138,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   worker.on('claimed', (count, seconds) => metrics.triggersClaimed(count, seconds));
   worker.on('finished', (trigger, status) => {
     metrics.triggerFinished(trigger.orgId, status);
+    drain.finished(trigger.orgId);
     if (trigger.callbackUrls.length > 0) deliverer.wake();
   });
   const sweeper = new RetentionSweeper({
@@ -166,7 +169,11 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         executeRate: (orgId, clientId) =>
           config.organisations[orgId]?.clients[clientId]?.executeRate ?? config.limits.executeRate,
         rateLimiter: new RateLimiter(clock),
-        queueBound: new QueueBound(store.triggers, clock, config.limits.queuedTriggers),
+        queueBound: new QueueBound(store.triggers, clock, config.limits.queuedTriggers, {
+          drain,
+          maxWaitSeconds: config.limits.queueWaitSeconds,
+        }),
+        queueWaitSeconds: config.limits.queueWaitSeconds,
         guard,
         signsCallbacks: (orgId) => (keys.get(orgId)?.length ?? 0) > 0,
         idempotencyRetentionMs: config.idempotency.retentionSeconds * 1000,

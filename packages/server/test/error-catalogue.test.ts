@@ -277,6 +277,18 @@ const cases: Record<Factory, [ServerError, string, object]> = {
       { 'retry-after': '5' },
     ),
   ],
+  queueBacklogged: [
+    catalogue.queueBacklogged(13.2, 'acme', 43.2, 30),
+    'AF_ERR_QUEUE_BACKLOGGED',
+    refusal(
+      429,
+      'Too Many Requests',
+      'global',
+      'Queue full',
+      "The organisation acme's unfinished triggers would take 44 s to finish at the workers' current pace, longer than the 30 s a new trigger may wait",
+      { 'retry-after': '14' },
+    ),
+  ],
   internalError: [
     catalogue.internalError(),
     'AF_ERR_INTERNAL',

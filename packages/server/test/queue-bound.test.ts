@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStorage, type TriggerStore } from '../src';
+import { DrainRate } from '../src/limits/drain-rate';
 import { QueueBound } from '../src/limits/queue-bound';
 import { VirtualClock } from './support/virtual-clock';
 
@@ -52,7 +53,7 @@ test('admits up to the bound, counting what the store holds and what it admitted
   const bound = new QueueBound(counted(), new VirtualClock(), 3);
   expect(await bound.admit('acme')).toBe(true);
   expect(await bound.admit('acme')).toBe(true);
-  expect(await bound.admit('acme')).toBe(false);
+  expect(await bound.admit('acme')).toMatchObject({ reason: 'full', retryAfterSeconds: 5 });
   // Another organisation has a bound of its own.
   expect(await bound.admit('globex')).toBe(true);
 });
@@ -62,7 +63,7 @@ test('a withdrawn admission makes room again', async () => {
   expect(await bound.admit('acme')).toBe(true);
   bound.withdraw('acme');
   expect(await bound.admit('acme')).toBe(true);
-  expect(await bound.admit('acme')).toBe(false);
+  expect(await bound.admit('acme')).toMatchObject({ reason: 'full', retryAfterSeconds: 5 });
 });
 
 test("trusts a count for a quarter second, then asks the store again and sees the others' writes", async () => {
@@ -75,7 +76,7 @@ test("trusts a count for a quarter second, then asks the store again and sees th
   expect(await bound.admit('acme')).toBe(true);
   expect(counts).toBe(1);
   await clock.advance(1);
-  expect(await bound.admit('acme')).toBe(false);
+  expect(await bound.admit('acme')).toMatchObject({ reason: 'full', retryAfterSeconds: 5 });
   expect(counts).toBe(2);
 });
 
@@ -87,4 +88,47 @@ test('requests arriving together share one count', async () => {
     true,
   ]);
   expect(counts).toBe(1);
+});
+
+describe('with the pace of the workers', () => {
+  test('refuses once the triggers ahead would take longer than the longest wait to drain', async () => {
+    const clock = new VirtualClock();
+    const drain = new DrainRate(clock);
+    const bound = new QueueBound(counted(), clock, 100, { drain, maxWaitSeconds: 4 });
+    for (let i = 0; i < 5; i++) await queued('acme');
+    // Nothing drained yet: only the hard bound applies.
+    expect(await bound.admit('acme')).toBe(true);
+    // Two triggers finished in the two seconds since: one a second.
+    await clock.advance(1000);
+    drain.finished('acme');
+    await clock.advance(1000);
+    drain.finished('acme');
+    expect(drain.perSecond('acme')).toBe(1);
+    // Five ahead (the store's count) drain in five seconds, one more than the four allowed: come
+    // back in a second.
+    expect(await bound.admit('acme')).toEqual({ reason: 'slow', retryAfterSeconds: 1, waitSeconds: 5 });
+    // Another organisation drains at its own pace.
+    expect(await bound.admit('globex')).toBe(true);
+  });
+
+  test('the hard bound asks to wait until enough has drained', async () => {
+    const clock = new VirtualClock();
+    const drain = new DrainRate(clock);
+    const bound = new QueueBound(counted(), clock, 2, { drain, maxWaitSeconds: 60 });
+    for (let i = 0; i < 4; i++) await queued('acme');
+    await clock.advance(500);
+    drain.finished('acme');
+    // Two a second; four unfinished of at most two: three must drain for one more to fit.
+    expect(await bound.admit('acme')).toEqual({ reason: 'full', retryAfterSeconds: 1.5, waitSeconds: 2 });
+  });
+
+  test('an empty queue starts the measure again', async () => {
+    const clock = new VirtualClock();
+    const drain = new DrainRate(clock);
+    const bound = new QueueBound(counted(), clock, 100, { drain, maxWaitSeconds: 4 });
+    drain.finished('acme');
+    expect(drain.perSecond('acme')).toBeDefined();
+    expect(await bound.admit('acme')).toBe(true);
+    expect(drain.perSecond('acme')).toBeUndefined();
+  });
 });

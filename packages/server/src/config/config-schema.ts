@@ -135,6 +135,7 @@ export const configSchema = {
       callbackUrlBytes: { ...positiveInteger, default: 2048 },
       executeRate: { ...rate, default: { perSecond: 50, burst: 100 } },
       queuedTriggers: { ...positiveInteger, default: 10000 },
+      queueWaitSeconds: { type: 'number', exclusiveMinimum: 0, default: 30 },
       failedAuthentications: { ...rate, default: { perSecond: 0.2, burst: 10 } },
     }),
     idempotency: section({ retentionSeconds: { ...positiveInteger, default: 86400 } }),

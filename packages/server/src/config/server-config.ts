@@ -134,6 +134,11 @@ export interface ServerConfig {
     executeRate: RateConfig;
     /** The most unfinished (queued or running) triggers an organisation may have. */
     queuedTriggers: number;
+    /**
+     * The longest the unfinished triggers ahead of a new one may take to finish at the pace this
+     * process's workers measure; beyond it execute answers 429.
+     */
+    queueWaitSeconds: number;
     /** How many failed client authentications the token endpoint takes, per client id and per address. */
     failedAuthentications: RateConfig;
   };

@@ -192,6 +192,19 @@ export const queueFull = (retryAfterSeconds: number, orgId: string) =>
     'Queue full',
     `The organisation ${orgId} has as many unfinished triggers as it may have`,
   );
+export const queueBacklogged = (
+  retryAfterSeconds: number,
+  orgId: string,
+  waitSeconds: number,
+  maxWaitSeconds: number,
+) =>
+  slowDown(
+    'AF_ERR_QUEUE_BACKLOGGED',
+    retryAfterSeconds,
+    'Queue full',
+    `The organisation ${orgId}'s unfinished triggers would take ${Math.ceil(waitSeconds)} s to finish at the ` +
+      `workers' current pace, longer than the ${maxWaitSeconds} s a new trigger may wait`,
+  );
 
 // 500: the details go to the log, never to the client.
 export const internalError = () => refusal('AF_ERR_INTERNAL', 500, 'global', 'An unexpected error occurred');

@@ -1,5 +1,6 @@
 import type { TriggerStore } from '../storage/trigger-store';
 import type { Clock } from '../time/clock';
+import type { DrainRate } from './drain-rate';
 
 interface Known {
   count: number;
@@ -9,11 +10,38 @@ interface Known {
 // How long a count of an organisation's unfinished triggers is trusted before the store is asked
 // again: counting on every execute would cost more than the trigger's own write.
 const recountAfterMs = 250;
+// What a full queue asks callers to wait while no drain rate is measured (workers in other
+// processes, or none finished lately): long enough for a queue to drain somewhat.
+const unmeasuredRetryAfterSeconds = 5;
+
+/** How the workers' pace bounds the queue: refused once it would take longer than `maxWaitSeconds` to drain. */
+export interface QueuePace {
+  drain: DrainRate;
+  maxWaitSeconds: number;
+}
 
 /**
- * The bound on an organisation's unfinished (queued or running) triggers. The store's count is
- * read at most every quarter second and the triggers this process admits since are added to it,
- * so the bound holds exactly within a process and to within a quarter second of the others'
+ * Why a trigger was not admitted: the organisation has `queuedTriggers` unfinished (`full`), or
+ * those ahead would take longer than the longest wait to drain at the measured rate (`slow`).
+ */
+export interface QueueRefusal {
+  reason: 'full' | 'slow';
+  retryAfterSeconds: number;
+  /** Seconds the triggers ahead would take to drain at the measured rate, when it is measured. */
+  waitSeconds: number | undefined;
+}
+
+/** Seconds `unfinished` triggers take to drain at `perSecond`, or `undefined` without a rate. */
+export function queueWaitSeconds(unfinished: number, perSecond: number | undefined): number | undefined {
+  return perSecond === undefined ? undefined : unfinished / perSecond;
+}
+
+/**
+ * The bound on an organisation's unfinished (queued or running) triggers: at most `max`, and,
+ * once the workers' pace is measured, no more than they drain within the longest wait, so that a
+ * client is told to come back before its trigger would wait long rather than after. The store's
+ * count is read at most every quarter second and the triggers this process admits since are added
+ * to it, so the bound holds exactly within a process and to within a quarter second of the others'
  * writes across processes.
  */
 export class QueueBound {
@@ -24,13 +52,23 @@ export class QueueBound {
     private readonly store: TriggerStore,
     private readonly clock: Clock,
     private readonly max: number,
+    private readonly pace?: QueuePace,
   ) {}
 
-  /** Admits one more trigger of `orgId`, or answers false when it has `max` unfinished already. */
-  async admit(orgId: string): Promise<boolean> {
+  /** Admits one more trigger of `orgId`, or says why not and when to try again. */
+  async admit(orgId: string): Promise<true | QueueRefusal> {
     let known = this.#known.get(orgId);
     if (!known || this.clock.now() - known.countedAt >= recountAfterMs) known = await this.#count(orgId);
-    if (known.count >= this.max) return false;
+    const perSecond = this.pace?.drain.perSecond(orgId);
+    const waitSeconds = queueWaitSeconds(known.count, perSecond);
+    if (known.count >= this.max) {
+      const retryAfterSeconds = queueWaitSeconds(known.count - this.max + 1, perSecond);
+      return { reason: 'full', retryAfterSeconds: retryAfterSeconds ?? unmeasuredRetryAfterSeconds, waitSeconds };
+    }
+    if (waitSeconds !== undefined && waitSeconds > this.pace!.maxWaitSeconds) {
+      // Once that much has drained, the wait is within bounds again.
+      return { reason: 'slow', retryAfterSeconds: waitSeconds - this.pace!.maxWaitSeconds, waitSeconds };
+    }
     known.count++;
     return true;
   }
@@ -49,6 +87,8 @@ export class QueueBound {
       counting = this.store
         .countUnfinishedTriggers(orgId)
         .then((count) => {
+          // An empty queue: what drained before says nothing of how fast the next burst drains.
+          if (count === 0) this.pace?.drain.restart(orgId);
           const known = { count, countedAt };
           this.#known.set(orgId, known);
           return known;

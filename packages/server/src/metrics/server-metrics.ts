@@ -1,5 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AttemptOutcome, DeliveryObserver } from '../callbacks/callback-deliverer';
+import type { DrainRate } from '../limits/drain-rate';
+import { queueWaitSeconds } from '../limits/queue-bound';
 import type { DeliveryState } from '../storage/delivery-types';
 import type { Storage } from '../storage/storage';
 import type { FinishedState } from '../storage/trigger-types';
@@ -25,8 +27,11 @@ export class ServerMetrics implements DeliveryObserver {
   readonly #deliveries: Counter<'state'>;
   readonly #deliverySeconds: Histogram<'state'>;
 
-  /** @param orgIds - the configured organisations, reported with zeros when they have no trigger. */
-  constructor(store: Storage, orgIds: readonly string[]) {
+  /**
+   * @param orgIds - the configured organisations, reported with zeros when they have no trigger.
+   * @param drain - the pace of this process's workers, per organisation.
+   */
+  constructor(store: Storage, orgIds: readonly string[], drain: DrainRate) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     // Every metric of the server: its name under the prefix, in this registry.
@@ -92,6 +97,28 @@ export class ServerMetrics implements DeliveryObserver {
           triggers.filter(({ status }) => status === 'queued').reduce((sum, { count }) => sum + count, 0),
         );
         this.set({ queue: 'callbacks' }, pendingDeliveries);
+      },
+    );
+    gauge(
+      'drain_rate',
+      "Triggers this process's workers finished per second over the last 10 s, by organisation (while measured).",
+      ['org_id'],
+      async function () {
+        this.reset();
+        for (const [orgId, perSecond] of drain.rates()) this.set({ org_id: orgId }, perSecond);
+      },
+    );
+    gauge(
+      'queue_wait_seconds',
+      "Seconds an organisation's unfinished triggers would take to finish at the drain rate (while measured).",
+      ['org_id'],
+      async function () {
+        const { triggers } = await store.queueStats();
+        this.reset();
+        for (const [orgId, perSecond] of drain.rates()) {
+          const unfinished = triggers.filter((row) => row.orgId === orgId).reduce((sum, { count }) => sum + count, 0);
+          this.set({ org_id: orgId }, queueWaitSeconds(unfinished, perSecond)!);
+        }
       },
     );
     this.#attempts = counter(

@@ -11,6 +11,7 @@ import {
   idempotencyKeyReused,
   idempotencyKeyTakenOver,
   parameterRefused,
+  queueBacklogged,
   queueFull,
   rateLimited,
   serviceNotFound,
@@ -47,6 +48,8 @@ export interface ExecuteDependencies {
   executeRate(orgId: string, clientId: string): RateConfig;
   rateLimiter: RateLimiter;
   queueBound: QueueBound;
+  /** The longest the triggers ahead of a new one may take to drain (`limits.queueWaitSeconds`). */
+  queueWaitSeconds: number;
   /** Decides which literal addresses callback URLs may name. */
   guard: AddressGuard;
   /** Whether the organisation has a secret to sign its callbacks with. */
@@ -59,8 +62,6 @@ export interface ExecuteDependencies {
 
 // A key held by a request that died (its process was killed mid-request) is free again after this.
 const idempotencyLeaseMs = 60_000;
-// What a full queue asks callers to wait: long enough for a queue to drain somewhat.
-const queueFullRetryAfterSeconds = 5;
 
 /**
  * `executeService`: writes the trigger and its job in one transaction and answers with the fresh
@@ -146,10 +147,14 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
 
         let admitted = false;
         try {
-          admitted = await queueBound.admit(orgId);
-          if (!admitted) {
-            throw queueFull(queueFullRetryAfterSeconds, orgId);
+          const admission = await queueBound.admit(orgId);
+          if (admission !== true) {
+            const { reason, retryAfterSeconds, waitSeconds } = admission;
+            throw reason === 'full'
+              ? queueFull(retryAfterSeconds, orgId)
+              : queueBacklogged(retryAfterSeconds, orgId, waitSeconds!, dependencies.queueWaitSeconds);
           }
+          admitted = true;
           await holdIfAsked(request, reply);
           const triggerUUID = ids.triggerUUID();
           const answer: TriggerResult = { message: `Successfully triggered ${vsn}@${orgId}`, triggerUUID };

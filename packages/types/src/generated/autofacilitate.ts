@@ -45,8 +45,9 @@ export interface paths {
          *     most 2048 bytes each, whose host, when it is written as an IP address, is one the server
          *     may call; a request beyond a limit answers 422, each problem named. Each client may start
          *     at most so many triggers per second (429 with `Retry-After`), and each organisation may
-         *     have at most so many unfinished triggers (also 429: the caller is asked to slow down, the
-         *     server is not failing).
+         *     have at most so many unfinished triggers, and no more than the workers finish within a
+         *     bounded wait at their measured pace (also 429, with `Retry-After` from that pace: the
+         *     caller is asked to slow down, the server is not failing).
          *
          *     **Added by this toolkit** (not in Alvaria's API reference): callbacks. When the trigger finishes, the server POSTs a `triggerCallback` (see
          *     `x-autofacilitate-callback`) to each of `callbackUrls`, signed the Standard Webhooks way
@@ -588,7 +589,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description **Added by this toolkit** (not in Alvaria's API reference): the client started too many triggers too quickly, or the organisation has too many queued; retry after `Retry-After` seconds. */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the client started too many triggers too quickly, or the organisation has too many unfinished, or more than the workers finish within the longest wait at their measured pace; retry after `Retry-After` seconds (for a queue, the time it takes to drain enough at that pace). */
         TooManyRequests: {
             headers: {
                 /**
