@@ -36,14 +36,28 @@ test('every log line of a request, and of the trigger it started, carries the re
 
   const ofExecute = lines.filter((line) => line.reqId === 'execute-request-1');
   expect(ofExecute.map((line) => line.msg)).toEqual(
-    expect.arrayContaining(['incoming request', 'request completed', 'trigger running', 'trigger finished']),
+    expect.arrayContaining(['request completed', 'trigger running', 'trigger finished']),
   );
+  // At info, one line for the request itself, written when it is answered.
+  expect(ofExecute.filter((line) => line.msg === 'incoming request')).toEqual([]);
+  expect(ofExecute.filter((line) => line.msg === 'request completed')).toEqual([
+    expect.objectContaining({
+      level: 30,
+      method: 'POST',
+      url: '/via/v2/organizations/acme/autoFacilitate/execute/echo',
+      statusCode: 200,
+      responseTime: expect.any(Number),
+      remoteAddress: '127.0.0.1',
+    }),
+  ]);
   expect(
     ofExecute.filter((line) => line.triggerUUID).every((line) => line.triggerUUID === executed.json.triggerUUID),
   ).toBe(true);
 
   // Every line written while serving requests names its request.
-  const requestLines = lines.filter((line) => line.req || line.res || line.triggerUUID || line.problems);
+  const requestLines = lines.filter(
+    (line) => line.req || line.res || line.statusCode || line.triggerUUID || line.problems,
+  );
   expect(requestLines.length).toBeGreaterThan(4);
   for (const line of requestLines) expect(line.reqId).toEqual(expect.any(String));
 });
@@ -85,4 +99,25 @@ test('GET /healthz answers while the store does', async () => {
   const answer = await call(`${server.url}/healthz`);
   expect(answer.status).toBe(200);
   expect(answer.json).toEqual({ status: 'ok' });
+});
+
+test('at debug, the line of a request coming in too, with its request id', async () => {
+  const debug = logLines();
+  const verbose = await startTestServer(
+    (raw) => {
+      raw.server.logLevel = 'debug';
+    },
+    { logDestination: debug.destination },
+  );
+  try {
+    const answer = await call(`${verbose.url}/metrics`, { headers: { 'x-request-id': 'metrics-request-1' } });
+    expect(answer.status).toBe(200);
+    await debug.waitFor((line) => line.reqId === 'metrics-request-1' && line.msg === 'request completed');
+    expect(debug.lines.filter((line) => line.reqId === 'metrics-request-1')).toEqual([
+      expect.objectContaining({ level: 20, msg: 'incoming request', method: 'GET', url: '/metrics' }),
+      expect.objectContaining({ level: 30, msg: 'request completed', method: 'GET', url: '/metrics', statusCode: 200 }),
+    ]);
+  } finally {
+    await verbose.close();
+  }
 });

@@ -15,6 +15,7 @@ import type { Ids } from '../random/ids';
 import { installErrorHandling } from './error-handler';
 import { installFaultInjection } from './fault-injection';
 import { plainJsonContentType } from './json-content-type';
+import { RequestLog } from './request-log';
 import { countRequests } from './request-metrics';
 import { echoRequestId, requestIdFrom } from './request-id';
 import { clientErrorHandler, frameworkErrors, maxParamLength } from './framework-errors';
@@ -41,6 +42,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   const { config, routes, store, authentication, metrics, decoySecretHash, ids, log } = dependencies;
   const app = Fastify({
     loggerInstance: log,
+    logController: new RequestLog(),
     genReqId: requestIdFrom(ids.requestId),
     requestIdHeader: false,
     bodyLimit: config.limits.bodyBytes,
