@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { CallerCache } from './auth/caller-cache';
 import { credentialsFrom } from './auth/credentials';
 import { hashClientSecret } from './auth/secret-hash';
 import { TokenIssuer } from './auth/token-issuer';
@@ -158,6 +159,8 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         tokens: new TokenIssuer(store.tokens, clock, ids, config.tokens.ttlSeconds),
         credentials: credentialsFrom(config),
         usage,
+        callers: new CallerCache(),
+        clock,
       },
       execute: {
         services,

@@ -7,6 +7,8 @@ import {
   tokenMissing,
   tokenUnknown,
 } from '../errors/catalogue';
+import type { Clock } from '../time/clock';
+import type { CallerCache, KnownCaller } from './caller-cache';
 import type { Credentials } from './credentials';
 import { sha256 } from './secret-hash';
 import { apiScope, type TokenIssuer } from './token-issuer';
@@ -31,6 +33,9 @@ export interface ApiAuthenticationDependencies {
   tokens: TokenIssuer;
   credentials: Credentials;
   usage: UsageMeter;
+  /** The callers let in lately, shared by every operation. */
+  callers: CallerCache;
+  clock: Clock;
 }
 
 // RFC 6750 §2.1: `Bearer` and a b64token.
@@ -38,32 +43,49 @@ const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /**
  * The check every API operation makes before it reads a body: a live token with the
- * `autofacilitateapi` scope, an API key of the token's organisation, and a path in that
- * organisation. Another organisation's path answers 404, as if it did not exist.
+ * `autofacilitateapi` scope, of a client still configured, an API key of the token's organisation,
+ * and a path in that organisation. Another organisation's path answers 404, as if it did not
+ * exist. A pair of credentials that passed lately is known from {@link CallerCache} without
+ * hashing either again.
  */
 export function apiAuthentication(
-  { tokens, credentials, usage }: ApiAuthenticationDependencies,
+  { tokens, credentials, usage, callers, clock }: ApiAuthenticationDependencies,
   operationId: string,
 ): onRequestAsyncHookHandler {
-  return async (request: FastifyRequest) => {
-    const keyHeader = request.headers['x-api-key'];
+  // Every check, in order, for credentials not known lately.
+  const check = async (keyHeader: unknown, authorization: string | undefined): Promise<KnownCaller> => {
     const apiKey = typeof keyHeader === 'string' && keyHeader ? credentials.apiKey(sha256(keyHeader)) : undefined;
     if (apiKey) usage.record(apiKey.orgId, apiKey.name, operationId);
 
-    const authorization = request.headers.authorization;
     if (!authorization) throw tokenMissing();
     const accessToken = bearer.exec(authorization)?.[1];
     if (!accessToken) throw tokenMalformed();
     const token = await tokens.find(accessToken);
-    if (!token) throw tokenUnknown();
+    // A client taken out of the configuration takes its tokens with it.
+    if (!token || credentials.client(token.clientId)?.orgId !== token.orgId) throw tokenUnknown();
     if (!token.scope.split(' ').includes(apiScope)) {
       throw tokenLacksScope(apiScope);
     }
     if (!apiKey || apiKey.orgId !== token.orgId) {
       throw apiKeyRefused();
     }
+    return { orgId: token.orgId, clientId: token.clientId, apiKey: apiKey.name, until: tokens.trustedUntil(token) };
+  };
+
+  return async (request: FastifyRequest) => {
+    const keyHeader = request.headers['x-api-key'];
+    const authorization = request.headers.authorization;
+    const digest =
+      typeof keyHeader === 'string' && authorization ? callers.digest(keyHeader, authorization) : undefined;
+    let caller = digest === undefined ? undefined : callers.get(digest, clock.now());
+    if (caller) {
+      usage.record(caller.orgId, caller.apiKey, operationId);
+    } else {
+      caller = await check(keyHeader, authorization);
+      if (digest !== undefined) callers.set(digest, caller);
+    }
     const { orgId } = request.params as { orgId: string };
-    if (orgId !== token.orgId) throw organisationNotFound(orgId);
-    request.principal = { orgId, clientId: token.clientId, apiKey: apiKey.name };
+    if (orgId !== caller.orgId) throw organisationNotFound(orgId);
+    request.principal = { orgId, clientId: caller.clientId, apiKey: caller.apiKey };
   };
 }

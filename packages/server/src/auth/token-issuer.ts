@@ -50,6 +50,11 @@ export class TokenIssuer {
     return { accessToken, expiresIn: this.ttlSeconds, scope };
   }
 
+  /** Until when a token found now may be believed without asking again: as long as it would be kept here. */
+  trustedUntil(token: TokenRecord): number {
+    return Math.min(token.expiresAt, this.clock.now() + keptForMs);
+  }
+
   /** The live token with this value, or undefined when it is unknown or has expired. */
   async find(accessToken: string): Promise<TokenRecord | undefined> {
     const tokenHash = sha256(accessToken);
