@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * How secrets are held. Client secrets may be chosen by people, so they are stretched with scrypt;
@@ -45,9 +45,9 @@ export function isClientSecretHash(secretHash: string): boolean {
   return N >= 1024 && N <= 1048576 && (N & (N - 1)) === 0 && r >= 1 && r <= 32 && p >= 1 && p <= 16;
 }
 
-/** Hex SHA-256 of a value. */
+/** Hex SHA-256 of a value (one-shot: a third of the cost of a Hash object). */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** Hashes an API key as `sha256$<hex>`, the form the configuration holds. */

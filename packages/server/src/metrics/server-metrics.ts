@@ -18,6 +18,11 @@ export class ServerMetrics implements DeliveryObserver {
   readonly registry = new Registry();
   readonly #requests: Counter<'operation' | 'status'>;
   readonly #requestSeconds: Histogram<'operation'>;
+  // The series of each operation and status, labelled once: counting a request builds no labels.
+  readonly #requestSeries = new Map<
+    string,
+    { statuses: Map<number, { inc(): void }>; seconds: { observe(value: number): void } }
+  >();
   readonly #apiKeyCalls: Counter<'org_id' | 'api_key' | 'operation'>;
   readonly #triggersFinished: Counter<'org_id' | 'status'>;
   readonly #claimSeconds: Histogram<never>;
@@ -145,8 +150,18 @@ export class ServerMetrics implements DeliveryObserver {
 
   /** Counts an answered request. */
   request(operation: string, status: number, seconds: number): void {
-    this.#requests.inc({ operation, status: String(status) });
-    this.#requestSeconds.observe({ operation }, seconds);
+    let series = this.#requestSeries.get(operation);
+    if (!series) {
+      series = { statuses: new Map(), seconds: this.#requestSeconds.labels(operation) };
+      this.#requestSeries.set(operation, series);
+    }
+    let answered = series.statuses.get(status);
+    if (!answered) {
+      answered = this.#requests.labels(operation, String(status));
+      series.statuses.set(status, answered);
+    }
+    answered.inc();
+    series.seconds.observe(seconds);
   }
 
   /** Counts a call that carried a known API key. */
