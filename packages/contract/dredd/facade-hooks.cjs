@@ -5,7 +5,8 @@
 // once, retries once, and must bring the refusal back as the spec documents it.
 //
 // The token endpoint's 429 is skipped: the facade retries a throttled token request after its
-// Retry-After, so its caller sees the retry, never the 429.
+// Retry-After, so its caller sees the retry, never the 429. So are the admin operations: the
+// facade has none (they take an admin key, not the facade's client credentials).
 //
 // Dredd runs every file's beforeEach hooks first (files in name order), then the hooks `before`
 // a named transaction: registering those from beforeAll makes these changes come last, whatever
@@ -13,8 +14,10 @@
 const hooks = require('hooks');
 
 const TOKEN_PATH = '/tokenservice/oauth2/access_token';
+const { skipAdminOperations } = require('./facade-skips.cjs');
 
 hooks.beforeAll((transactions, done) => {
+  skipAdminOperations(hooks, transactions);
   const refused = transactions.filter(
     ({ request, expected }) => Number(expected.statusCode) === 401 && !request.uri.startsWith(TOKEN_PATH),
   );

@@ -7,9 +7,12 @@
 // - Prism cannot parse XML request bodies, so the XML variants of execute are skipped here, each
 //   with its reason; the server's suite runs them.
 // - Dredd does not encode form-encoded examples, so the token grant is encoded here.
+// - The admin operations' 401 has a body, which Prism's own security refusal lacks: every status
+//   of theirs, 401 included, is asked for with an admin key and `Prefer: code=…`.
 const hooks = require('hooks');
 
 const TOKEN_PATH = '/tokenservice/oauth2/access_token';
+const ADMIN_PATH = '/admin/';
 
 function header(headers, name) {
   const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
@@ -33,11 +36,13 @@ hooks.beforeEach((transaction, done) => {
     // Dredd sends no body for form-encoded examples: encode the spec's example grant ourselves.
     request.body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'autofacilitateapi' }).toString();
     request.headers.Authorization = `Basic ${Buffer.from('contract-client:contract-secret').toString('base64')}`;
+  } else if (request.uri.startsWith(ADMIN_PATH)) {
+    request.headers.Authorization = 'Bearer contract-admin-key';
   } else if (status !== 401) {
     request.headers.Authorization = 'Bearer contract-test-token';
     request.headers['x-api-key'] = 'contract-test-key';
   }
-  if (status !== 401 || request.uri.startsWith(TOKEN_PATH)) {
+  if (status !== 401 || request.uri.startsWith(TOKEN_PATH) || request.uri.startsWith(ADMIN_PATH)) {
     request.headers.Prefer = `code=${status}`;
   }
   return done();

@@ -13,6 +13,11 @@
 // - The 500s and the 503 of /healthz go through the fault switch too.
 // - Dredd compares text bodies verbatim, and metrics change with every request: the hook checks
 //   that /metrics is the Prometheus text format with the documented series instead.
+// - The admin operations are called with the organisation's admin key; their 403 with an access
+//   token. beforeAll makes two triggers with a callback (callbacks are off: their deliveries stay
+//   pending, never sent): one whose delivery another process's deliverer leases, through the
+//   store, as a second server would (the 409 of resend), and one to resend (202). An event stream
+//   ends after a second in this configuration; the hook checks it is the SSE format.
 // The server's test starts it with the organisation, services and credentials named below.
 const http = require('node:http');
 const hooks = require('hooks');
@@ -27,7 +32,12 @@ const {
   DREDD_THROTTLED_CLIENT_ID,
   DREDD_THROTTLED_CLIENT_SECRET,
   DREDD_THROTTLED_API_KEY,
+  DREDD_ADMIN_KEY,
+  DREDD_STORE_FILE,
 } = process.env;
+const ADMIN = `/admin/v1/organizations/${ORG}`;
+// A block of the event stream: comments and fields, as the SSE format has them.
+const SSE_LINE = /^(:.*|(retry|id|event|data): .*)$/;
 const UNKNOWN_TRIGGER = '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d';
 const OVERSIZED = 1024 * 1024 + 1;
 const METRICS_SERIES = ['autofacilitate_http_requests_total', 'autofacilitate_queue_depth'];
@@ -79,11 +89,11 @@ function resultPath(vsn, triggerUUID) {
   return `/via/v2/organizations/${ORG}/autoFacilitate/result/${vsn}/triggerUUID/${triggerUUID}`;
 }
 
-async function startTrigger(vsn, triggerParameters) {
+async function startTrigger(vsn, triggerParameters, callbackUrls) {
   const response = await fetch(`${DREDD_ENDPOINT}/via/v2/organizations/${ORG}/autoFacilitate/execute/${vsn}`, {
     method: 'POST',
     headers: { ...apiHeaders(), 'Content-Type': 'application/json' },
-    body: JSON.stringify({ triggerParameters }),
+    body: JSON.stringify({ triggerParameters, callbackUrls }),
   });
   if (response.status !== 200) throw new Error(`execute ${vsn} answered ${response.status}: ${await response.text()}`);
   return (await response.json()).triggerUUID;
@@ -105,12 +115,63 @@ hooks.beforeAll(async (_transactions, done) => {
     triggers.withOutput = await settle('ServerName', await startTrigger('ServerName', { key: 'value' }), 200);
     triggers.withoutOutput = await settle('quiet', await startTrigger('quiet', {}), 204);
     triggers.running = await settle('sleeper', await startTrigger('sleeper', {}), 202);
+    await prepareAdmin();
     done();
   } catch (error) {
     console.error(`server hooks: ${error.stack}`);
     process.exit(1);
   }
 });
+
+async function firstDelivery(triggerUUID) {
+  const response = await fetch(`${DREDD_ENDPOINT}${ADMIN}/triggers/${triggerUUID}`, {
+    headers: { Authorization: `Bearer ${DREDD_ADMIN_KEY}` },
+  });
+  if (response.status !== 200) throw new Error(`getAdminTrigger answered ${response.status}`);
+  return (await response.json()).deliveries[0].deliveryId;
+}
+
+// The triggers and deliveries the admin transactions need.
+async function prepareAdmin() {
+  const callbackUrls = ['https://mycompany.com/callbacks/id=123'];
+  triggers.inFlight = await settle('ServerName', await startTrigger('ServerName', { key: 'held' }, callbackUrls), 200);
+  triggers.inFlightDelivery = await firstDelivery(triggers.inFlight);
+  // Another process's deliverer leases the only delivery due so far, and holds it for an hour.
+  const { SqliteStorage } = await import('@autofacilitate/server');
+  const other = new SqliteStorage({ file: DREDD_STORE_FILE });
+  const claimed = await other.claimDeliveries({
+    workerId: 'dredd-other-process',
+    now: Date.now(),
+    leaseMs: 3_600_000,
+    limit: 1,
+  });
+  await other.close();
+  if (claimed[0]?.delivery.deliveryId !== triggers.inFlightDelivery)
+    throw new Error('the delivery to hold was not leased');
+  triggers.resend = await settle('ServerName', await startTrigger('ServerName', { key: 'again' }, callbackUrls), 200);
+  triggers.resendDelivery = await firstDelivery(triggers.resend);
+  // The first service listed has finished a trigger in the last hour, so it has a success rate to show.
+  await settle('needs-customer', await startTrigger('needs-customer', { customerId: '7' }), 200);
+}
+
+function prepareAdminCall(request, status) {
+  setHeader(request.headers, 'Authorization', `Bearer ${status === 403 ? accessToken : DREDD_ADMIN_KEY}`);
+  const operation = request.uri.split('?')[0].replace(/^\/admin\/v1\/organizations\/[^/]+/, '');
+  const resend = (triggerUUID, deliveryId) => `${ADMIN}/triggers/${triggerUUID}/deliveries/${deliveryId}/resend`;
+  if (status === 404) return `/admin/v1/organizations/NoSuchOrg${operation === '/triggers' ? '/triggers' : operation}`;
+  if (operation.endsWith('/resend')) {
+    const paths = {
+      400: resend(triggers.resend, 'first'),
+      409: resend(triggers.inFlight, triggers.inFlightDelivery),
+    };
+    return paths[status] ?? resend(triggers.resend, triggers.resendDelivery);
+  }
+  if (operation.startsWith('/triggers/')) {
+    return `${ADMIN}/triggers/${status === 400 ? '%FF' : triggers.withOutput}`;
+  }
+  if (operation === '/triggers') return `${ADMIN}/triggers${status === 400 ? '?limit=0' : '?status=succeeded&limit=2'}`;
+  return `${ADMIN}${operation}`;
+}
 
 // What to send for each status of execute, by request body type.
 const execute = {
@@ -238,6 +299,8 @@ hooks.beforeEach(async (transaction, done) => {
   let path;
   if (request.uri.startsWith(TOKEN_PATH)) {
     path = prepareToken(request, status);
+  } else if (request.uri.startsWith('/admin/')) {
+    path = prepareAdminCall(request, status);
   } else if (operational) {
     path = request.uri;
   } else if (request.method === 'POST') {
@@ -270,7 +333,22 @@ hooks.afterEach((transaction, done) => {
   done();
 });
 
+function checkEventStream(transaction) {
+  const body = transaction.real.body;
+  const wrong = body.split('\n').filter((line) => line !== '' && !SSE_LINE.test(line));
+  if (!body.startsWith('retry: ') || !body.includes('\n: open\n') || wrong.length > 0) {
+    transaction.fail = `the event stream is not the SSE format it documents: ${JSON.stringify(body.slice(0, 200))}`;
+  } else {
+    // Checked above as the format; which events it carries depends on what happened meanwhile.
+    transaction.expected.body = body;
+  }
+}
+
 hooks.beforeEachValidation((transaction, done) => {
+  if (transaction.request.uri.endsWith('/events') && transaction.real.statusCode === 200) {
+    checkEventStream(transaction);
+    return done();
+  }
   if (transaction.request.uri !== '/metrics' || transaction.real.statusCode !== 200) return done();
   const body = transaction.real.body;
   const wrong = body.split('\n').filter((line) => line !== '' && !METRICS_LINE.test(line));

@@ -36,5 +36,15 @@ export function documentedTransactions(): DocumentedTransaction[] {
   );
 }
 
+/** The admin operations: called with an admin key, by the CLI and the console, never through the facade. */
+export const adminOperations: ReadonlySet<string> = new Set([
+  'listAdminTriggers',
+  'getAdminTrigger',
+  'resendAdminDelivery',
+  'listAdminServices',
+  'getAdminUsage',
+  'streamAdminEvents',
+]);
+
 /** Whether Dredd can run a transaction against Prism, which cannot parse XML request bodies. */
 export const isXml = (transaction: DocumentedTransaction) => transaction.requestContentType === 'application/xml';

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { newCallbackSecret } from '@autofacilitate/server';
 import { freshCredentials, startScratchServer, type ClientCredentials, type ScratchServer } from './scratch-server';
 
@@ -18,12 +19,15 @@ export interface DreddServer extends ScratchServer {
 export async function startDreddServer(origin: string): Promise<DreddServer> {
   const client = freshCredentials('contract-client');
   const throttled = freshCredentials('throttled-client');
+  const adminKey = freshCredentials('admin').apiKey;
   const server = await startScratchServer(
     'dredd',
     {
       server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
       storage: { sqlite: { file: 'store.sqlite' } },
       workers: { pollIntervalMs: 50 },
+      // An event stream ends within a transaction, as Dredd waits for the whole body.
+      admin: { eventStreamSeconds: 1 },
       testing: { faultInjection: true },
       // The spec's examples name callback URLs on the internet: they are stored, never called.
       callbacks: { enabled: false },
@@ -31,6 +35,7 @@ export async function startDreddServer(origin: string): Promise<DreddServer> {
         orgId: {
           clients: { [client.clientId]: {}, [throttled.clientId]: { executeRate: { perSecond: 0.0001, burst: 1 } } },
           apiKeys: { contract: {}, throttled: {} },
+          adminKeys: { contract: {} },
           callbackSecrets: [newCallbackSecret()],
           services: {
             ServerName: { kind: 'echo' },
@@ -48,6 +53,7 @@ export async function startDreddServer(origin: string): Promise<DreddServer> {
         AUTOFACILITATE_API_KEY_ORGID_CONTRACT: client.apiKey,
         AUTOFACILITATE_CLIENT_SECRET_THROTTLED_CLIENT: throttled.clientSecret,
         AUTOFACILITATE_API_KEY_ORGID_THROTTLED: throttled.apiKey,
+        AUTOFACILITATE_ADMIN_KEY_ORGID_CONTRACT: adminKey,
       },
     },
   );
@@ -63,6 +69,8 @@ export async function startDreddServer(origin: string): Promise<DreddServer> {
       DREDD_THROTTLED_CLIENT_ID: throttled.clientId,
       DREDD_THROTTLED_CLIENT_SECRET: throttled.clientSecret,
       DREDD_THROTTLED_API_KEY: throttled.apiKey,
+      DREDD_ADMIN_KEY: adminKey,
+      DREDD_STORE_FILE: join(server.dir, 'store.sqlite'),
     }),
   };
 }

@@ -4,6 +4,8 @@ import { freshCredentials, startScratchServer, type ClientCredentials, type Scra
 /** A real server with the demo organisation and services, for a fuzzer to hammer. */
 export interface FuzzServer extends ScratchServer {
   client: ClientCredentials;
+  /** The demo organisation's admin key. */
+  adminKey: string;
 }
 
 /**
@@ -13,6 +15,7 @@ export interface FuzzServer extends ScratchServer {
  */
 export async function startFuzzServer(origin: string): Promise<FuzzServer> {
   const client = freshCredentials('fuzz-client');
+  const adminKey = freshCredentials('fuzz-admin').apiKey;
   const server = await startScratchServer(
     'fuzz',
     {
@@ -28,6 +31,7 @@ export async function startFuzzServer(origin: string): Promise<FuzzServer> {
         demo: {
           clients: { [client.clientId]: {} },
           apiKeys: { fuzz: {} },
+          adminKeys: { fuzz: {} },
           callbackSecrets: [newCallbackSecret()],
           services: {
             echo: { kind: 'echo' },
@@ -42,8 +46,9 @@ export async function startFuzzServer(origin: string): Promise<FuzzServer> {
       env: {
         AUTOFACILITATE_CLIENT_SECRET_FUZZ_CLIENT: client.clientSecret,
         AUTOFACILITATE_API_KEY_DEMO_FUZZ: client.apiKey,
+        AUTOFACILITATE_ADMIN_KEY_DEMO_FUZZ: adminKey,
       },
     },
   );
-  return { ...server, client };
+  return { ...server, client, adminKey };
 }

@@ -29,7 +29,11 @@ function schemathesisBinary(): string {
 }
 
 /** Runs Schemathesis with `tools/schemathesis/schemathesis.toml` on the spec against `url`. */
-export async function runSchemathesis(url: string, client: ClientCredentials): Promise<SchemathesisResult> {
+export async function runSchemathesis(
+  url: string,
+  client: ClientCredentials,
+  adminKey: string,
+): Promise<SchemathesisResult> {
   const st = schemathesisBinary();
   const report = join(toolDir, '.venv', `report-${process.pid}`);
   const child = startChild(
@@ -51,6 +55,7 @@ export async function runSchemathesis(url: string, client: ClientCredentials): P
       SCHEMATHESIS_CLIENT_ID: client.clientId,
       SCHEMATHESIS_CLIENT_SECRET: client.clientSecret,
       SCHEMATHESIS_API_KEY: client.apiKey,
+      SCHEMATHESIS_ADMIN_KEY: adminKey,
     },
   );
   const exitCode = await child.exited;

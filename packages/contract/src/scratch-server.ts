@@ -14,6 +14,8 @@ export interface ClientCredentials {
 /** A real server in a data directory of its own. */
 export interface ScratchServer {
   url: string;
+  /** Its data directory: relative paths of the settings are under it. */
+  dir: string;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startScratchServer(
     const url = await server.listen();
     return {
       url,
+      dir,
       async stop() {
         await server.close();
         await rm(dir, { recursive: true, force: true });

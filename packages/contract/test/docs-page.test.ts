@@ -22,6 +22,14 @@ const GROUPS = {
     ['Get metrics', '#/operations/getmetrics'],
     ['Check health', '#/operations/gethealth'],
   ],
+  Admin: [
+    ['List triggers', '#/admin/listadmintriggers'],
+    ['Get a trigger', '#/admin/getadmintrigger'],
+    ['Resend a callback', '#/admin/resendadmindelivery'],
+    ['List services', '#/admin/listadminservices'],
+    ['Get API key usage', '#/admin/getadminusage'],
+    ['Stream changes', '#/admin/streamadminevents'],
+  ],
 } as const;
 // The operations Alvaria's API has, which the SDK and the CLI call; the others are the server's own.
 const API_OPERATIONS = new Set(['Execute Service', 'Get Trigger result', 'Get an access token']);
@@ -93,9 +101,12 @@ describe.each(Object.values(GROUPS).flat())('%s', (operation, route) => {
     // Redoc gives each operation a section whose id is its route.
     const section = page.locator(`[id="${route.slice(2)}"]`);
     if (!API_OPERATIONS.has(operation)) {
-      // A single sample, shown as it is.
+      // A single sample, shown as it is: curl, with the credential it needs, to the self-hosted server.
       await section
-        .locator('[data-component-name="CodeBlock/CodeBlockContainer"]', { hasText: 'curl -s http://127.0.0.1:8080/' })
+        .locator('[data-component-name="CodeBlock/CodeBlockContainer"]', {
+          hasText:
+            /curl -sN? (-X POST )?(-H "Authorization: Bearer \$ADMIN_KEY" (\\\s+)?)?'?http:\/\/127\.0\.0\.1:8080\//,
+        })
         .waitFor();
       return;
     }

@@ -30,7 +30,7 @@ const everyCheck = [
 ];
 
 test('Schemathesis: every check, positive and negative data and the stateful phase find no failure in the server', async () => {
-  const result = await runSchemathesis(server.url, server.client);
+  const result = await runSchemathesis(server.url, server.client, server.adminKey);
   console.log(
     `Schemathesis: ${result.cases} cases, ${result.failures} failures; checks run: ${Object.entries(result.checks)
       .map(([name, count]) => `${name} ×${count}`)

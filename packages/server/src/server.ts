@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { feedAdminEvents } from './admin/admin-event-sources';
+import { AdminEvents } from './admin/admin-events';
+import { adminKeysFrom } from './auth/admin-keys';
 import { CallerCache } from './auth/caller-cache';
 import { credentialsFrom } from './auth/credentials';
 import { hashClientSecret } from './auth/secret-hash';
@@ -149,6 +152,9 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     retentionSeconds: config.results.retentionSeconds,
     intervalSeconds: config.results.purgeIntervalSeconds,
   });
+  const adminEvents = new AdminEvents();
+  const created = feedAdminEvents(adminEvents, worker, deliverer, clock);
+  const tokens = new TokenIssuer(store.tokens, clock, ids, config.tokens.ttlSeconds);
   let app: FastifyInstance;
   try {
     app = await buildApp({
@@ -156,7 +162,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
       routes: await loadSpec(),
       store,
       authentication: {
-        tokens: new TokenIssuer(store.tokens, clock, ids, config.tokens.ttlSeconds),
+        tokens,
         credentials: credentialsFrom(config),
         usage,
         callers: new CallerCache(),
@@ -181,6 +187,22 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         signsCallbacks: (orgId) => (keys.get(orgId)?.length ?? 0) > 0,
         idempotencyRetentionMs: config.idempotency.retentionSeconds * 1000,
         tracer,
+        created,
+      },
+      admin: {
+        authentication: {
+          admin: adminKeysFrom(config),
+          tokens,
+          organisation: (orgId) => Object.hasOwn(config.organisations, orgId),
+        },
+        store,
+        services,
+        organisations: config.organisations,
+        usage,
+        events: adminEvents,
+        deliverer,
+        clock,
+        eventStreamSeconds: config.admin.eventStreamSeconds,
       },
       metrics,
       decoySecretHash: await hashClientSecret(ids.accessToken()),

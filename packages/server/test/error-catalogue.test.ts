@@ -19,6 +19,7 @@ const bearer = (challenge: string, credential = 'access-token') => ({
   statusCode: 401,
   headers: { 'www-authenticate': `Bearer realm="autofacilitate"${challenge}`, 'refused-credential': credential },
 });
+const adminChallenge = { 'www-authenticate': 'Bearer realm="autofacilitate-admin"' };
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 const oauth = (status: number, error: string, description: string) => ({
   statusCode: status,
@@ -316,6 +317,54 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     catalogue.apiKeyRefused(),
     'AF_ERR_API_KEY_REFUSED',
     bearer(', error="invalid_request", error_description="The x-api-key header is missing or unknown"', 'api-key'),
+  ],
+  adminKeyMissing: [
+    catalogue.adminKeyMissing(),
+    'AF_ERR_ADMIN_KEY_MISSING',
+    refusal(401, 'Unauthorized', 'header.Authorization', 'Unauthorized', 'An admin key is required', adminChallenge),
+  ],
+  adminKeyMalformed: [
+    catalogue.adminKeyMalformed(),
+    'AF_ERR_ADMIN_KEY_MALFORMED',
+    refusal(
+      401,
+      'Unauthorized',
+      'header.Authorization',
+      'Unauthorized',
+      'The Authorization header must be Bearer {adminKey}',
+      adminChallenge,
+    ),
+  ],
+  adminKeyUnknown: [
+    catalogue.adminKeyUnknown(),
+    'AF_ERR_ADMIN_KEY_UNKNOWN',
+    refusal(401, 'Unauthorized', 'header.Authorization', 'Unauthorized', 'The admin key is unknown', adminChallenge),
+  ],
+  adminAccessToken: [
+    catalogue.adminAccessToken(),
+    'AF_ERR_ADMIN_ACCESS_TOKEN',
+    refusal(
+      403,
+      'Forbidden',
+      'header.Authorization',
+      'Forbidden',
+      'Admin operations need an admin key, not an access token',
+    ),
+  ],
+  adminCursorInvalid: [
+    catalogue.adminCursorInvalid(),
+    'AF_ERR_ADMIN_CURSOR_INVALID',
+    invalid('query.cursor', 'The cursor is not one this server gave'),
+  ],
+  adminDeliveryNotFound: [
+    catalogue.adminDeliveryNotFound('0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', 7),
+    'AF_ERR_ADMIN_DELIVERY_NOT_FOUND',
+    notFound('path.deliveryId', 'Trigger 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d has no delivery 7'),
+  ],
+  adminDeliveryInFlight: [
+    catalogue.adminDeliveryInFlight(7),
+    'AF_ERR_ADMIN_DELIVERY_IN_FLIGHT',
+    refusal(409, 'Conflict', 'path.deliveryId', 'Attempt in progress', 'An attempt at delivery 7 is under way'),
   ],
   grantInvalid: [
     catalogue.grantInvalid('grant_type', 'must be string'),

@@ -145,6 +145,15 @@ test('the demo prints curl commands that work as printed: token, execute echo, r
   expect(printed).toContain(`callbacks:    signed with ${credentials.callbackSecret}`);
   expect(callbackSecretKey(credentials.callbackSecret)).toHaveLength(32);
 
+  // The admin key printed opens the demo organisation's admin operations.
+  expect(printed).toMatch(new RegExp(`admin key: +${credentials.adminKey} `));
+  const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)![1];
+  const listed = await fetch(`${url}/admin/v1/organizations/demo/triggers`, {
+    headers: { authorization: `Bearer ${credentials.adminKey}` },
+  });
+  expect(listed.status).toBe(200);
+  expect((await listed.json()).triggers[0]).toMatchObject({ vsn: 'echo', status: 'succeeded' });
+
   demo.child.kill('SIGTERM');
   expect(await demo.exited).toEqual({ code: 0, signal: null });
 });

@@ -18,6 +18,16 @@ test("every operation of the spec becomes a route, with the spec's schemas", () 
     },
     { operationId: 'getMetrics', method: 'GET', url: '/metrics' },
     { operationId: 'getHealth', method: 'GET', url: '/healthz' },
+    { operationId: 'listAdminTriggers', method: 'GET', url: '/admin/v1/organizations/:orgId/triggers' },
+    { operationId: 'getAdminTrigger', method: 'GET', url: '/admin/v1/organizations/:orgId/triggers/:triggerUUID' },
+    {
+      operationId: 'resendAdminDelivery',
+      method: 'POST',
+      url: '/admin/v1/organizations/:orgId/triggers/:triggerUUID/deliveries/:deliveryId/resend',
+    },
+    { operationId: 'listAdminServices', method: 'GET', url: '/admin/v1/organizations/:orgId/services' },
+    { operationId: 'getAdminUsage', method: 'GET', url: '/admin/v1/organizations/:orgId/usage' },
+    { operationId: 'streamAdminEvents', method: 'GET', url: '/admin/v1/organizations/:orgId/events' },
   ]);
   const execute = routes.find((route) => route.operationId === 'executeService')!;
   const body = execute.schema.body as { content: Record<string, { schema: unknown }> };
@@ -94,6 +104,12 @@ describe('binding', () => {
       getTriggerResult: noop,
       getMetrics: noop,
       getHealth: noop,
+      listAdminTriggers: noop,
+      getAdminTrigger: noop,
+      resendAdminDelivery: noop,
+      listAdminServices: noop,
+      getAdminUsage: noop,
+      streamAdminEvents: noop,
       deleteTrigger: noop,
     };
     await expect(app.register(specRoutes, { routes, operations })).rejects.toThrow(

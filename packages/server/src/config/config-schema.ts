@@ -51,6 +51,16 @@ const service = {
   ],
 } as const;
 
+// A key only ever held hashed: API keys, admin keys and operator keys alike.
+const hashedKeys = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { hash: { type: 'string', pattern: '^sha256\\$[0-9a-f]{64}$' } },
+  },
+} as const;
+
 const organisation = {
   type: 'object',
   additionalProperties: false,
@@ -64,14 +74,8 @@ const organisation = {
         properties: { secretHash: { type: 'string', pattern: '^scrypt\\$' }, executeRate: rate },
       },
     },
-    apiKeys: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { hash: { type: 'string', pattern: '^sha256\\$[0-9a-f]{64}$' } },
-      },
-    },
+    apiKeys: hashedKeys,
+    adminKeys: { ...hashedKeys, default: {} },
     services: { type: 'object', additionalProperties: service },
     callbackSecrets: { type: 'array', items: { type: 'string', pattern: '^whsec_' }, minItems: 1 },
   },
@@ -154,6 +158,8 @@ export const configSchema = {
     // With a URL (here or in the standard OTEL_EXPORTER_OTLP_* variables), spans are exported there.
     tracing: section({ otlp: section({ url: { type: 'string', pattern: '^https?://' } }) }),
     organisations: { type: 'object', minProperties: 1, additionalProperties: organisation },
+    operators: { ...hashedKeys, default: {} },
+    admin: section({ eventStreamSeconds: { ...positiveInteger, default: 300 } }),
     testing: section({ faultInjection: { type: 'boolean', default: false } }),
   },
 } as const;

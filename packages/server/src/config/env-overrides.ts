@@ -17,6 +17,16 @@ export function apiKeyVariable(orgId: string, name: string): string {
   return envName('AUTOFACILITATE_API_KEY', orgId, name);
 }
 
+/** The variable that holds an admin key, in plain: `AUTOFACILITATE_ADMIN_KEY_<ORG ID>_<KEY NAME>`. */
+export function adminKeyVariable(orgId: string, name: string): string {
+  return envName('AUTOFACILITATE_ADMIN_KEY', orgId, name);
+}
+
+/** The variable that holds an operator key, in plain: `AUTOFACILITATE_OPERATOR_KEY_<KEY NAME>`. */
+export function operatorKeyVariable(name: string): string {
+  return envName('AUTOFACILITATE_OPERATOR_KEY', name);
+}
+
 /**
  * The variable that holds an organisation's callback secrets, `whsec_…`, several separated by
  * spaces while one is being rotated: `AUTOFACILITATE_CALLBACK_SECRET_<ORG ID>`.

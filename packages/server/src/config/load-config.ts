@@ -7,6 +7,7 @@ import { hashApiKey, hashClientSecret, isClientSecretHash } from '../auth/secret
 import { parseAllowedRange } from '../callbacks/address-guard';
 import { callbackSecretKey } from '../callbacks/callback-secret';
 import { ConfigError } from '../errors/catalogue';
+import { applyAdminSecrets } from './admin-secrets';
 import { configSchema } from './config-schema';
 import { applyOtlpEnvironment } from '../tracing/otlp-endpoint';
 import { apiKeyVariable, callbackSecretVariable, clientSecretVariable, postgresUrlVariable } from './env-overrides';
@@ -167,6 +168,7 @@ export async function resolveConfig(raw: unknown, source: ConfigSource): Promise
   const problems: string[] = [];
   await applySecrets(typed, source, problems);
   applyOtlpEnvironment(typed, source.env, problems);
+  applyAdminSecrets(typed, source, problems);
   resolvePaths(typed, source, problems);
   checkCallbacks(typed, problems);
   checkTimeouts(typed, problems);

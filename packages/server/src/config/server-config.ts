@@ -69,6 +69,8 @@ export interface OrganisationConfig {
   clients: Record<string, ClientConfig>;
   apiKeys: Record<string, ApiKeyConfig>;
   services: Record<string, ServiceConfig>;
+  /** Admin keys: each reaches this organisation's admin operations, and no other organisation's. */
+  adminKeys: Record<string, ApiKeyConfig>;
   /**
    * The `whsec_` secrets that sign the organisation's callbacks; every one of them signs, so a
    * secret is rotated by adding the new one, then removing the old one once receivers moved on.
@@ -162,6 +164,12 @@ export interface ServerConfig {
   };
   tracing: TracingConfig;
   organisations: Record<string, OrganisationConfig>;
+  /** Operator keys: each reaches the admin operations of every organisation. */
+  operators: Record<string, ApiKeyConfig>;
+  admin: {
+    /** How long one admin event stream stays open before the client is asked to connect again. */
+    eventStreamSeconds: number;
+  };
   /** Switches that exist for contract tests only. */
   testing: { faultInjection: boolean };
 }

@@ -6,6 +6,7 @@ export interface DemoBannerFacts {
   clientSecret: string;
   apiKey: string;
   callbackSecret: string;
+  adminKey: string;
   /** The folder that keeps the demo's SQLite file and credentials. */
   dataDir: string;
   services: string[];
@@ -24,6 +25,7 @@ export function demoBanner(facts: DemoBannerFacts): string {
     `  secret:       ${clientSecret}`,
     `  API key:      ${apiKey}`,
     `  callbacks:    signed with ${facts.callbackSecret} (may go to 127.0.0.1 and ::1)`,
+    `  admin key:    ${facts.adminKey} (Authorization: Bearer …, on ${url}/admin/v1/organizations/${orgId}/…)`,
     `  data:         ${facts.dataDir} (SQLite file and credentials; delete it to start afresh)`,
     '',
     'Get a token, run echo and read its result (paste into a shell):',

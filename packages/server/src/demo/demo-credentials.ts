@@ -9,6 +9,8 @@ export interface DemoCredentials {
   apiKey: string;
   /** Signs the demo organisation's callbacks. */
   callbackSecret: string;
+  /** Opens the demo organisation's admin operations. */
+  adminKey: string;
 }
 
 /**
@@ -18,12 +20,13 @@ export interface DemoCredentials {
 export function demoCredentials(dataDir: string): DemoCredentials {
   const file = join(dataDir, 'demo-credentials.json');
   const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials>) : {};
-  // A data folder from before callbacks gets a callback secret, and keeps the rest.
-  if (kept.clientSecret && kept.apiKey && kept.callbackSecret) return kept as DemoCredentials;
+  // A data folder from before callbacks or the admin API gets what it lacks, and keeps the rest.
+  if (kept.clientSecret && kept.apiKey && kept.callbackSecret && kept.adminKey) return kept as DemoCredentials;
   const credentials = {
     clientSecret: kept.clientSecret ?? randomBytes(18).toString('base64url'),
     apiKey: kept.apiKey ?? randomBytes(18).toString('base64url'),
     callbackSecret: kept.callbackSecret ?? newCallbackSecret(),
+    adminKey: kept.adminKey ?? randomBytes(18).toString('base64url'),
   };
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });

@@ -1,6 +1,11 @@
 import { join, resolve } from 'node:path';
 import { runUntilSignal } from '../commands/run-until-signal';
-import { apiKeyVariable, callbackSecretVariable, clientSecretVariable } from '../config/env-overrides';
+import {
+  adminKeyVariable,
+  apiKeyVariable,
+  callbackSecretVariable,
+  clientSecretVariable,
+} from '../config/env-overrides';
 import { loadConfig } from '../config/load-config';
 import { createServer } from '../server';
 import { demoBanner } from './demo-banner';
@@ -9,6 +14,7 @@ import { demoCredentials } from './demo-credentials';
 const orgId = 'demo';
 const clientId = 'demo-client';
 const apiKeyName = 'demo';
+const adminKeyName = 'demo-admin';
 
 /** Where the demo runs: its data folder (SQLite file, credentials) and, when given, its port. */
 export interface DemoOptions {
@@ -30,6 +36,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const clientSecret = process.env[secretVariable] || generated.clientSecret;
   const apiKey = process.env[keyVariable] || generated.apiKey;
   const callbackSecret = process.env[callbackVariable] || generated.callbackSecret;
+  const adminVariable = adminKeyVariable(orgId, adminKeyName);
+  const adminKey = process.env[adminVariable] || generated.adminKey;
 
   // The bundle sits in dist/; the demo configuration ships beside it in demo/.
   const config = await loadConfig(join(__dirname, '..', 'demo', 'config.yaml'), {
@@ -37,6 +45,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     [secretVariable]: clientSecret,
     [keyVariable]: apiKey,
     [callbackVariable]: callbackSecret,
+    [adminVariable]: adminKey,
   });
   config.storage.sqlite.file = join(dataDir, 'autofacilitate.sqlite');
   if (options.port !== undefined) {
@@ -57,6 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       clientSecret,
       apiKey,
       callbackSecret,
+      adminKey,
       dataDir,
       services: Object.keys(config.organisations[orgId]?.services ?? {}),
     }),

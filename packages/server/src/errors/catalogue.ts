@@ -9,6 +9,7 @@ import { ApiError, type Problem } from './server-error';
 // The refusals of the token endpoint and of the API's bearer tokens, and the errors that never
 // reach a client, are declared beside this file and are part of the same catalogue.
 export * from './auth-errors';
+export * from './admin-errors';
 export * from './internal-errors';
 
 const keyScope = 'header.Idempotency-Key';

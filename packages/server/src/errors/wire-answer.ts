@@ -12,6 +12,8 @@ export interface WireAnswer {
 // The headline of each status, as the spec's examples word it.
 const headlines: Record<number, string> = {
   400: 'Validation exception',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not found',
   405: 'Method Not Allowed',
   408: 'Request Timeout',

@@ -1,4 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { adminOperations } from '../admin/admin-operations';
+import type { AdminDependencies } from '../admin/admin-dependencies';
 import type { ApiAuthenticationDependencies } from '../auth/api-authentication';
 import { FailedAuthentications } from '../auth/failed-authentications';
 import type { ServerConfig } from '../config/server-config';
@@ -31,6 +33,7 @@ export interface AppDependencies {
   authentication: ApiAuthenticationDependencies;
   /** What execute needs besides its authentication. */
   execute: Omit<ExecuteDependencies, 'authentication'>;
+  admin: AdminDependencies;
   metrics: ServerMetrics;
   decoySecretHash: string;
   ids: Ids;
@@ -79,6 +82,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       getTriggerResult: getTriggerResult({ authentication, store: store.triggers }),
       getMetrics: getMetrics(metrics),
       getHealth: getHealth(store),
+      ...adminOperations(dependencies.admin),
     },
   });
   await app.ready();

@@ -26,6 +26,7 @@ import type { RateLimiter } from '../limits/rate-limiter';
 import type { ServiceRegistry } from '../services/service-registry';
 import { IdempotencyKeyLost } from '../storage/idempotency-types';
 import type { Storage } from '../storage/storage';
+import type { NewTrigger } from '../storage/trigger-types';
 import type { Clock } from '../time/clock';
 import type { Ids } from '../random/ids';
 import { malformedCallbackUrl, unreachableCallbackUrl } from '../callbacks/callback-url-checks';
@@ -41,6 +42,8 @@ export interface ExecuteDependencies {
   store: Storage;
   /** Told when a trigger was written, so that it runs at once. */
   worker: { wake(): void };
+  /** Told of every trigger written (the admin event stream). */
+  created?(trigger: NewTrigger): void;
   clock: Clock;
   ids: Ids;
   limits: TriggerLimits;
@@ -159,20 +162,19 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
           const triggerUUID = ids.triggerUUID();
           const answer: TriggerResult = { message: `Successfully triggered ${vsn}@${orgId}`, triggerUUID };
           const trace = spans.traceOf(request, triggerUUID);
-          await store.createTrigger(
-            {
-              triggerUUID,
-              orgId,
-              vsn,
-              triggerParameters,
-              callbackUrls,
-              requestId: request.id,
-              createdAt: clock.now(),
-              ...(trace && { trace }),
-            },
-            reservation && { ...reservation, response: answer },
-          );
+          const trigger = {
+            triggerUUID,
+            orgId,
+            vsn,
+            triggerParameters,
+            callbackUrls,
+            requestId: request.id,
+            createdAt: clock.now(),
+            ...(trace && { trace }),
+          };
+          await store.createTrigger(trigger, reservation && { ...reservation, response: answer });
           worker.wake();
+          dependencies.created?.(trigger);
           return answer;
         } catch (error) {
           if (admitted) queueBound.withdraw(orgId);

@@ -1,3 +1,4 @@
+import type { AdminStore } from './admin-store';
 import type { DeliveryStore } from './delivery-store';
 import type { IdempotencyKeyStore } from './idempotency-key-store';
 import type { TokenStore } from './token-store';
@@ -23,4 +24,6 @@ export interface Repositories {
   readonly deliveries: DeliveryStore;
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
+  /** What the admin operations read across the aggregates, and resend. */
+  readonly admin: AdminStore;
 }

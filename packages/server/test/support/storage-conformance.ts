@@ -1,4 +1,5 @@
 import type { Storage } from '../../src';
+import { adminConformance } from './conformance/admin-conformance';
 import { claimConformance } from './conformance/claim-conformance';
 import { deliveryConformance } from './conformance/delivery-conformance';
 import { idempotencyConformance, type IdempotencyUnderTest } from './conformance/idempotency-conformance';
@@ -46,4 +47,5 @@ export function storageConformance(name: string, open: OpenStorage): void {
     aggregate(open, (storage) => storage.usage),
   );
   unitOfWorkConformance(name, open);
+  adminConformance(name, open);
 }

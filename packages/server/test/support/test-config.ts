@@ -10,6 +10,10 @@ export const secrets = {
   /** acme's callback secret, and the one it rotates to. */
   acmeCallback: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwdXBGaGV5UgA=',
   acmeNextCallback: 'whsec_5T7b5Dd8G2uFhkz3NmRbVd8sG1kQp0ZyXcW4aE6tLiM=',
+  /** The admin keys of acme and globex, and an operator's, who sees both. */
+  acmeAdmin: 'acme-admin-key-0123456789',
+  globexAdmin: 'globex-admin-key-0123456789',
+  operator: 'operator-key-0123456789',
 } as const;
 
 export const testEnv: NodeJS.ProcessEnv = {
@@ -17,6 +21,9 @@ export const testEnv: NodeJS.ProcessEnv = {
   AUTOFACILITATE_API_KEY_ACME_MAIN: secrets.acmeKey,
   AUTOFACILITATE_CLIENT_SECRET_GLOBEX_CLIENT: secrets.globexClient,
   AUTOFACILITATE_API_KEY_GLOBEX_MAIN: secrets.globexKey,
+  AUTOFACILITATE_ADMIN_KEY_ACME_OPS: secrets.acmeAdmin,
+  AUTOFACILITATE_ADMIN_KEY_GLOBEX_OPS: secrets.globexAdmin,
+  AUTOFACILITATE_OPERATOR_KEY_ROOT: secrets.operator,
 };
 
 /**
@@ -41,6 +48,7 @@ export function rawTestConfig(dir: string): RawConfig {
       acme: {
         clients: { 'acme-client': {} },
         apiKeys: { main: {} },
+        adminKeys: { ops: {} },
         callbackSecrets: [secrets.acmeCallback],
         services: {
           echo: { kind: 'echo' },
@@ -55,9 +63,11 @@ export function rawTestConfig(dir: string): RawConfig {
       globex: {
         clients: { 'globex-client': {} },
         apiKeys: { main: {} },
+        adminKeys: { ops: {} },
         services: { echo: { kind: 'echo' } },
       },
     },
+    operators: { root: {} },
   };
 }
 

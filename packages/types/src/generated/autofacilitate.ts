@@ -126,6 +126,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/organizations/{orgId}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List triggers
+         * @description **Added by this toolkit** (not in Alvaria's API reference): an organisation's triggers, newest first, filtered by state, service, creation time and callback state, a page at a time. `nextCursor` fetches the next page and is absent on the last; a trigger written while pages are walked never moves another from one page to the next, so a walk sees every trigger that existed when it began exactly once.
+         */
+        get: operations["listAdminTriggers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/organizations/{orgId}/triggers/{triggerUUID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a trigger
+         * @description **Added by this toolkit** (not in Alvaria's API reference): one trigger with everything the server knows of it: its parameters and callback URLs, its output or error, its timeline (queued, running, finished, each callback attempt) and each callback delivery with every attempt made at it. A trigger of another organisation is not found.
+         */
+        get: operations["getAdminTrigger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/organizations/{orgId}/triggers/{triggerUUID}/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend a callback
+         * @description **Added by this toolkit** (not in Alvaria's API reference): sends a trigger's callback to one of its URLs again, as a new attempt due at once, under the same `webhook-id`, so a receiver that already has it can drop the repeat. Any delivery may be sent again, delivered or failed, or waiting for its next retry; one whose attempt is under way right now answers 409. When the new attempt fails, it is retried only while the retry schedule has attempts left.
+         */
+        post: operations["resendAdminDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/organizations/{orgId}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List services
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the organisation's services, by `vsn`: their kind, concurrency and timeout, how many of their triggers are queued and running, and how those that finished in the last hour ended.
+         */
+        get: operations["listAdminServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/organizations/{orgId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get API key usage
+         * @description **Added by this toolkit** (not in Alvaria's API reference): how many calls each of the organisation's API keys made to each operation, and when it was last used. A key is named as the configuration names it, with the first characters of its SHA-256 hash to match it against the configuration; the key itself is never shown.
+         */
+        get: operations["getAdminUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/organizations/{orgId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream changes
+         * @description **Added by this toolkit** (not in Alvaria's API reference): a server-sent events stream (`text/event-stream`) of the organisation's changes as the server makes them: `event: trigger` with an `adminTriggerEvent` when a trigger is queued, starts running or finishes, and `event: delivery` with an `adminDeliveryEvent` when a callback attempt is made or a callback is sent again. Each event's `data` is one line of JSON and its `id` grows by one. The stream opens with a `retry` and a `: open` comment, carries a `: keep-alive` comment every 15 seconds, and ends after `admin.eventStreamSeconds` (300 by default); a client then connects again (an `EventSource` does so by itself) and reads the state it missed from the other operations. Events are not kept: the stream carries what happens while it is open, in this server process.
+         */
+        get: operations["streamAdminEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -459,6 +579,554 @@ export interface components {
             timestamp: string;
             data: components["schemas"]["triggerOutcome"];
         };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): where a callback delivery is: `pending` (its next attempt is due, or under way), `delivered` (a 2xx), `gone` (a 410: no further attempt) or `failed` (no attempt left).
+         * @example delivered
+         * @enum {string}
+         */
+        deliveryState: "pending" | "delivered" | "gone" | "failed";
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): a trigger as a list shows it.
+         * @example {
+         *       "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
+         *       "vsn": "ServerName",
+         *       "status": "running",
+         *       "createdAt": "2026-01-01T12:00:00.000Z",
+         *       "startedAt": "2026-01-01T12:00:00.010Z",
+         *       "attempts": 1
+         *     }
+         */
+        adminTriggerSummary: {
+            /**
+             * @description The trigger's identifier.
+             * @example 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d
+             */
+            triggerUUID: string;
+            /**
+             * @description The service that runs it.
+             * @example ServerName
+             */
+            vsn: string;
+            status: components["schemas"]["triggerState"];
+            /**
+             * Format: date-time
+             * @description When the trigger was accepted.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the service started running it (last attempt).
+             * @example 2026-01-01T12:00:00.010Z
+             */
+            startedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it finished.
+             * @example 2026-01-01T12:00:00.020Z
+             */
+            finishedAt?: string;
+            /**
+             * @description How many times a worker started running it (more than one when a worker stopped mid-run).
+             * @example 1
+             */
+            attempts: number;
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): one page of an organisation's triggers, newest first.
+         * @example {
+         *       "triggers": [
+         *         {
+         *           "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
+         *           "vsn": "ServerName",
+         *           "status": "queued",
+         *           "createdAt": "2026-01-01T12:00:00.000Z",
+         *           "attempts": 0
+         *         }
+         *       ]
+         *     }
+         */
+        adminTriggerPage: {
+            /** @description The triggers of this page. */
+            triggers: components["schemas"]["adminTriggerSummary"][];
+            /**
+             * @description Fetches the next page (the `cursor` parameter); absent on the last page.
+             * @example MGI3ZjRmMWUtM2M1MS00ZDVlLTlhMGMtNWYxZjBlMmE3YjNk
+             */
+            nextCursor?: string;
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): one attempt at a callback delivery.
+         * @example {
+         *       "attempt": 1,
+         *       "startedAt": "2026-01-01T12:00:00.030Z",
+         *       "durationMs": 12,
+         *       "statusCode": 204
+         *     }
+         */
+        adminDeliveryAttempt: {
+            /**
+             * @description 1 for the first attempt.
+             * @example 1
+             */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the attempt began.
+             * @example 2026-01-01T12:00:00.030Z
+             */
+            startedAt: string;
+            /**
+             * @description How long it took, in milliseconds.
+             * @example 12
+             */
+            durationMs: number;
+            /**
+             * @description The receiver's HTTP status, when it answered.
+             * @example 500
+             */
+            statusCode?: number;
+            /**
+             * @description Why the attempt did not deliver (a network error, a timeout, a refused address, the answer); absent when it did.
+             * @example answered 500
+             */
+            error?: string;
+            /**
+             * Format: date-time
+             * @description When the next attempt was due after this one; absent when there was none.
+             * @example 2026-01-01T12:00:05.042Z
+             */
+            retryAt?: string;
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): a trigger's callback to one of its URLs, with every attempt made at it, oldest first.
+         * @example {
+         *       "deliveryId": 7,
+         *       "webhookId": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+         *       "url": "https://mycompany.com/callbacks/id=123",
+         *       "status": "delivered",
+         *       "createdAt": "2026-01-01T12:00:00.020Z",
+         *       "finishedAt": "2026-01-01T12:00:00.042Z",
+         *       "attempts": [
+         *         {
+         *           "attempt": 1,
+         *           "startedAt": "2026-01-01T12:00:00.030Z",
+         *           "durationMs": 12,
+         *           "statusCode": 204
+         *         }
+         *       ]
+         *     }
+         */
+        adminDelivery: {
+            /**
+             * Format: int64
+             * @description The delivery's identifier, to resend it.
+             * @example 7
+             */
+            deliveryId: number;
+            /**
+             * @description The `webhook-id` every attempt carries, at every URL of the trigger.
+             * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
+             */
+            webhookId: string;
+            /**
+             * @description The callback URL.
+             * @example https://mycompany.com/callbacks/id=123
+             */
+            url: string;
+            status: components["schemas"]["deliveryState"];
+            /**
+             * Format: date-time
+             * @description When the trigger finished and the delivery was queued.
+             * @example 2026-01-01T12:00:00.020Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due, while `pending`.
+             * @example 2026-01-01T12:00:05.042Z
+             */
+            nextAttemptAt?: string;
+            /**
+             * Format: date-time
+             * @description When the delivery ended, unless it is `pending`.
+             * @example 2026-01-01T12:00:00.042Z
+             */
+            finishedAt?: string;
+            /** @description Every attempt, oldest first. */
+            attempts: components["schemas"]["adminDeliveryAttempt"][];
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): one moment of a trigger's life: `queued`, `running`, how it finished, or a `callback_attempt` (with its delivery, attempt number, status code or error).
+         * @example {
+         *       "at": "2026-01-01T12:00:00.000Z",
+         *       "event": "queued"
+         *     }
+         */
+        adminTimelineEntry: {
+            /**
+             * Format: date-time
+             * @description When it happened.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description What happened.
+             * @example queued
+             * @enum {string}
+             */
+            event: "queued" | "running" | "succeeded" | "failed" | "timed_out" | "callback_attempt";
+            /**
+             * Format: int64
+             * @description The delivery of a `callback_attempt`.
+             * @example 7
+             */
+            deliveryId?: number;
+            /**
+             * @description The attempt number of a `callback_attempt`.
+             * @example 1
+             */
+            attempt?: number;
+            /**
+             * @description The receiver's HTTP status of a `callback_attempt`, when it answered.
+             * @example 204
+             */
+            statusCode?: number;
+            /**
+             * @description Why a `callback_attempt` did not deliver.
+             * @example answered 500
+             */
+            error?: string;
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): a trigger with its parameters, its output or error, its timeline and its callback deliveries.
+         * @example {
+         *       "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
+         *       "vsn": "ServerName",
+         *       "status": "queued",
+         *       "createdAt": "2026-01-01T12:00:00.000Z",
+         *       "attempts": 0,
+         *       "triggerParameters": {
+         *         "key": "value"
+         *       },
+         *       "callbackUrls": [],
+         *       "requestId": "5d0c3c62-8f0e-4b1f-9a55-2b1c4f4e9d21",
+         *       "timeline": [
+         *         {
+         *           "at": "2026-01-01T12:00:00.000Z",
+         *           "event": "queued"
+         *         }
+         *       ],
+         *       "deliveries": []
+         *     }
+         */
+        adminTrigger: {
+            /**
+             * @description The trigger's identifier.
+             * @example 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d
+             */
+            triggerUUID: string;
+            /**
+             * @description The service that runs it.
+             * @example ServerName
+             */
+            vsn: string;
+            status: components["schemas"]["triggerState"];
+            /**
+             * Format: date-time
+             * @description When the trigger was accepted.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the service started running it (last attempt).
+             * @example 2026-01-01T12:00:00.010Z
+             */
+            startedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it finished.
+             * @example 2026-01-01T12:00:00.020Z
+             */
+            finishedAt?: string;
+            /**
+             * @description How many times a worker started running it.
+             * @example 1
+             */
+            attempts: number;
+            triggerParameters: components["schemas"]["triggerParameters"];
+            callbackUrls: components["schemas"]["callbackUrls"];
+            /**
+             * @description What the service returned (any JSON value); absent when it returned nothing or failed.
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            output?: unknown;
+            error?: components["schemas"]["Error"];
+            /**
+             * @description The `x-request-id` of the execute that started it, as the server's log lines name it.
+             * @example 5d0c3c62-8f0e-4b1f-9a55-2b1c4f4e9d21
+             */
+            requestId: string;
+            /** @description What happened to it, in order. */
+            timeline: components["schemas"]["adminTimelineEntry"][];
+            /** @description Its callback deliveries, one per callback URL, once it finished. */
+            deliveries: components["schemas"]["adminDelivery"][];
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): how a service's triggers that finished in the last hour ended.
+         * @example {
+         *       "succeeded": 97,
+         *       "failed": 2,
+         *       "timedOut": 1,
+         *       "successRate": 0.97
+         *     }
+         */
+        adminRecentOutcomes: {
+            /**
+             * @description Triggers that succeeded.
+             * @example 97
+             */
+            succeeded: number;
+            /**
+             * @description Triggers that failed.
+             * @example 2
+             */
+            failed: number;
+            /**
+             * @description Triggers that timed out.
+             * @example 1
+             */
+            timedOut: number;
+            /**
+             * @description The share that succeeded, from 0 to 1; absent when none finished.
+             * @example 0.97
+             */
+            successRate?: number;
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): one service of an organisation, with its load.
+         * @example {
+         *       "vsn": "ServerName",
+         *       "kind": "echo",
+         *       "concurrency": 4,
+         *       "timeoutMs": 30000,
+         *       "queued": 0,
+         *       "running": 1,
+         *       "lastHour": {
+         *         "succeeded": 12,
+         *         "failed": 0,
+         *         "timedOut": 0,
+         *         "successRate": 1
+         *       }
+         *     }
+         */
+        adminService: {
+            /**
+             * @description The service's name.
+             * @example ServerName
+             */
+            vsn: string;
+            /**
+             * @description What runs it (`echo`, `sleep`, `fail`, `http` or `module`).
+             * @example echo
+             */
+            kind: string;
+            /**
+             * @description At most this many of its triggers run at once.
+             * @example 4
+             */
+            concurrency: number;
+            /**
+             * @description A run that takes longer ends as `timed_out`.
+             * @example 30000
+             */
+            timeoutMs: number;
+            /**
+             * @description Its triggers waiting to run (the queue's depth).
+             * @example 3
+             */
+            queued: number;
+            /**
+             * @description Its triggers running now.
+             * @example 4
+             */
+            running: number;
+            lastHour: components["schemas"]["adminRecentOutcomes"];
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): an organisation's services, by name.
+         * @example {
+         *       "services": [
+         *         {
+         *           "vsn": "ServerName",
+         *           "kind": "echo",
+         *           "concurrency": 4,
+         *           "timeoutMs": 30000,
+         *           "queued": 0,
+         *           "running": 0,
+         *           "lastHour": {
+         *             "succeeded": 0,
+         *             "failed": 0,
+         *             "timedOut": 0
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        adminServiceList: {
+            /** @description The services. */
+            services: components["schemas"]["adminService"][];
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): how often an API key called one operation.
+         * @example {
+         *       "operationId": "executeService",
+         *       "count": 1027,
+         *       "lastUsedAt": "2026-01-01T12:00:00.000Z"
+         *     }
+         */
+        adminOperationUsage: {
+            /**
+             * @description The operation, by its `operationId`.
+             * @example executeService
+             */
+            operationId: string;
+            /**
+             * Format: int64
+             * @description How many calls.
+             * @example 1027
+             */
+            count: number;
+            /**
+             * Format: date-time
+             * @description When the last call came.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            lastUsedAt: string;
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): one API key of the organisation and its calls; the key itself is never shown.
+         * @example {
+         *       "name": "main",
+         *       "hashPrefix": "9f86d081",
+         *       "operations": []
+         *     }
+         */
+        adminApiKeyUsage: {
+            /**
+             * @description The key's name in the configuration.
+             * @example main
+             */
+            name: string;
+            /**
+             * @description The first 8 hexadecimal digits of the key's SHA-256, as the configuration's `sha256$…` starts.
+             * @example 9f86d081
+             */
+            hashPrefix: string;
+            /** @description Its calls, per operation; empty when it was never used. */
+            operations: components["schemas"]["adminOperationUsage"][];
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the usage of an organisation's API keys.
+         * @example {
+         *       "apiKeys": [
+         *         {
+         *           "name": "main",
+         *           "hashPrefix": "9f86d081",
+         *           "operations": []
+         *         }
+         *       ]
+         *     }
+         */
+        adminUsage: {
+            /** @description Every API key of the organisation, by name. */
+            apiKeys: components["schemas"]["adminApiKeyUsage"][];
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the `data` of an `event: trigger` of the admin event stream: a trigger was queued, started running or finished.
+         * @example {
+         *       "orgId": "demo",
+         *       "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
+         *       "vsn": "echo",
+         *       "status": "queued",
+         *       "at": "2026-01-01T12:00:00.000Z"
+         *     }
+         */
+        adminTriggerEvent: {
+            /**
+             * @description The trigger's organisation.
+             * @example demo
+             */
+            orgId: string;
+            /**
+             * @description The trigger's identifier.
+             * @example 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d
+             */
+            triggerUUID: string;
+            /**
+             * @description Its service.
+             * @example echo
+             */
+            vsn: string;
+            status: components["schemas"]["triggerState"];
+            /**
+             * Format: date-time
+             * @description When it changed.
+             * @example 2026-01-01T12:00:00.000Z
+             */
+            at: string;
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the `data` of an `event: delivery` of the admin event stream: a callback attempt was made (with the attempt), or a callback was sent again (`pending`, no attempt yet).
+         * @example {
+         *       "orgId": "demo",
+         *       "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
+         *       "deliveryId": 7,
+         *       "webhookId": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+         *       "status": "delivered",
+         *       "attempt": {
+         *         "attempt": 1,
+         *         "startedAt": "2026-01-01T12:00:00.030Z",
+         *         "durationMs": 12,
+         *         "statusCode": 204
+         *       },
+         *       "at": "2026-01-01T12:00:00.042Z"
+         *     }
+         */
+        adminDeliveryEvent: {
+            /**
+             * @description The trigger's organisation.
+             * @example demo
+             */
+            orgId: string;
+            /**
+             * @description The trigger whose callback it is.
+             * @example 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d
+             */
+            triggerUUID: string;
+            /**
+             * Format: int64
+             * @description The delivery.
+             * @example 7
+             */
+            deliveryId: number;
+            /**
+             * @description The callback's `webhook-id`.
+             * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
+             */
+            webhookId: string;
+            status: components["schemas"]["deliveryState"];
+            attempt?: components["schemas"]["adminDeliveryAttempt"];
+            /**
+             * Format: date-time
+             * @description When it changed.
+             * @example 2026-01-01T12:00:00.042Z
+             */
+            at: string;
+        };
     };
     responses: {
         /** @description Validation exception */
@@ -617,6 +1285,77 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): no admin key, or one the server does not know. `WWW-Authenticate` says so. */
+        AdminUnauthorized: {
+            headers: {
+                /**
+                 * @description The authentication scheme to use (RFC 6750 §3).
+                 * @example Bearer realm="autofacilitate-admin"
+                 */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "401",
+                 *       "message": "Unauthorized",
+                 *       "errors": [
+                 *         {
+                 *           "scope": "header.Authorization",
+                 *           "reason": "Unauthorized",
+                 *           "message": "An admin key is required"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the bearer is an access token of execute's, which has no admin scope. */
+        AdminForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "403",
+                 *       "message": "Forbidden",
+                 *       "errors": [
+                 *         {
+                 *           "scope": "header.Authorization",
+                 *           "reason": "Forbidden",
+                 *           "message": "Admin operations need an admin key, not an access token"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): an attempt at this delivery is under way; resend it once the attempt is over. */
+        AdminDeliveryInFlight: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "409",
+                 *       "message": "Conflict",
+                 *       "errors": [
+                 *         {
+                 *           "scope": "path.deliveryId",
+                 *           "reason": "Attempt in progress",
+                 *           "message": "An attempt at delivery 7 is under way"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description **Added by this toolkit** (not in Alvaria's API reference): the grant is malformed or not allowed (RFC 6749 §5.2). */
         TokenBadRequest: {
             headers: {
@@ -738,6 +1477,51 @@ export interface components {
          * @example vendor=opaque
          */
         Tracestate: string;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the trigger's identifier.
+         * @example 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d
+         */
+        AdminTriggerUUID: string;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the delivery's identifier, as the trigger lists its deliveries.
+         * @example 7
+         */
+        AdminDeliveryId: number;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers in this state.
+         * @example failed
+         */
+        AdminStatus: components["schemas"]["triggerState"];
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers of this service.
+         * @example ServerName
+         */
+        AdminVsn: string;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers created at or after this time.
+         * @example 2026-01-01T00:00:00.000Z
+         */
+        AdminCreatedFrom: string;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers created before this time.
+         * @example 2026-01-02T00:00:00.000Z
+         */
+        AdminCreatedBefore: string;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers with a callback delivery in this state (`failed`: a callback gave up after its last attempt).
+         * @example failed
+         */
+        AdminCallbackState: components["schemas"]["deliveryState"];
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): where the page starts: the `nextCursor` of the page before, as it was given (it is opaque). Without it, the first page.
+         * @example MGI3ZjRmMWUtM2M1MS00ZDVlLTlhMGMtNWYxZjBlMmE3YjNk
+         */
+        AdminCursor: string;
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the most triggers on a page.
+         * @example 20
+         */
+        AdminLimit: number;
     };
     requestBodies: never;
     headers: {
@@ -764,6 +1548,21 @@ export type AccessToken = components['schemas']['accessToken'];
 export type OauthError = components['schemas']['oauthError'];
 export type Health = components['schemas']['health'];
 export type TriggerCallback = components['schemas']['triggerCallback'];
+export type DeliveryState = components['schemas']['deliveryState'];
+export type AdminTriggerSummary = components['schemas']['adminTriggerSummary'];
+export type AdminTriggerPage = components['schemas']['adminTriggerPage'];
+export type AdminDeliveryAttempt = components['schemas']['adminDeliveryAttempt'];
+export type AdminDelivery = components['schemas']['adminDelivery'];
+export type AdminTimelineEntry = components['schemas']['adminTimelineEntry'];
+export type AdminTrigger = components['schemas']['adminTrigger'];
+export type AdminRecentOutcomes = components['schemas']['adminRecentOutcomes'];
+export type AdminService = components['schemas']['adminService'];
+export type AdminServiceList = components['schemas']['adminServiceList'];
+export type AdminOperationUsage = components['schemas']['adminOperationUsage'];
+export type AdminApiKeyUsage = components['schemas']['adminApiKeyUsage'];
+export type AdminUsage = components['schemas']['adminUsage'];
+export type AdminTriggerEvent = components['schemas']['adminTriggerEvent'];
+export type AdminDeliveryEvent = components['schemas']['adminDeliveryEvent'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseNotFound = components['responses']['NotFound'];
@@ -771,6 +1570,9 @@ export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge']
 export type ResponseUnsupportedMediaType = components['responses']['UnsupportedMediaType'];
 export type ResponseConflict = components['responses']['Conflict'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
+export type ResponseAdminUnauthorized = components['responses']['AdminUnauthorized'];
+export type ResponseAdminForbidden = components['responses']['AdminForbidden'];
+export type ResponseAdminDeliveryInFlight = components['responses']['AdminDeliveryInFlight'];
 export type ResponseTokenBadRequest = components['responses']['TokenBadRequest'];
 export type ResponseTokenUnauthorized = components['responses']['TokenUnauthorized'];
 export type ResponseTokenTooManyRequests = components['responses']['TokenTooManyRequests'];
@@ -780,6 +1582,15 @@ export type ParameterOrgId = components['parameters']['orgId'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
 export type ParameterTraceparent = components['parameters']['Traceparent'];
 export type ParameterTracestate = components['parameters']['Tracestate'];
+export type ParameterAdminTriggerUuid = components['parameters']['AdminTriggerUUID'];
+export type ParameterAdminDeliveryId = components['parameters']['AdminDeliveryId'];
+export type ParameterAdminStatus = components['parameters']['AdminStatus'];
+export type ParameterAdminVsn = components['parameters']['AdminVsn'];
+export type ParameterAdminCreatedFrom = components['parameters']['AdminCreatedFrom'];
+export type ParameterAdminCreatedBefore = components['parameters']['AdminCreatedBefore'];
+export type ParameterAdminCallbackState = components['parameters']['AdminCallbackState'];
+export type ParameterAdminCursor = components['parameters']['AdminCursor'];
+export type ParameterAdminLimit = components['parameters']['AdminLimit'];
 export type HeaderRequestId = components['headers']['RequestId'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -1070,6 +1881,384 @@ export interface operations {
                     "application/json": components["schemas"]["health"];
                 };
             };
+        };
+    };
+    listAdminTriggers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers in this state.
+                 * @example failed
+                 */
+                status?: components["parameters"]["AdminStatus"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers of this service.
+                 * @example ServerName
+                 */
+                vsn?: components["parameters"]["AdminVsn"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers created at or after this time.
+                 * @example 2026-01-01T00:00:00.000Z
+                 */
+                createdFrom?: components["parameters"]["AdminCreatedFrom"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers created before this time.
+                 * @example 2026-01-02T00:00:00.000Z
+                 */
+                createdBefore?: components["parameters"]["AdminCreatedBefore"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): only triggers with a callback delivery in this state (`failed`: a callback gave up after its last attempt).
+                 * @example failed
+                 */
+                callbackState?: components["parameters"]["AdminCallbackState"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): where the page starts: the `nextCursor` of the page before, as it was given (it is opaque). Without it, the first page.
+                 * @example MGI3ZjRmMWUtM2M1MS00ZDVlLTlhMGMtNWYxZjBlMmE3YjNk
+                 */
+                cursor?: components["parameters"]["AdminCursor"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): the most triggers on a page.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["AdminLimit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a customer organization
+                 * @example orgId
+                 */
+                orgId: components["parameters"]["orgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): one page of triggers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "triggers": [
+                     *         {
+                     *           "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
+                     *           "vsn": "ServerName",
+                     *           "status": "failed",
+                     *           "createdAt": "2026-01-01T12:00:00.000Z",
+                     *           "startedAt": "2026-01-01T12:00:00.010Z",
+                     *           "finishedAt": "2026-01-01T12:00:00.020Z",
+                     *           "attempts": 1
+                     *         }
+                     *       ],
+                     *       "nextCursor": "MGI3ZjRmMWUtM2M1MS00ZDVlLTlhMGMtNWYxZjBlMmE3YjNk"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["adminTriggerPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getAdminTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a customer organization
+                 * @example orgId
+                 */
+                orgId: components["parameters"]["orgId"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): the trigger's identifier.
+                 * @example 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d
+                 */
+                triggerUUID: components["parameters"]["AdminTriggerUUID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the trigger. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "triggerUUID": "0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d",
+                     *       "vsn": "ServerName",
+                     *       "status": "succeeded",
+                     *       "createdAt": "2026-01-01T12:00:00.000Z",
+                     *       "startedAt": "2026-01-01T12:00:00.010Z",
+                     *       "finishedAt": "2026-01-01T12:00:00.020Z",
+                     *       "attempts": 1,
+                     *       "triggerParameters": {
+                     *         "key": "value"
+                     *       },
+                     *       "callbackUrls": [
+                     *         "https://mycompany.com/callbacks/id=123"
+                     *       ],
+                     *       "output": {
+                     *         "key": "value"
+                     *       },
+                     *       "requestId": "5d0c3c62-8f0e-4b1f-9a55-2b1c4f4e9d21",
+                     *       "timeline": [
+                     *         {
+                     *           "at": "2026-01-01T12:00:00.000Z",
+                     *           "event": "queued"
+                     *         },
+                     *         {
+                     *           "at": "2026-01-01T12:00:00.010Z",
+                     *           "event": "running"
+                     *         },
+                     *         {
+                     *           "at": "2026-01-01T12:00:00.020Z",
+                     *           "event": "succeeded"
+                     *         },
+                     *         {
+                     *           "at": "2026-01-01T12:00:00.030Z",
+                     *           "event": "callback_attempt",
+                     *           "deliveryId": 7,
+                     *           "attempt": 1,
+                     *           "statusCode": 204
+                     *         }
+                     *       ],
+                     *       "deliveries": [
+                     *         {
+                     *           "deliveryId": 7,
+                     *           "webhookId": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+                     *           "url": "https://mycompany.com/callbacks/id=123",
+                     *           "status": "delivered",
+                     *           "createdAt": "2026-01-01T12:00:00.020Z",
+                     *           "finishedAt": "2026-01-01T12:00:00.042Z",
+                     *           "attempts": [
+                     *             {
+                     *               "attempt": 1,
+                     *               "startedAt": "2026-01-01T12:00:00.030Z",
+                     *               "durationMs": 12,
+                     *               "statusCode": 204
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["adminTrigger"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    resendAdminDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a customer organization
+                 * @example orgId
+                 */
+                orgId: components["parameters"]["orgId"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): the trigger's identifier.
+                 * @example 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d
+                 */
+                triggerUUID: components["parameters"]["AdminTriggerUUID"];
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): the delivery's identifier, as the trigger lists its deliveries.
+                 * @example 7
+                 */
+                deliveryId: components["parameters"]["AdminDeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the delivery is due again; its attempts follow. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "deliveryId": 7,
+                     *       "webhookId": "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+                     *       "url": "https://mycompany.com/callbacks/id=123",
+                     *       "status": "pending",
+                     *       "createdAt": "2026-01-01T12:00:00.020Z",
+                     *       "nextAttemptAt": "2026-01-01T12:05:00.000Z",
+                     *       "attempts": [
+                     *         {
+                     *           "attempt": 1,
+                     *           "startedAt": "2026-01-01T12:00:00.030Z",
+                     *           "durationMs": 12,
+                     *           "statusCode": 500,
+                     *           "error": "answered 500"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["adminDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["AdminDeliveryInFlight"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    listAdminServices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a customer organization
+                 * @example orgId
+                 */
+                orgId: components["parameters"]["orgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the services. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "services": [
+                     *         {
+                     *           "vsn": "ServerName",
+                     *           "kind": "echo",
+                     *           "concurrency": 4,
+                     *           "timeoutMs": 30000,
+                     *           "queued": 3,
+                     *           "running": 4,
+                     *           "lastHour": {
+                     *             "succeeded": 97,
+                     *             "failed": 2,
+                     *             "timedOut": 1,
+                     *             "successRate": 0.97
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["adminServiceList"];
+                };
+            };
+            401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getAdminUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a customer organization
+                 * @example orgId
+                 */
+                orgId: components["parameters"]["orgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the usage counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "apiKeys": [
+                     *         {
+                     *           "name": "main",
+                     *           "hashPrefix": "9f86d081",
+                     *           "operations": [
+                     *             {
+                     *               "operationId": "executeService",
+                     *               "count": 1027,
+                     *               "lastUsedAt": "2026-01-01T12:00:00.000Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["adminUsage"];
+                };
+            };
+            401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    streamAdminEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a customer organization
+                 * @example orgId
+                 */
+                orgId: components["parameters"]["orgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the stream, until the server ends it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 2000
+                     *     : open
+                     *
+                     *     id: 1
+                     *     event: trigger
+                     *     data: {"orgId":"demo","triggerUUID":"0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d","vsn":"echo","status":"queued","at":"2026-01-01T12:00:00.000Z"}
+                     *
+                     *     id: 2
+                     *     event: delivery
+                     *     data: {"orgId":"demo","triggerUUID":"0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d","deliveryId":7,"webhookId":"msg_2KWPBgLlAfxdpx2AI54pPJ85f4W","status":"delivered","attempt":{"attempt":1,"startedAt":"2026-01-01T12:00:00.030Z","durationMs":12,"statusCode":204},"at":"2026-01-01T12:00:00.042Z"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { AdminStore } from '../admin-store';
 import type { DeliveryStore } from '../delivery-store';
 import type { DeliveryClaimRequest } from '../delivery-types';
 import type { IdempotencyKeyStore } from '../idempotency-key-store';
@@ -15,6 +16,7 @@ import type { UsageStore } from '../usage-store';
 import { Checkpointer } from './checkpointer';
 import { CommitTurn } from './group-commit';
 import { migrate } from './migrations';
+import { SqliteAdminStore } from './sqlite-admin-store';
 import { SqliteDeliveryStore } from './sqlite-delivery-store';
 import { SqliteIdempotencyKeyStore } from './sqlite-idempotency-key-store';
 import { SqliteTokenStore } from './sqlite-token-store';
@@ -53,6 +55,7 @@ export class SqliteStorage implements Storage {
   readonly deliveries: DeliveryStore;
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
+  readonly admin: AdminStore;
   readonly #db: Database.Database;
   readonly #work: SqliteUnitOfWork;
   readonly #deliveries: SqliteDeliveryStore;
@@ -96,6 +99,7 @@ export class SqliteStorage implements Storage {
     this.deliveries = this.#deliveries;
     this.tokens = tokens;
     this.usage = new SqliteUsageStore(db);
+    this.admin = new SqliteAdminStore(db, triggers, this.#deliveries);
     this.#ping = db.prepare('SELECT 1');
   }
 
