@@ -5,7 +5,16 @@
 const KINDS = Symbol.for('@autofacilitate/sdk:error-kinds');
 
 /** The operation of the API a call was making, by its operationId in the spec. */
-export type OperationId = 'getAccessToken' | 'executeService' | 'getTriggerResult';
+export type OperationId = 'getAccessToken' | 'executeService' | 'getTriggerResult' | AdminOperationId;
+
+/** The operations of the admin API, called by {@link AutoFacilitateAdmin}. */
+export type AdminOperationId =
+  | 'listAdminTriggers'
+  | 'getAdminTrigger'
+  | 'resendAdminDelivery'
+  | 'listAdminServices'
+  | 'getAdminUsage'
+  | 'streamAdminEvents';
 
 /** One problem the server found with a request: an entry of `ErrorResponse.errors`. */
 export interface ErrorDetail {
@@ -126,7 +135,7 @@ export class AutoFacilitateError extends Error {
  * Which credential was refused: the client id and secret (by the token service), the access token
  * or the API key (by the API, which says which in its `Refused-Credential` header).
  */
-export type RefusedCredential = 'client' | 'accessToken' | 'apiKey';
+export type RefusedCredential = 'client' | 'accessToken' | 'apiKey' | 'adminKey';
 
 /** What an {@link AuthError} may carry besides the common fields. */
 export interface AuthErrorInit extends AutoFacilitateErrorInit {
@@ -147,7 +156,7 @@ export interface AuthErrorInit extends AutoFacilitateErrorInit {
  */
 export class AuthError extends AutoFacilitateError {
   static override readonly kind: string = 'AuthError';
-  /** Which credential was refused: `client`, `accessToken` or `apiKey`; `undefined` when the server did not say. */
+  /** Which credential was refused: `client`, `accessToken`, `apiKey` or `adminKey`; `undefined` when the server did not say. */
   readonly credential: RefusedCredential | undefined;
   /** The RFC 6749 §5.2 `error` code when the token service refused the client, e.g. `invalid_client`. */
   readonly oauthError: string | undefined;

@@ -1,6 +1,12 @@
 // @autofacilitate/sdk: the AutoFacilitate API for application code. Runs wherever fetch and
 // WebCrypto do: Node ≥ 20, browsers, edge runtimes.
 export { AutoFacilitate, type ExecuteResult } from './auto-facilitate';
+export {
+  AutoFacilitateAdmin,
+  type AdminEvent,
+  type AutoFacilitateAdminOptions,
+  type TriggerFilters,
+} from './admin/auto-facilitate-admin';
 export { TokenClient, type TokenClientOptions } from './auth/token-client';
 export type { AccessTokenInfo } from './auth/token-provider';
 export type * from './options';
@@ -30,6 +36,7 @@ export {
   TimeoutError,
   ValidationError,
   type AuthErrorInit,
+  type AdminOperationId,
   type AutoFacilitateErrorInit,
   type CallbackFailure,
   type ErrorDetail,
