@@ -1,4 +1,4 @@
-import { AutoFacilitate, TokenClient } from '@autofacilitate/sdk';
+import { AutoFacilitate, AutoFacilitateAdmin, TokenClient } from '@autofacilitate/sdk';
 import { requireSettings, type ResolvedSettings, type SettingName } from './settings';
 import { UsageError } from './usage-error';
 
@@ -10,6 +10,12 @@ export function createClient(resolved: ResolvedSettings): AutoFacilitate {
 /** A client for tokens alone: the token service takes no organisation and no API key. */
 export function createTokenClient(resolved: ResolvedSettings): TokenClient {
   return construct(() => new TokenClient(located(resolved, ['clientId', 'clientSecret'])));
+}
+
+/** The admin client: the self-hosted server's admin operations, with an admin key. */
+export function createAdminClient(resolved: ResolvedSettings): AutoFacilitateAdmin {
+  const { baseUrl, orgId, adminKey } = requireSettings(resolved, ['baseUrl', 'orgId', 'adminKey']);
+  return construct(() => new AutoFacilitateAdmin({ baseUrl, orgId, adminKey }));
 }
 
 /** The settings `names` need, and where the API is, each required. */

@@ -17,3 +17,11 @@ export function parsePort(flag: string, value: string): number {
   }
   return port;
 }
+
+/** A whole number of at least 1, as `--limit` and a delivery id take it. */
+export function parsePositiveInteger(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${flag} must be a whole number of at least 1, not "${value}"`);
+  }
+  return Number(value);
+}

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { addAdminCommands } from './admin-program';
 import { configure } from './commands/configure';
 import { execute } from './commands/execute';
 import { mock } from './commands/mock';
@@ -116,6 +117,8 @@ ${exitCodeHelp}`,
     .option('--port <port>', 'port to listen on', '4010')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(action((context, options) => mock(context, options)));
+
+  addAdminCommands(program, action);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -10,6 +10,8 @@ export interface Settings {
   clientId?: string;
   clientSecret?: string;
   apiKey?: string;
+  /** The admin key of the self-hosted server's admin commands. */
+  adminKey?: string;
 }
 
 export type SettingName = keyof Settings;
@@ -44,6 +46,12 @@ export const SETTINGS: ReadonlyArray<{ name: SettingName; flag: string; env: str
     description: 'OAuth2 client secret',
   },
   { name: 'apiKey', flag: '--api-key', env: 'AUTOFACILITATE_API_KEY', description: 'x-api-key value' },
+  {
+    name: 'adminKey',
+    flag: '--admin-key',
+    env: 'AUTOFACILITATE_ADMIN_KEY',
+    description: "admin key of a self-hosted server's organisation, for the admin commands",
+  },
 ];
 
 /** Where the settings come from. */

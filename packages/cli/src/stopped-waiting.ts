@@ -30,7 +30,7 @@ export class StoppedWaiting extends Error {
   }
 }
 
-const SECRETS: readonly SettingName[] = ['clientSecret', 'apiKey'];
+const SECRETS: readonly SettingName[] = ['clientSecret', 'apiKey', 'adminKey'];
 
 /**
  * The command that waits for a trigger again, with the settings given as flags repeated (the

@@ -7,6 +7,20 @@ export {
   type AutoFacilitateAdminOptions,
   type TriggerFilters,
 } from './admin/auto-facilitate-admin';
+// The admin API's wire types, as the generated client reads them (times as Dates).
+export type {
+  AdminApiKeyUsage,
+  AdminDelivery,
+  AdminDeliveryAttempt,
+  AdminDeliveryEvent,
+  AdminService,
+  AdminTimelineEntry,
+  AdminTrigger,
+  AdminTriggerEvent,
+  AdminTriggerSummary,
+  DeliveryState,
+  TriggerState,
+} from '@autofacilitate/client';
 export { TokenClient, type TokenClientOptions } from './auth/token-client';
 export type { AccessTokenInfo } from './auth/token-provider';
 export type * from './options';
