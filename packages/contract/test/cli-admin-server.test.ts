@@ -1,62 +1,34 @@
 // The built CLI's admin commands against the real server: triggers, trigger, deliveries resend and
 // services, as a user runs them, with --json and without.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoFacilitate } from '@autofacilitate/sdk';
-import { createServer, newCallbackSecret, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
 import { nodeBinary, workspaceRoot } from '../src/paths';
+import { startAcmeServer, type AcmeServer } from './support/acme-server';
 
 const cli = join(workspaceRoot, 'packages/cli/dist/cli.js');
-const clientSecret = randomBytes(16).toString('base64url');
-const apiKey = randomBytes(16).toString('base64url');
-const adminKey = randomBytes(16).toString('base64url');
 
-let dir: string;
-let server: AutoFacilitateServer;
+let acme: AcmeServer;
 let baseUrl: string;
 let client: AutoFacilitate;
+// The admin key, once the server has made it.
+const withKey: NodeJS.ProcessEnv = {};
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'autofacilitate-cli-admin-'));
-  const config = await resolveConfig(
-    {
-      server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
-      storage: { sqlite: { file: 'store.sqlite' } },
-      workers: { pollIntervalMs: 50 },
-      // Callbacks are stored and never sent: their deliveries stay pending, to be sent again.
-      callbacks: { enabled: false },
-      organisations: {
-        acme: {
-          clients: { 'cli-client': {} },
-          apiKeys: { cli: {} },
-          adminKeys: { ops: {} },
-          callbackSecrets: [newCallbackSecret()],
-          services: { echo: { kind: 'echo' }, broken: { kind: 'fail', message: 'upstream answered 503' } },
-        },
-      },
-    },
-    {
-      origin: 'CLI admin configuration',
-      baseDir: dir,
-      env: {
-        AUTOFACILITATE_CLIENT_SECRET_CLI_CLIENT: clientSecret,
-        AUTOFACILITATE_API_KEY_ACME_CLI: apiKey,
-        AUTOFACILITATE_ADMIN_KEY_ACME_OPS: adminKey,
-      },
-    },
-  );
-  server = await createServer(config);
-  baseUrl = await server.listen();
+  acme = await startAcmeServer({
+    name: 'cli-admin',
+    clientId: 'cli-client',
+    apiKeyName: 'cli',
+    admin: true,
+    services: { echo: { kind: 'echo' }, broken: { kind: 'fail', message: 'upstream answered 503' } },
+  });
+  baseUrl = acme.baseUrl;
+  withKey.AUTOFACILITATE_ADMIN_KEY = acme.adminKey;
+  const { clientSecret, apiKey } = acme;
   client = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'cli-client', clientSecret, apiKey });
 });
 
-afterAll(async () => {
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => acme?.close());
 
 function autofacilitate(
   env: NodeJS.ProcessEnv,
@@ -75,7 +47,6 @@ function autofacilitate(
     ),
   );
 }
-const withKey = { AUTOFACILITATE_ADMIN_KEY: adminKey };
 
 test('triggers lists and filters, trigger shows the timeline, services the load, each also as JSON', async () => {
   const echoed = await client.executeAndWait('echo', { greeting: 'hello' }, { pollIntervalMs: 20 });

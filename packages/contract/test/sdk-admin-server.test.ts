@@ -1,61 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AuthError, AutoFacilitate, AutoFacilitateAdmin, NotFoundError, type AdminEvent } from '@autofacilitate/sdk';
-import { createServer, newCallbackSecret, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
+import { startAcmeServer, type AcmeServer } from './support/acme-server';
 
 // The SDK's admin facade end to end against the real server: triggers paged as an async iterator,
 // one trigger, resend, services, usage, the event stream as an async iterable, and typed errors.
-const clientSecret = randomBytes(16).toString('base64url');
-const apiKey = randomBytes(16).toString('base64url');
-const adminKey = randomBytes(16).toString('base64url');
-
-let dir: string;
-let server: AutoFacilitateServer;
+let acme: AcmeServer;
 let client: AutoFacilitate;
 let admin: AutoFacilitateAdmin;
 let baseUrl: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'autofacilitate-sdk-admin-'));
-  const config = await resolveConfig(
-    {
-      server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
-      storage: { sqlite: { file: 'store.sqlite' } },
-      workers: { pollIntervalMs: 50 },
-      // Callbacks are stored and never sent: their deliveries stay pending, to be sent again.
-      callbacks: { enabled: false },
-      organisations: {
-        acme: {
-          clients: { 'sdk-client': {} },
-          apiKeys: { sdk: {} },
-          adminKeys: { ops: {} },
-          callbackSecrets: [newCallbackSecret()],
-          services: { echo: { kind: 'echo' }, broken: { kind: 'fail', message: 'upstream answered 503' } },
-        },
-      },
-    },
-    {
-      origin: 'SDK admin configuration',
-      baseDir: dir,
-      env: {
-        AUTOFACILITATE_CLIENT_SECRET_SDK_CLIENT: clientSecret,
-        AUTOFACILITATE_API_KEY_ACME_SDK: apiKey,
-        AUTOFACILITATE_ADMIN_KEY_ACME_OPS: adminKey,
-      },
-    },
-  );
-  server = await createServer(config);
-  baseUrl = await server.listen();
+  acme = await startAcmeServer({
+    name: 'sdk-admin',
+    clientId: 'sdk-client',
+    apiKeyName: 'sdk',
+    admin: true,
+    services: { echo: { kind: 'echo' }, broken: { kind: 'fail', message: 'upstream answered 503' } },
+  });
+  const { clientSecret, apiKey, adminKey } = acme;
+  baseUrl = acme.baseUrl;
   client = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret, apiKey });
   admin = new AutoFacilitateAdmin({ baseUrl, orgId: 'acme', adminKey });
 });
 
-afterAll(async () => {
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => acme?.close());
 
 test('triggers() walks every page as an async iterator; trigger(), services() and usage() are typed', async () => {
   const started: string[] = [];

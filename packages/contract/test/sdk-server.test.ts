@@ -1,58 +1,31 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AuthError, AutoFacilitate, NotFoundError, ValidationError } from '@autofacilitate/sdk';
-import { createServer, newCallbackSecret, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
+import { startAcmeServer, type AcmeServer } from './support/acme-server';
 
 // The facade SDK end to end against the real server: tokens, execute (JSON and XML), waiting
 // for results, and the errors a caller meets.
-const clientSecret = randomBytes(16).toString('base64url');
-const apiKey = randomBytes(16).toString('base64url');
-
-let dir: string;
-let server: AutoFacilitateServer;
+let acme: AcmeServer;
 let client: AutoFacilitate;
 let baseUrl: string;
+let clientSecret: string;
+let apiKey: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'autofacilitate-sdk-server-'));
-  const config = await resolveConfig(
-    {
-      server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
-      storage: { sqlite: { file: 'store.sqlite' } },
-      workers: { pollIntervalMs: 50 },
-      // Callbacks are stored and never called here: callbacks-sdk.test.ts delivers them.
-      callbacks: { enabled: false },
-      organisations: {
-        acme: {
-          clients: { 'sdk-client': {} },
-          apiKeys: { sdk: {} },
-          callbackSecrets: [newCallbackSecret()],
-          services: {
-            echo: { kind: 'echo' },
-            nap: { kind: 'sleep', ms: 300 },
-            broken: { kind: 'fail', message: 'upstream answered 503' },
-            'needs-customer': { kind: 'echo', requiredParameters: ['customerId'] },
-          },
-        },
-      },
+  acme = await startAcmeServer({
+    name: 'sdk-server',
+    clientId: 'sdk-client',
+    apiKeyName: 'sdk',
+    services: {
+      echo: { kind: 'echo' },
+      nap: { kind: 'sleep', ms: 300 },
+      broken: { kind: 'fail', message: 'upstream answered 503' },
+      'needs-customer': { kind: 'echo', requiredParameters: ['customerId'] },
     },
-    {
-      origin: 'SDK server configuration',
-      baseDir: dir,
-      env: { AUTOFACILITATE_CLIENT_SECRET_SDK_CLIENT: clientSecret, AUTOFACILITATE_API_KEY_ACME_SDK: apiKey },
-    },
-  );
-  server = await createServer(config);
-  baseUrl = await server.listen();
+  });
+  ({ baseUrl, clientSecret, apiKey } = acme);
   client = new AutoFacilitate({ orgId: 'acme', baseUrl, clientId: 'sdk-client', clientSecret, apiKey });
 });
 
-afterAll(async () => {
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => acme?.close());
 
 test('execute, then wait for the result: the output of echo', async () => {
   const started = await client.execute('echo', { greeting: 'hello' });
