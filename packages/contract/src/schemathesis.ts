@@ -56,6 +56,7 @@ export async function runSchemathesis(
       SCHEMATHESIS_CLIENT_SECRET: client.clientSecret,
       SCHEMATHESIS_API_KEY: client.apiKey,
       SCHEMATHESIS_ADMIN_KEY: adminKey,
+      SCHEMATHESIS_HOOKS: join(toolDir, 'hooks.py'),
     },
   );
   const exitCode = await child.exited;
