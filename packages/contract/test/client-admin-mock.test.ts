@@ -1,23 +1,9 @@
 // The generated client's admin operations against Prism with validation both ways: every
 // operation's success and each documented error status, and a request the spec forbids.
-import {
-  AdminApi,
-  Configuration,
-  ResponseError,
-  type ErrorResponse,
-  type InitOverrideFunction,
-} from '@autofacilitate/client';
-import { startValidatingPrism, type RunningPrism } from '../src/prism';
+import { AdminApi, Configuration, type ErrorResponse, type InitOverrideFunction } from '@autofacilitate/client';
+import { failure, prefer, useValidatingPrism } from './support/validating-prism';
 
-let proxy: RunningPrism;
-
-beforeAll(async () => {
-  proxy = await startValidatingPrism();
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-});
+const prism = useValidatingPrism();
 
 const orgId = 'acme';
 const triggerUUID = '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d';
@@ -26,23 +12,10 @@ function admin(authenticated = true) {
   // The admin key is an HTTP bearer credential: the generated client adds `Bearer ` itself.
   return new AdminApi(
     new Configuration({
-      basePath: proxy.url,
+      basePath: prism().url,
       ...(authenticated ? { accessToken: async () => 'contract-admin-key' } : {}),
     }),
   );
-}
-
-const prefer =
-  (status: number): InitOverrideFunction =>
-  async ({ init }) => ({ ...init, headers: { ...init.headers, Prefer: `code=${status}` } });
-
-async function failure(call: Promise<unknown>): Promise<ResponseError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ResponseError);
-  return error as ResponseError;
 }
 
 const calls = {

@@ -3,24 +3,14 @@
 import {
   Configuration,
   ExecuteApi,
-  ResponseError,
   ResultApi,
   TokenApi,
   type ErrorResponse,
-  type InitOverrideFunction,
   type TriggerParameter,
 } from '@autofacilitate/client';
-import { startValidatingPrism, type RunningPrism } from '../src/prism';
+import { failure, prefer, useValidatingPrism } from './support/validating-prism';
 
-let proxy: RunningPrism;
-
-beforeAll(async () => {
-  proxy = await startValidatingPrism();
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-});
+const prism = useValidatingPrism();
 
 const orgId = 'acme';
 const vsn = 'ServerName';
@@ -31,31 +21,16 @@ const triggerParameter: TriggerParameter = {
 
 function configuration(authenticated = true) {
   return new Configuration({
-    basePath: proxy.url,
+    basePath: prism().url,
     // The generated client sends the token verbatim: the caller must add `Bearer `.
     ...(authenticated ? { accessToken: async () => 'Bearer contract-test-token', apiKey: 'contract-test-key' } : {}),
   });
 }
 
-/** Asks Prism for a status, keeping the headers the client set (a plain `headers` override replaces them). */
-const prefer =
-  (status: number): InitOverrideFunction =>
-  async ({ init }) => ({ ...init, headers: { ...init.headers, Prefer: `code=${status}` } });
-
-/** Runs a call that must fail and returns its ResponseError. */
-async function failure(call: Promise<unknown>): Promise<ResponseError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ResponseError);
-  return error as ResponseError;
-}
-
 describe('token', () => {
   test('getAccessToken answers an access token', async () => {
     const api = new TokenApi(
-      new Configuration({ basePath: proxy.url, username: 'contract-client', password: 'contract-secret' }),
+      new Configuration({ basePath: prism().url, username: 'contract-client', password: 'contract-secret' }),
     );
     const token = await api.getAccessToken({ grantType: 'client_credentials', scope: 'autofacilitateapi' });
     expect(token).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, scope: 'autofacilitateapi' });
@@ -64,7 +39,7 @@ describe('token', () => {
 
   test.each([400, 401])('getAccessToken surfaces %i', async (status) => {
     const api = new TokenApi(
-      new Configuration({ basePath: proxy.url, username: 'contract-client', password: 'contract-secret' }),
+      new Configuration({ basePath: prism().url, username: 'contract-client', password: 'contract-secret' }),
     );
     const error = await failure(api.getAccessToken({ grantType: 'client_credentials' }, prefer(status)));
     expect(error.response.status).toBe(status);
