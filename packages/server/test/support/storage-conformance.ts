@@ -3,6 +3,7 @@ import { adminConformance } from './conformance/admin-conformance';
 import { claimConformance } from './conformance/claim-conformance';
 import { deliveryConformance } from './conformance/delivery-conformance';
 import { idempotencyConformance, type IdempotencyUnderTest } from './conformance/idempotency-conformance';
+import { leaseClockConformance } from './conformance/lease-clock-conformance';
 import type { OpenRepository } from './conformance/repository-fixtures';
 import { newTrigger, type OpenStorage } from './conformance/storage-fixtures';
 import { tokenConformance } from './conformance/token-conformance';
@@ -29,13 +30,14 @@ const idempotencyOf = (storage: Storage): IdempotencyUnderTest => ({
 });
 
 /**
- * What every storage adapter promises, aggregate by aggregate, checked the same way for each. An
- * adapter that has only some aggregates so far (the PostgreSQL one) runs their suites alone, each
- * with a factory of its own.
+ * What a storage adapter on its own clock promises (the SQLite one), aggregate by aggregate. The
+ * PostgreSQL adapter runs the suites of its aggregates alone, each with a factory of its own, and
+ * has its leases and due times on pg-boss (postgres-jobs.test.ts).
  */
 export function storageConformance(name: string, open: OpenStorage): void {
   triggerConformance(name, open);
   claimConformance(name, open);
+  leaseClockConformance(name, open);
   idempotencyConformance(name, aggregate(open, idempotencyOf));
   deliveryConformance(name, open);
   tokenConformance(

@@ -42,6 +42,68 @@ const steps: readonly string[] = [
   );
   CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
   `,
+  `
+  -- A trigger's record; its job (the lease a worker holds while it runs it) is pg-boss's, on the
+  -- queue "trigger" under the trigger's UUID, written in the same transaction. lease_owner and
+  -- job_retry name the claim that runs it now: the worker, and pg-boss's retryCount of the fetch,
+  -- which fences a finish to that attempt. json, not jsonb: values are given back as written.
+  CREATE TABLE triggers (
+    trigger_uuid       TEXT PRIMARY KEY,
+    org_id             TEXT NOT NULL,
+    vsn                TEXT NOT NULL,
+    trigger_parameters JSON NOT NULL,
+    callback_urls      JSON NOT NULL,
+    request_id         TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    output             JSON,
+    error              JSON,
+    created_at         BIGINT NOT NULL,
+    started_at         BIGINT,
+    finished_at        BIGINT,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    lease_owner        TEXT,
+    job_retry          INTEGER,
+    -- The W3C trace context of the execute request, so the run and the callbacks join its trace.
+    traceparent        TEXT,
+    tracestate         TEXT
+  );
+  CREATE INDEX triggers_unfinished ON triggers (org_id, status) WHERE finished_at IS NULL;
+  CREATE INDEX triggers_leased ON triggers (lease_owner) WHERE finished_at IS NULL AND lease_owner IS NOT NULL;
+  CREATE INDEX triggers_by_finish ON triggers (finished_at) WHERE finished_at IS NOT NULL;
+
+  -- One row per callback URL of a finished trigger, written in the transaction that finishes it,
+  -- with the pg-boss job (queue "delivery") of its next attempt; job_id and job_retry name the
+  -- claim of the attempt under way.
+  CREATE TABLE deliveries (
+    delivery_id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    trigger_uuid    TEXT NOT NULL,
+    org_id          TEXT NOT NULL,
+    webhook_id      TEXT NOT NULL,
+    url             TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    lease_owner     TEXT,
+    job_id          UUID,
+    job_retry       INTEGER,
+    created_at      BIGINT NOT NULL,
+    finished_at     BIGINT
+  );
+  CREATE INDEX deliveries_by_trigger ON deliveries (trigger_uuid);
+  CREATE INDEX deliveries_pending ON deliveries (delivery_id) WHERE status = 'pending';
+  CREATE INDEX deliveries_leased ON deliveries (lease_owner) WHERE status = 'pending' AND lease_owner IS NOT NULL;
+
+  CREATE TABLE delivery_attempts (
+    delivery_id BIGINT NOT NULL,
+    attempt     INTEGER NOT NULL,
+    started_at  BIGINT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status_code INTEGER,
+    error       TEXT,
+    retry_at    BIGINT,
+    PRIMARY KEY (delivery_id, attempt)
+  );
+  `,
 ];
 
 /** The newest schema version this server knows. */

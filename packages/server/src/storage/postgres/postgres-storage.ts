@@ -1,49 +1,114 @@
 import type { Pool } from 'pg';
+import type { PgBoss } from 'pg-boss';
+import type { DeliveryStore } from '../delivery-store';
+import type { DeliveryClaimRequest } from '../delivery-types';
 import type { IdempotencyKeyStore } from '../idempotency-key-store';
+import type { IdempotencyCompletion } from '../idempotency-types';
 import type { Storage } from '../storage';
 import type { TokenStore } from '../token-store';
+import type { TriggerStore } from '../trigger-store';
+import type { NewTrigger, TriggerFinish } from '../trigger-types';
+import type { ClaimedDelivery, PurgeResult, QueueStats } from '../unit-of-work';
 import type { UsageStore } from '../usage-store';
+import { PostgresDeliveryStore } from './postgres-delivery-store';
 import { PostgresIdempotencyKeyStore } from './postgres-idempotency-key-store';
 import { migratePostgres } from './postgres-migrations';
 import { createPostgresPool, postgresError, type PostgresPoolOptions } from './postgres-pool';
+import { startQueue, type QueueOptions } from './postgres-queue';
 import { PostgresTokenStore } from './postgres-token-store';
+import { PostgresTriggerStore } from './postgres-trigger-store';
+import { PostgresUnitOfWork } from './postgres-unit-of-work';
 import { PostgresUsageStore } from './postgres-usage-store';
 
 /**
- * The aggregates the PostgreSQL storage has so far: the plain records. Triggers, callback
- * deliveries and the unit of work come with pg-boss (docs/postgresql.md).
+ * The aggregates the PostgreSQL storage has so far: all but the admin reads, which come next
+ * (docs/postgresql.md).
  */
-export type PostgresRecords = Pick<Storage, 'tokens' | 'usage' | 'idempotencyKeys' | 'ping' | 'close'>;
+export type PostgresRecords = Omit<Storage, 'admin'>;
+
+/** Where the PostgreSQL storage connects, and how its job engine runs. */
+export type PostgresStorageOptions = PostgresPoolOptions & {
+  queue?: Partial<Omit<QueueOptions, 'url'>>;
+};
+
+const queueDefaults: Omit<QueueOptions, 'url'> = {
+  poolSize: 4,
+  schema: 'pgboss',
+  heartbeatSeconds: 30,
+  superviseIntervalSeconds: 5,
+  triggerExpireSeconds: 3600,
+  deliveryExpireSeconds: 120,
+  deleteAfterSeconds: 24 * 3600,
+};
 
 /**
- * The PostgreSQL storage adapter: one pool per process, shared by the aggregates. Any number of
+ * The PostgreSQL storage adapter: one pool per process, shared by the aggregates, and pg-boss for
+ * the jobs of the triggers and callback deliveries (with a small pool of its own). Any number of
  * processes may share the database; every write is one statement or one transaction.
  */
 export class PostgresStorage implements PostgresRecords {
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
   readonly idempotencyKeys: IdempotencyKeyStore;
+  readonly triggers: TriggerStore;
+  readonly deliveries: DeliveryStore;
+  /** The job engine, for the workers and the tests of what it promises. */
+  readonly boss: PgBoss;
   readonly #pool: Pool;
   readonly #url: string;
+  readonly #work: PostgresUnitOfWork;
 
-  private constructor(pool: Pool, url: string) {
+  private constructor(pool: Pool, boss: PgBoss, url: string) {
     this.#pool = pool;
     this.#url = url;
-    this.tokens = new PostgresTokenStore(pool);
+    this.boss = boss;
+    const tokens = new PostgresTokenStore(pool);
+    const idempotencyKeys = new PostgresIdempotencyKeyStore(pool);
+    const triggers = new PostgresTriggerStore(pool, boss);
+    const deliveries = new PostgresDeliveryStore(pool, boss);
+    this.#work = new PostgresUnitOfWork(pool, { triggers, idempotencyKeys, deliveries, tokens });
+    this.tokens = tokens;
     this.usage = new PostgresUsageStore(pool);
-    this.idempotencyKeys = new PostgresIdempotencyKeyStore(pool);
+    this.idempotencyKeys = idempotencyKeys;
+    this.triggers = triggers;
+    this.deliveries = deliveries;
   }
 
-  /** Connects and brings the schema to this server's (processes starting at once are safe). */
-  static async open(options: PostgresPoolOptions): Promise<PostgresStorage> {
+  /**
+   * Connects, brings our schema to this server's and starts pg-boss, which brings its own (both
+   * under advisory locks: processes starting at once are safe).
+   */
+  static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
     const pool = createPostgresPool(options);
+    let boss: PgBoss;
     try {
       await migratePostgres(pool);
+      boss = await startQueue({ ...queueDefaults, ...options.queue, url: options.url });
     } catch (error) {
       await pool.end();
       throw postgresError(options.url, error);
     }
-    return new PostgresStorage(pool, options.url);
+    return new PostgresStorage(pool, boss, options.url);
+  }
+
+  createTrigger(trigger: NewTrigger, idempotency?: IdempotencyCompletion): Promise<void> {
+    return this.#work.createTrigger(trigger, idempotency);
+  }
+
+  finishTrigger(finish: TriggerFinish): Promise<boolean> {
+    return this.#work.finishTrigger(finish);
+  }
+
+  claimDeliveries(request: DeliveryClaimRequest): Promise<ClaimedDelivery[]> {
+    return this.#work.claimDeliveries(request);
+  }
+
+  purge(finishedBefore: number, now: number): Promise<PurgeResult> {
+    return this.#work.purge(finishedBefore, now);
+  }
+
+  queueStats(): Promise<QueueStats> {
+    return this.#work.queueStats();
   }
 
   async ping(): Promise<void> {
@@ -55,6 +120,8 @@ export class PostgresStorage implements PostgresRecords {
   }
 
   async close(): Promise<void> {
+    // No workers of pg-boss's own run here: nothing to wait for but its timers and its pool.
+    await this.boss.stop({ graceful: false });
     if (!this.#pool.ended) await this.#pool.end();
   }
 }

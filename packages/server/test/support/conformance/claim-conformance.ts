@@ -1,45 +1,21 @@
-import type { ServiceCapacity, Storage } from '../../../src';
-import { describeStorage, t0, lease, newTrigger, type OpenStorage } from './storage-fixtures';
+import type { ServiceCapacity } from '../../../src';
+import { describeStorage, t0, lease, newTrigger, type OpenStorage, type Records } from './storage-fixtures';
 
 const service = (orgId: string, concurrency: number, vsn = 'echo'): ServiceCapacity => ({ orgId, vsn, concurrency });
 
 /** Writes `count` queued triggers of a service in one go, as a burst of executes would. */
-async function backlog(store: Storage, count: number, orgId = 'acme', vsn = 'echo'): Promise<void> {
+async function backlog(store: Records, count: number, orgId = 'acme', vsn = 'echo'): Promise<void> {
   await Promise.all(Array.from({ length: count }, () => store.createTrigger(newTrigger({ orgId, vsn }))));
 }
 
-async function runningOf(store: Storage, triggerUUIDs: string[], orgId = 'acme'): Promise<number> {
+async function runningOf(store: Records, triggerUUIDs: string[], orgId = 'acme'): Promise<number> {
   const triggers = await Promise.all(triggerUUIDs.map((id) => store.triggers.findTrigger(orgId, id)));
   return triggers.filter((trigger) => trigger?.status === 'running').length;
 }
 
 /** What every storage adapter promises of a claim's batch: its order, its fairness, its bounds. */
-export function claimConformance(name: string, open: OpenStorage): void {
+export function claimConformance(name: string, open: OpenStorage<Records>): void {
   describeStorage(`${name} storage: claims`, open, (opened) => {
-    test('takes queued triggers and lapsed leases in one order, oldest first', async () => {
-      const { store, peer } = opened;
-      const [a, b, c, d] = [newTrigger(), newTrigger(), newTrigger(), newTrigger()];
-      for (const trigger of [a, b, c, d]) await store.createTrigger(trigger);
-      await store.triggers.claimTriggers({ workerId: 'dead', now: t0, leaseMs: lease, services: [service('acme', 1)] });
-      // b is claimed later, by a worker that is still alive.
-      await store.triggers.claimTriggers({
-        workerId: 'w1',
-        now: t0 + lease - 1,
-        leaseMs: 10 * lease,
-        services: [service('acme', 2)],
-      });
-      const claimed = await peer.triggers.claimTriggers({
-        workerId: 'w2',
-        now: t0 + lease,
-        leaseMs: lease,
-        services: [service('acme', 3)],
-      });
-      // a's lease ran out: it comes first, before the triggers still queued; b is held.
-      expect(claimed.map((trigger) => trigger.triggerUUID)).toEqual([a.triggerUUID, c.triggerUUID]);
-      expect(claimed[0]).toMatchObject({ attempts: 2 });
-      expect(await runningOf(store, [b.triggerUUID, d.triggerUUID])).toBe(1);
-    });
-
     test("serves every service asked for in one batch, each within its own concurrency, whatever the others' backlog", async () => {
       const { store } = opened;
       await backlog(store, 2000);

@@ -1,19 +1,22 @@
 import type { IdempotencyReservation, NewTrigger, Storage } from '../../../src';
 
+/** A storage without the admin reads: what the suites of the aggregates and the unit of work need. */
+export type Records = Omit<Storage, 'admin'>;
+
 /** An adapter under test: two handles on the same storage, as two processes would have. */
-export interface StorageHandles {
-  first: Storage;
-  second: Storage;
+export interface StorageHandles<S extends Records = Storage> {
+  first: S;
+  second: S;
   close(): Promise<void>;
 }
 
 /** Opens a fresh, empty storage for each test. */
-export type OpenStorage = () => Promise<StorageHandles>;
+export type OpenStorage<S extends Records = Storage> = () => Promise<StorageHandles<S>>;
 
 /** The handles of the test that runs: `store` and `peer` share one storage, as two processes would. */
-export interface Opened {
-  store: Storage;
-  peer: Storage;
+export interface Opened<S extends Records = Storage> {
+  store: S;
+  peer: S;
 }
 
 export const t0 = Date.parse('2026-01-01T12:00:00.000Z');
@@ -39,7 +42,7 @@ export const echo = (concurrency = 10) => [{ orgId: 'acme', vsn: 'echo', concurr
 
 /** Writes a trigger and runs it to its end as worker `w1` would, at `finishedAt`. */
 export async function finished(
-  store: Storage,
+  store: Records,
   trigger: NewTrigger,
   finishedAt: number,
   webhookId = `msg_${trigger.triggerUUID}`,
@@ -73,9 +76,13 @@ export const reservation = (overrides: Partial<IdempotencyReservation> = {}): Id
 });
 
 /** A suite whose every test gets a fresh storage from `open`, closed after it. */
-export function describeStorage(title: string, open: OpenStorage, tests: (opened: Opened) => void): void {
+export function describeStorage<S extends Records>(
+  title: string,
+  open: OpenStorage<S>,
+  tests: (opened: Opened<S>) => void,
+): void {
   describe(title, () => {
-    const opened = {} as Opened;
+    const opened = {} as Opened<S>;
     let close: () => Promise<void>;
     beforeEach(async () => {
       const handles = await open();

@@ -9,10 +9,11 @@ import {
   finished,
   reservation,
   type OpenStorage,
+  type Records,
 } from './storage-fixtures';
 
 /** What every storage adapter promises of the unit of work, and of the storage as a whole. */
-export function unitOfWorkConformance(name: string, open: OpenStorage): void {
+export function unitOfWorkConformance(name: string, open: OpenStorage<Records>): void {
   describeStorage(`${name} storage: unit of work`, open, (opened) => {
     test('finishing a trigger queues one delivery per callback URL, in order, under one webhook-id, due at once', async () => {
       const { store, peer } = opened;
@@ -53,35 +54,6 @@ export function unitOfWorkConformance(name: string, open: OpenStorage): void {
       ).toBe(false);
       expect(await store.deliveries.findDeliveries(quiet.triggerUUID)).toEqual([]);
       expect(await store.deliveries.findDeliveries(lost.triggerUUID)).toEqual([]);
-    });
-
-    test('claims due deliveries earliest first, with their trigger, each claim counting an attempt', async () => {
-      const { store, peer } = opened;
-      const early = newTrigger({ callbackUrls: ['https://early.example/cb'] });
-      const late = newTrigger({ callbackUrls: ['https://late.example/cb'] });
-      await finished(store, late, t0 + 600);
-      await finished(store, early, t0 + 500);
-      expect(await store.claimDeliveries({ workerId: 'd1', now: t0 + 499, leaseMs: lease, limit: 10 })).toEqual([]);
-      const claimed = await store.claimDeliveries({ workerId: 'd1', now: t0 + 600, leaseMs: lease, limit: 10 });
-      expect(claimed.map(({ delivery }) => delivery.url)).toEqual([
-        'https://early.example/cb',
-        'https://late.example/cb',
-      ]);
-      expect(claimed[0]).toMatchObject({
-        delivery: { attempts: 1, status: 'pending' },
-        trigger: { triggerUUID: early.triggerUUID, status: 'succeeded', output: { ok: true } },
-      });
-      // Leased: no one else gets them until the lease runs out.
-      expect(
-        await peer.claimDeliveries({ workerId: 'd2', now: t0 + 600 + lease - 1, leaseMs: lease, limit: 10 }),
-      ).toEqual([]);
-      const reclaimed = await peer.claimDeliveries({
-        workerId: 'd2',
-        now: t0 + 600 + lease,
-        leaseMs: lease,
-        limit: 10,
-      });
-      expect(reclaimed.map(({ delivery }) => delivery.attempts)).toEqual([2, 2]);
     });
 
     test('a finished trigger is kept while its callback is pending, and goes with its deliveries after', async () => {
