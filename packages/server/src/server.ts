@@ -85,10 +85,10 @@ function signingKeys(config: ServerConfig): Map<string, Buffer[]> {
  */
 export async function createServer(config: ServerConfig, options: ServerOptions = {}): Promise<AutoFacilitateServer> {
   if (!options.store && config.storage.postgres.url) {
-    // The tokens, usage and Idempotency-Keys have their PostgreSQL adapter; triggers and callback
-    // deliveries (on pg-boss) do not yet, and a server cannot run on half a store.
+    // Every aggregate but the admin reads has its PostgreSQL adapter, and the workers still claim
+    // by polling; a server cannot run on half a store.
     throw new ConfigError(
-      'storage.postgres.url: the server does not run on PostgreSQL yet (its triggers and callback deliveries are stored in SQLite only); "autofacilitate-server migrate" prepares the database',
+      'storage.postgres.url: the server does not run on PostgreSQL yet (its admin API is stored in SQLite only); "autofacilitate-server migrate" prepares the database',
     );
   }
   const clock = options.clock ?? systemClock;

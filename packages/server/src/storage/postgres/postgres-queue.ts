@@ -52,8 +52,8 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
     // Expiry and heartbeat failures run in the monitor step of a supervise pass, which runs only
     // once per monitor interval (60 s by default) whatever the supervise interval.
     monitorIntervalSeconds: options.superviseIntervalSeconds,
-    // Wakes the workers of other processes when a job is sent; polling stays as the backstop.
-    useListenNotify: true,
+    // No LISTEN/NOTIFY yet: it wakes pg-boss's own work() loops, and our workers still claim by
+    // polling (docs/postgresql.md, "Fetching").
     // No cron schedules here: no cron worker or clock monitor to run.
     schedule: false,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -66,7 +66,6 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
     [
       triggerQueue,
       {
-        notify: true,
         heartbeatSeconds: options.heartbeatSeconds,
         expireInSeconds: options.triggerExpireSeconds,
         retryLimit: triggerRetryLimit,
@@ -77,7 +76,6 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
     [
       deliveryQueue,
       {
-        notify: true,
         expireInSeconds: options.deliveryExpireSeconds,
         retryLimit: deliveryRetryLimit,
         retryDelay: 0,
