@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { migratePostgres, postgresSchemaVersion } from '../src/storage/postgres/postgres-migrations';
 import { createPostgresPool } from '../src/storage/postgres/postgres-pool';
 import { PostgresStorage } from '../src/storage/postgres/postgres-storage';
+import { finished, newTrigger } from './support/conformance/storage-fixtures';
 import { usePostgresCluster } from './support/postgres-cluster';
 import { processServers } from './support/process-servers';
 import { startProcess } from './support/server-process';
@@ -74,6 +75,14 @@ describe('autofacilitate-server migrate', () => {
       ...Array.from({ length: 3 }, () => `${where}: the schema is up to date (version ${postgresSchemaVersion})\n`),
     ]);
     expect(await versions(url)).toEqual(allVersions);
+    // pg-boss's schema too, with the server's queues.
+    const pool = new Pool({ connectionString: url });
+    try {
+      const { rows } = await pool.query<{ name: string }>('SELECT name FROM pgboss.queue ORDER BY name');
+      expect(rows.map((row) => row.name)).toEqual(['delivery', 'delivery-dead', 'trigger']);
+    } finally {
+      await pool.end();
+    }
   });
 
   test('the URL may come from the environment; a database it cannot reach is named, the password not', async () => {
@@ -112,19 +121,28 @@ describe('the commands that read the store', () => {
     expect(JSON.parse(child.output())).toEqual([count]);
   });
 
-  test('deliveries says they are not in PostgreSQL yet', async () => {
+  test('deliveries reads them from PostgreSQL', async () => {
+    const url = await cluster.createDatabase();
+    const storage = await PostgresStorage.open({ url, poolSize: 1 });
+    const trigger = newTrigger({ callbackUrls: ['https://a.example/cb'] });
+    await finished(storage, trigger, Date.parse('2026-11-29T12:00:00.000Z'), 'msg_pg');
+    await storage.close();
     const file = await configFile('deliveries', (raw) => {
-      raw.storage = { postgres: { url: 'postgres://app@127.0.0.1:1/autofacilitate' } };
+      raw.storage = { postgres: { url } };
     });
-    const child = await startProcess(
-      'main.js',
-      ['deliveries', '0198a2c4-5b7e-7c3d-9f1e-2a3b4c5d6e7f', '--config', file],
-      {},
-    );
+    const child = await startProcess('main.js', ['deliveries', trigger.triggerUUID, '--config', file], {});
     track(child);
-    expect((await child.exited).code).toBe(1);
-    expect(child.output()).toBe(
-      'deliveries: callback deliveries are not stored in PostgreSQL yet (they come with pg-boss)\n',
-    );
+    expect((await child.exited).code).toBe(0);
+    expect(JSON.parse(child.output())).toEqual([
+      expect.objectContaining({
+        triggerUUID: trigger.triggerUUID,
+        webhookId: 'msg_pg',
+        url: 'https://a.example/cb',
+        status: 'pending',
+        attempts: 0,
+        createdAt: '2026-11-29T12:00:00.000Z',
+        history: [],
+      }),
+    ]);
   });
 });

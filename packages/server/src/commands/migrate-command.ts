@@ -1,10 +1,13 @@
 import { loadConfig } from '../config/load-config';
 import { migratePostgres } from '../storage/postgres/postgres-migrations';
 import { createPostgresPool, postgresError, postgresLocation } from '../storage/postgres/postgres-pool';
+import { startQueue } from '../storage/postgres/postgres-queue';
+import { queueDefaults } from '../storage/postgres/postgres-storage';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage';
 
 /**
- * `migrate`: brings the store of a configuration to this server's schema and exits, for
+ * `migrate`: brings the store of a configuration to this server's schema (on PostgreSQL, ours
+ * and pg-boss's) and exits, for
  * deployments that migrate before they roll out (a server migrates at start too). Needs no secrets.
  */
 export async function migrate(configFile: string): Promise<void> {
@@ -21,6 +24,11 @@ export async function migrate(configFile: string): Promise<void> {
     const { from, to } = await migratePostgres(pool).catch((error: unknown) => {
       throw postgresError(url, error);
     });
+    // pg-boss installs or migrates its schema, and our queues, when it starts.
+    const boss = await startQueue({ ...queueDefaults, url, poolSize: 1 }).catch((error: unknown) => {
+      throw postgresError(url, error);
+    });
+    await boss.stop({ graceful: false });
     const where = `PostgreSQL at ${postgresLocation(url)}`;
     process.stdout.write(
       from === to

@@ -57,10 +57,8 @@ export async function newCallbackSecret(): Promise<void> {
  */
 export async function deliveries(configFile: string, triggerUUID: string): Promise<void> {
   const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
-  if (config.storage.postgres.url) {
-    throw new Error('deliveries: callback deliveries are not stored in PostgreSQL yet (they come with pg-boss)');
-  }
-  const store = new SqliteStorage(config.storage.sqlite);
+  const { url } = config.storage.postgres;
+  const store = url ? await PostgresStorage.open({ url, poolSize: 1 }) : new SqliteStorage(config.storage.sqlite);
   try {
     const found = await store.deliveries.findDeliveries(triggerUUID.toLowerCase());
     if (found.length === 0) throw new Error(`No callback deliveries for the trigger ${triggerUUID}`);

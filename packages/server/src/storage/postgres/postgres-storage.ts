@@ -31,7 +31,8 @@ export type PostgresStorageOptions = PostgresPoolOptions & {
   queue?: Partial<Omit<QueueOptions, 'url'>>;
 };
 
-const queueDefaults: Omit<QueueOptions, 'url'> = {
+/** How pg-boss runs when the configuration says nothing else. */
+export const queueDefaults: Omit<QueueOptions, 'url'> = {
   poolSize: 4,
   schema: 'pgboss',
   heartbeatSeconds: 30,
