@@ -85,10 +85,9 @@ function signingKeys(config: ServerConfig): Map<string, Buffer[]> {
  */
 export async function createServer(config: ServerConfig, options: ServerOptions = {}): Promise<AutoFacilitateServer> {
   if (!options.store && config.storage.postgres.url) {
-    // Every aggregate but the admin reads has its PostgreSQL adapter, and the workers still claim
-    // by polling; a server cannot run on half a store.
+    // Every aggregate has its PostgreSQL adapter, but the server is not yet tested on it whole.
     throw new ConfigError(
-      'storage.postgres.url: the server does not run on PostgreSQL yet (its admin API is stored in SQLite only); "autofacilitate-server migrate" prepares the database',
+      'storage.postgres.url: the server does not run on PostgreSQL yet (only its storage does); "autofacilitate-server migrate" prepares the database',
     );
   }
   const clock = options.clock ?? systemClock;

@@ -173,7 +173,7 @@ test('a PostgreSQL URL that is not one is refused, without repeating it', async 
   expect(fromEnv).not.toContain('s3cret');
 });
 
-test('a server is not started on PostgreSQL while its admin API is stored in SQLite only', async () => {
+test('a server is not started on PostgreSQL until it is tested whole on it', async () => {
   const raw = await minimal();
   raw.storage = { postgres: { url: 'postgres://app@127.0.0.1:1/autofacilitate' } };
   const config = await loadConfig(await fileWith(raw), {});

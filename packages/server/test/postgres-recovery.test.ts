@@ -135,3 +135,30 @@ test('a failed callback attempt is due again at its retry, not before; one that 
   expect(dead.map((job) => job.data)).toEqual([{ deliveryId: again!.delivery.deliveryId }]);
   expect((await first.queueStats()).pendingDeliveries).toBe(0);
 });
+
+test('a resend supersedes the job of the retry it was waiting for: that job, when due, leases nothing', async () => {
+  const { clock, first } = await openPair();
+  const trigger = newTrigger({ callbackUrls: [urls[0]!] });
+  await finished(first, trigger, clock.now());
+  const claimDue = () => first.claimDeliveries({ workerId: 'd1', now: clock.now(), leaseMs: lease, limit: 10 });
+  const [claimed] = await claimDue();
+  const { deliveryId } = claimed!.delivery;
+  const startedAt = clock.now();
+  const failed = { attempt: 1, startedAt, durationMs: 0, statusCode: 503, retryAt: startedAt + 5000 };
+  await first.deliveries.recordDeliveryAttempt({ deliveryId, workerId: 'd1', attempt: failed, status: 'pending' });
+
+  const request = { orgId: 'acme', triggerUUID: trigger.triggerUUID, deliveryId, now: clock.now() };
+  expect(await first.admin.resendDelivery(request)).toMatchObject({ outcome: 'resent' });
+  const [resent] = await claimDue();
+  expect(resent?.delivery).toMatchObject({ deliveryId, attempts: 2 });
+  const delivered = { attempt: 2, startedAt, durationMs: 0, statusCode: 204 };
+  await first.deliveries.recordDeliveryAttempt({ deliveryId, workerId: 'd1', attempt: delivered, status: 'delivered' });
+
+  await clock.tick(5000);
+  expect(await claimDue()).toEqual([]);
+  const jobs = await first.boss.findJobs('delivery');
+  expect(jobs.map((job) => job.state)).toEqual(['completed', 'completed', 'completed']);
+  expect(await first.deliveries.findDeliveries(trigger.triggerUUID)).toMatchObject([
+    { status: 'delivered', attempts: 2 },
+  ]);
+});

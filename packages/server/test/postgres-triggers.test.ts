@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { createPostgresPool } from '../src/storage/postgres/postgres-pool';
 import { PostgresStorage } from '../src/storage/postgres/postgres-storage';
+import { adminConformance } from './support/conformance/admin-conformance';
 import { claimConformance } from './support/conformance/claim-conformance';
 import { deliveryConformance } from './support/conformance/delivery-conformance';
 import type { OpenStorage } from './support/conformance/storage-fixtures';
@@ -8,7 +9,7 @@ import { triggerConformance } from './support/conformance/trigger-conformance';
 import { unitOfWorkConformance } from './support/conformance/unit-of-work-conformance';
 import { usePostgresCluster } from './support/postgres-cluster';
 
-// The PostgreSQL adapter's triggers, deliveries and unit of work, on pg-boss, against the
+// The PostgreSQL adapter's triggers, deliveries, unit of work and admin reads, on pg-boss, against the
 // conformance suites the SQLite adapter passes: one cluster and one database for the file, two
 // handles (two pools, two pg-boss instances, as two processes would have), emptied between tests.
 
@@ -56,3 +57,4 @@ triggerConformance('PostgreSQL', open);
 claimConformance('PostgreSQL', open);
 deliveryConformance('PostgreSQL', open);
 unitOfWorkConformance('PostgreSQL', open);
+adminConformance('PostgreSQL', open);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { PgBoss } from 'pg-boss';
 import type { DeliveryStore } from '../delivery-store';
@@ -36,15 +37,15 @@ export class PostgresDeliveryStore implements DeliveryStore {
   /** Queues one delivery per URL with its job, due at once, in `client`'s transaction. */
   async queue(client: PoolClient, { triggerUUID, orgId, webhookId, urls, at }: CallbackToQueue): Promise<void> {
     if (urls.length === 0) return;
-    const { rows } = await client.query<{ delivery_id: number }>(deliverySql.queue, [
+    const { rows } = await client.query<{ delivery_id: number; job_id: string }>(deliverySql.queue, [
       triggerUUID,
       orgId,
       webhookId,
       at,
       urls,
+      urls.map(() => randomUUID()),
     ]);
-    const jobs = rows.map((row) => ({ data: { deliveryId: row.delivery_id } satisfies DeliveryJob }));
-    await this.#boss.insert(deliveryQueue, jobs, { db: executor(client) });
+    await this.#send(client, rows);
   }
 
   /** Fetches due jobs and leases their deliveries, in `client`'s transaction, due first; each lease counts an attempt. */
@@ -59,7 +60,8 @@ export class PostgresDeliveryStore implements DeliveryStore {
       jobs.map((job) => job.retryCount),
     ]);
     const leased = new Set(rows.map((row) => row.delivery_id));
-    // A job whose delivery is no longer pending (resent and delivered, removed) has nothing to do.
+    // A job that is not its delivery's current one (superseded by a resend, or the delivery ended or
+    // removed) has nothing to do.
     const orphans = jobs.filter((job) => !leased.has(job.data.deliveryId));
     if (orphans.length > 0) await this.#boss.complete(deliveryQueue, orphans, null, { db: executor(client) });
     return rows.sort((a, b) => a.due_at - b.due_at || a.delivery_id - b.delivery_id).map(toDelivery);
@@ -78,12 +80,14 @@ export class PostgresDeliveryStore implements DeliveryStore {
     return inTransactionUnlessLost(this.#pool, async (client) => {
       const endedAt = attempt.startedAt + attempt.durationMs;
       const pending = status === 'pending';
+      const next = pending ? randomUUID() : null;
       const { rows } = await client.query<{ job_id: string; job_retry: number }>(deliverySql.endAttempt, [
         deliveryId,
         workerId,
         status,
         pending ? (attempt.retryAt ?? endedAt) : 0,
         pending ? null : endedAt,
+        next,
       ]);
       const held = rows[0];
       if (!held) throw new LostClaim();
@@ -102,7 +106,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
       if (pending) {
         // Due after the wait the deliverer chose, on the database's time.
         const startAfter = Math.max(0, ((attempt.retryAt ?? endedAt) - endedAt) / 1000);
-        await this.#boss.send(deliveryQueue, { deliveryId } satisfies DeliveryJob, { startAfter, db });
+        await this.#boss.send(deliveryQueue, { deliveryId } satisfies DeliveryJob, { id: next!, startAfter, db });
       } else if (status === 'failed') {
         await this.#boss.send(deadDeliveryQueue, { deliveryId } satisfies DeliveryJob, { db });
       }
@@ -112,25 +116,39 @@ export class PostgresDeliveryStore implements DeliveryStore {
   releaseDeliveries(workerId: string, now: number): Promise<number> {
     return inTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ delivery_id: number; job_id: string; job_retry: number }>(
-        deliverySql.release,
-        [workerId, now],
+        deliverySql.held,
+        [workerId],
       );
       if (rows.length === 0) return 0;
       // The attempts under way end, and each delivery's next is due at once, without a retry spent.
-      const db = executor(client);
-      await this.#boss.complete(
-        deliveryQueue,
-        rows.map((row) => ({ id: row.job_id, retryCount: row.job_retry })),
-        null,
-        { db },
-      );
-      await this.#boss.insert(
-        deliveryQueue,
-        rows.map((row) => ({ data: { deliveryId: row.delivery_id } satisfies DeliveryJob })),
-        { db },
-      );
+      const attempts = rows.map((row) => ({ id: row.job_id, retryCount: row.job_retry }));
+      await this.#boss.complete(deliveryQueue, attempts, null, { db: executor(client) });
+      const next = rows.map((row) => ({ delivery_id: row.delivery_id, job_id: randomUUID() }));
+      await client.query(deliverySql.release, [now, next.map((row) => row.delivery_id), next.map((row) => row.job_id)]);
+      await this.#send(client, next);
       return rows.length;
     });
+  }
+
+  /**
+   * Makes a delivery pending and due at once with a new job, its attempts kept, in `client`'s
+   * transaction: the job it had, if any, leases nothing any more.
+   */
+  async requeue(client: PoolClient, deliveryId: number, now: number): Promise<void> {
+    const job = { delivery_id: deliveryId, job_id: randomUUID() };
+    await client.query(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = $2, finished_at = NULL, lease_owner = NULL,
+         job_id = $3, job_retry = NULL
+       WHERE delivery_id = $1`,
+      [deliveryId, now, job.job_id],
+    );
+    await this.#send(client, [job]);
+  }
+
+  /** Sends the jobs `rows` name, one per delivery, due at once, in `client`'s transaction. */
+  async #send(client: PoolClient, rows: { delivery_id: number; job_id: string }[]): Promise<void> {
+    const jobs = rows.map((row) => ({ id: row.job_id, data: { deliveryId: row.delivery_id } satisfies DeliveryJob }));
+    await this.#boss.insert(deliveryQueue, jobs, { db: executor(client) });
   }
 
   async findDeliveries(triggerUUID: string): Promise<DeliveryHistory[]> {

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { PgBoss } from 'pg-boss';
+import type { AdminStore } from '../admin-store';
 import type { DeliveryStore } from '../delivery-store';
 import type { DeliveryClaimRequest } from '../delivery-types';
 import type { IdempotencyKeyStore } from '../idempotency-key-store';
@@ -10,6 +11,7 @@ import type { TriggerStore } from '../trigger-store';
 import type { NewTrigger, TriggerFinish } from '../trigger-types';
 import type { ClaimedDelivery, PurgeResult, QueueStats } from '../unit-of-work';
 import type { UsageStore } from '../usage-store';
+import { PostgresAdminStore } from './postgres-admin-store';
 import { PostgresDeliveryStore } from './postgres-delivery-store';
 import { PostgresIdempotencyKeyStore } from './postgres-idempotency-key-store';
 import { migratePostgres } from './postgres-migrations';
@@ -19,12 +21,6 @@ import { PostgresTokenStore } from './postgres-token-store';
 import { PostgresTriggerStore } from './postgres-trigger-store';
 import { PostgresUnitOfWork } from './postgres-unit-of-work';
 import { PostgresUsageStore } from './postgres-usage-store';
-
-/**
- * The aggregates the PostgreSQL storage has so far: all but the admin reads, which come next
- * (docs/postgresql.md).
- */
-export type PostgresRecords = Omit<Storage, 'admin'>;
 
 /** Where the PostgreSQL storage connects, and how its job engine runs. */
 export type PostgresStorageOptions = PostgresPoolOptions & {
@@ -47,12 +43,13 @@ export const queueDefaults: Omit<QueueOptions, 'url'> = {
  * the jobs of the triggers and callback deliveries (with a small pool of its own). Any number of
  * processes may share the database; every write is one statement or one transaction.
  */
-export class PostgresStorage implements PostgresRecords {
+export class PostgresStorage implements Storage {
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
   readonly idempotencyKeys: IdempotencyKeyStore;
   readonly triggers: TriggerStore;
   readonly deliveries: DeliveryStore;
+  readonly admin: AdminStore;
   /** The job engine, for the workers and the tests of what it promises. */
   readonly boss: PgBoss;
   readonly #pool: Pool;
@@ -73,6 +70,7 @@ export class PostgresStorage implements PostgresRecords {
     this.idempotencyKeys = idempotencyKeys;
     this.triggers = triggers;
     this.deliveries = deliveries;
+    this.admin = new PostgresAdminStore(pool, deliveries);
   }
 
   /**

@@ -65,7 +65,6 @@ export function adminConformance(name: string, open: OpenStorage): void {
           history: [failed],
         }),
       });
-      expect(await store.claimDeliveries({ workerId: 'd2', now: t0 + 8999, leaseMs: lease, limit: 1 })).toEqual([]);
       const [again] = await store.claimDeliveries({ workerId: 'd2', now: t0 + 9000, leaseMs: lease, limit: 1 });
       expect(again?.delivery).toMatchObject({ deliveryId, webhookId: claimed!.delivery.webhookId, attempts: 2 });
     });

@@ -23,7 +23,7 @@ async function runningOf(store: Records, triggerUUIDs: string[], orgId = 'acme')
  * lapses at the `now` of the next claim, a delivery is due at the `now` of a claim. On PostgreSQL
  * these are pg-boss's, on the database's time: postgres-jobs.test.ts checks them there.
  */
-export function leaseClockConformance(name: string, open: OpenStorage<Records>): void {
+export function leaseClockConformance(name: string, open: OpenStorage): void {
   describeStorage(`${name} storage: leases and due times on the caller's clock`, open, (opened) => {
     test('claims oldest first, marks claimed triggers running and counts the attempt', async () => {
       const { store } = opened;
@@ -218,6 +218,21 @@ export function leaseClockConformance(name: string, open: OpenStorage<Records>):
         limit: 10,
       });
       expect(reclaimed.map(({ delivery }) => delivery.attempts)).toEqual([2, 2]);
+    });
+
+    test('a resent delivery is due at the resend, not before', async () => {
+      const { store, peer } = opened;
+      const trigger = newTrigger();
+      await finished(store, trigger, t0 + 500);
+      const [claimed] = await store.claimDeliveries({ workerId: 'd1', now: t0 + 500, leaseMs: lease, limit: 1 });
+      const { deliveryId } = claimed!.delivery;
+      const failed = { attempt: 1, startedAt: t0 + 500, durationMs: 5, statusCode: 500, error: 'answered 500' };
+      await store.deliveries.recordDeliveryAttempt({ deliveryId, workerId: 'd1', attempt: failed, status: 'failed' });
+      const request = { orgId: 'acme', triggerUUID: trigger.triggerUUID, deliveryId, now: t0 + 9000 };
+      expect(await peer.admin.resendDelivery(request)).toMatchObject({ outcome: 'resent' });
+      expect(await store.claimDeliveries({ workerId: 'd2', now: t0 + 8999, leaseMs: lease, limit: 1 })).toEqual([]);
+      const [again] = await store.claimDeliveries({ workerId: 'd2', now: t0 + 9000, leaseMs: lease, limit: 1 });
+      expect(again?.delivery).toMatchObject({ deliveryId, attempts: 2 });
     });
   });
 }
