@@ -5,8 +5,8 @@ import { usePostgresCluster } from './support/postgres-cluster';
 
 // On PostgreSQL a lease is a pg-boss job's heartbeat and a delivery is due when its job is: both on
 // the database's time. pg-boss's TestClock moves that time (its job_now() reads a table while the
-// session has pgboss.test_clock on), so these run on virtual time, with the settings a server uses:
-// a 10 s heartbeat (pg-boss's minimum) and a supervise pass every 2 s.
+// session has pgboss.test_clock on), so these run on virtual time, with a 10 s heartbeat (pg-boss's
+// minimum) and a supervise pass every 2 s.
 
 const cluster = usePostgresCluster();
 const heartbeatSeconds = 10;

@@ -6,9 +6,9 @@ import { queueDefaults } from '../storage/postgres/postgres-storage';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage';
 
 /**
- * `migrate`: brings the store of a configuration to this server's schema (on PostgreSQL, ours
- * and pg-boss's) and exits, for
- * deployments that migrate before they roll out (a server migrates at start too). Needs no secrets.
+ * `migrate`: brings the store of a configuration to this server's schema (on PostgreSQL, ours and
+ * pg-boss's) and exits, for deployments that migrate before they roll out (a server migrates at
+ * start too). Needs no secrets.
  */
 export async function migrate(configFile: string): Promise<void> {
   const config = await loadConfig(configFile, process.env, { withoutSecrets: true });

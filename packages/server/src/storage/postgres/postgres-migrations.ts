@@ -72,8 +72,8 @@ const steps: readonly string[] = [
   CREATE INDEX triggers_by_finish ON triggers (finished_at) WHERE finished_at IS NOT NULL;
 
   -- One row per callback URL of a finished trigger, written in the transaction that finishes it,
-  -- with the pg-boss job (queue "delivery") of its next attempt; job_id and job_retry name the
-  -- claim of the attempt under way.
+  -- with the pg-boss job (queue "delivery") of its first attempt. job_id names the delivery's one
+  -- current job, waiting or claimed; job_retry, set while it is claimed, the attempt under way.
   CREATE TABLE deliveries (
     delivery_id     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     trigger_uuid    TEXT NOT NULL,

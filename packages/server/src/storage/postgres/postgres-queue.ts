@@ -31,6 +31,7 @@ export interface QueueOptions {
   deleteAfterSeconds: number;
   /** pg-boss's timers read this; the system clock when absent. */
   clock?: Clock;
+  /** Told of an error of pg-boss's background work (a supervise pass, a heartbeat of its own). */
   onError?: (error: Error) => void;
 }
 
@@ -52,9 +53,8 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
     // Expiry and heartbeat failures run in the monitor step of a supervise pass, which runs only
     // once per monitor interval (60 s by default) whatever the supervise interval.
     monitorIntervalSeconds: options.superviseIntervalSeconds,
-    // No LISTEN/NOTIFY yet: it wakes pg-boss's own work() loops, and our workers still claim by
-    // polling (docs/postgresql.md, "Fetching").
-    // No cron schedules here: no cron worker or clock monitor to run.
+    // No cron schedules here: no cron worker or clock monitor to run. No LISTEN/NOTIFY yet either:
+    // it wakes pg-boss's own work() loops, and our workers claim by polling (docs/postgresql.md).
     schedule: false,
     ...(options.clock ? { clock: options.clock } : {}),
   });

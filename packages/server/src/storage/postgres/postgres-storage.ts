@@ -82,7 +82,12 @@ export class PostgresStorage implements Storage {
     let boss: PgBoss;
     try {
       await migratePostgres(pool);
-      boss = await startQueue({ ...queueDefaults, ...options.queue, url: options.url });
+      boss = await startQueue({
+        ...queueDefaults,
+        onError: options.onIdleError,
+        ...options.queue,
+        url: options.url,
+      });
     } catch (error) {
       await pool.end();
       throw postgresError(options.url, error);

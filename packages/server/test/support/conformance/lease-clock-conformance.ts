@@ -21,7 +21,7 @@ async function runningOf(store: Records, triggerUUIDs: string[], orgId = 'acme')
  * What a store that keeps its leases and due times on the caller's clock promises (the SQLite
  * adapter): a claim takes triggers by `createdAt` whatever the order they were written in, a lease
  * lapses at the `now` of the next claim, a delivery is due at the `now` of a claim. On PostgreSQL
- * these are pg-boss's, on the database's time: postgres-jobs.test.ts checks them there.
+ * these are pg-boss's, on the database's time: postgres-recovery.test.ts checks them there.
  */
 export function leaseClockConformance(name: string, open: OpenStorage): void {
   describeStorage(`${name} storage: leases and due times on the caller's clock`, open, (opened) => {
