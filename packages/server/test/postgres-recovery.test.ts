@@ -11,6 +11,7 @@ import { usePostgresCluster } from './support/postgres-cluster';
 const cluster = usePostgresCluster();
 const heartbeatSeconds = 10;
 const superviseIntervalSeconds = 2;
+const deliveryExpireSeconds = 30;
 
 interface Pair {
   clock: TestClock;
@@ -25,7 +26,11 @@ async function openPair(): Promise<Pair> {
   const url = `${await cluster.createDatabase()}?options=${encodeURIComponent('-c pgboss.test_clock=on')}`;
   const clock = new TestClock();
   const open = () =>
-    PostgresStorage.open({ url, poolSize: 4, queue: { clock, heartbeatSeconds, superviseIntervalSeconds } });
+    PostgresStorage.open({
+      url,
+      poolSize: 4,
+      queue: { clock, heartbeatSeconds, superviseIntervalSeconds, deliveryExpireSeconds },
+    });
   const [first, second] = [await open(), await open()];
   opened.push(first, second);
   return { clock, first, second };
@@ -160,5 +165,29 @@ test('a resend supersedes the job of the retry it was waiting for: that job, whe
   expect(jobs.map((job) => job.state)).toEqual(['completed', 'completed', 'completed']);
   expect(await first.deliveries.findDeliveries(trigger.triggerUUID)).toMatchObject([
     { status: 'delivered', attempts: 2 },
+  ]);
+});
+
+test("a dead deliverer's attempt is made again once its job expires; the dead one's record writes nothing", async () => {
+  const { clock, first, second } = await openPair();
+  const trigger = newTrigger({ callbackUrls: [urls[0]!] });
+  await finished(first, trigger, clock.now());
+  const claimDue = (store: PostgresStorage, workerId: string) =>
+    store.claimDeliveries({ workerId, now: clock.now(), leaseMs: lease, limit: 10 });
+  const [claimed] = await claimDue(first, 'dead');
+  const { deliveryId } = claimed!.delivery;
+
+  await clock.tick(deliveryExpireSeconds * 1000 - 1);
+  expect(await claimDue(second, 'd2')).toEqual([]);
+  await clock.tick(1 + superviseIntervalSeconds * 1000);
+  const [again] = await claimDue(second, 'd2');
+  expect(again?.delivery).toMatchObject({ deliveryId, attempts: 2 });
+  const attempt = (n: number) => ({ attempt: n, startedAt: clock.now(), durationMs: 0, statusCode: 204 });
+  const record = (store: PostgresStorage, workerId: string, n: number) =>
+    store.deliveries.recordDeliveryAttempt({ deliveryId, workerId, attempt: attempt(n), status: 'delivered' });
+  expect(await record(first, 'dead', 1)).toBe(false);
+  expect(await record(second, 'd2', 2)).toBe(true);
+  expect(await first.deliveries.findDeliveries(trigger.triggerUUID)).toMatchObject([
+    { status: 'delivered', attempts: 2, history: [{ attempt: 2, statusCode: 204 }] },
   ]);
 });

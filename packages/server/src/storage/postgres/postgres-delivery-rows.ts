@@ -59,11 +59,13 @@ export const deliverySql = {
     FROM unnest($5::text[], $6::uuid[]) WITH ORDINALITY AS u(url, job_id, n) ORDER BY u.n
     RETURNING delivery_id, job_id`,
   // Leases the deliveries of the jobs fetched; RETURNING gives the due time they had, for the order.
+  // A current job fetched again was given back by pg-boss (its deliverer died): its new attempt
+  // takes the claim over.
   lease: `WITH due AS (
       SELECT d.delivery_id, d.next_attempt_at AS due_at, j.retry FROM deliveries AS d
       JOIN unnest($3::bigint[], $4::uuid[], $5::int[]) AS j(delivery_id, id, retry)
         ON d.delivery_id = j.delivery_id AND d.job_id = j.id
-      WHERE d.status = 'pending' AND d.job_retry IS NULL FOR UPDATE OF d
+      WHERE d.status = 'pending' FOR UPDATE OF d
     )
     UPDATE deliveries AS d SET lease_owner = $1, next_attempt_at = $2, attempts = attempts + 1, job_retry = due.retry
     FROM due WHERE d.delivery_id = due.delivery_id
