@@ -1,11 +1,10 @@
 import type { Pool } from 'pg';
-import { IdempotencyKeyLost, type TokenStore, type UsageStore } from '../src';
-import { PostgresIdempotencyKeyStore } from '../src/storage/postgres/postgres-idempotency-key-store';
+import type { TokenStore, UsageStore } from '../src';
 import { createPostgresPool } from '../src/storage/postgres/postgres-pool';
 import { PostgresStorage } from '../src/storage/postgres/postgres-storage';
-import { inTransaction } from '../src/storage/postgres/postgres-transaction';
 import { idempotencyConformance, type IdempotencyUnderTest } from './support/conformance/idempotency-conformance';
 import type { OpenRepository } from './support/conformance/repository-fixtures';
+import { newTrigger } from './support/conformance/storage-fixtures';
 import { tokenConformance } from './support/conformance/token-conformance';
 import { usageConformance } from './support/conformance/usage-conformance';
 import { usePostgresCluster } from './support/postgres-cluster';
@@ -15,7 +14,7 @@ import { usePostgresCluster } from './support/postgres-cluster';
 
 const cluster = usePostgresCluster();
 
-/** One process's view of the database: the storage, and a pool of its own for transactions. */
+/** One process's view of the database: the storage, and a pool of its own to empty it with. */
 interface Handle {
   storage: PostgresStorage;
   pool: Pool;
@@ -32,7 +31,8 @@ function suite<Repository>(pick: (handle: Handle) => Repository): OpenRepository
     const url = await database;
     // Two handles, as two processes would have.
     const [first, second] = [await openHandle(url), await openHandle(url)];
-    await first.pool.query('TRUNCATE tokens, usage, idempotency_keys');
+    await first.pool.query('TRUNCATE tokens, usage, idempotency_keys, triggers');
+    await first.storage.boss.deleteAllJobs();
     return {
       first: pick(first),
       second: pick(second),
@@ -46,18 +46,11 @@ function suite<Repository>(pick: (handle: Handle) => Repository): OpenRepository
   };
 }
 
-// The trigger's transaction is the unit of work's, which comes with pg-boss: here the completion
-// runs alone in a transaction, as it will beside the trigger's insert.
-const idempotencyOf = ({ pool }: Handle): IdempotencyUnderTest => {
-  const keys = new PostgresIdempotencyKeyStore(pool);
-  return {
-    keys,
-    complete: (orgId, { key, owner, response }) =>
-      inTransaction(pool, async (client) => {
-        if (!(await keys.complete(client, orgId, key, owner, response))) throw new IdempotencyKeyLost(key);
-      }),
-  };
-};
+// A whole storage completes an Idempotency-Key by writing the key's trigger, and its job.
+const idempotencyOf = ({ storage }: Handle): IdempotencyUnderTest => ({
+  keys: storage.idempotencyKeys,
+  complete: (orgId, completion) => storage.createTrigger(newTrigger({ orgId }), completion),
+});
 
 tokenConformance(
   'PostgreSQL',
