@@ -17,8 +17,9 @@ const callbackSecret = `whsec_${randomBytes(32).toString('base64')}`;
 export const orgId = 'bench';
 export const vsn = 'echo';
 
-// One client makes all the load: neither its rate nor the queue's bound may cut it.
-const unbounded = { executeRate: { perSecond: 1e9, burst: 1e9 }, queuedTriggers: 1e9 };
+// One client makes all the load: neither its rate nor the queue's bound (its length, or the wait
+// its drain rate predicts) may cut it.
+const unbounded = { executeRate: { perSecond: 1e9, burst: 1e9 }, queuedTriggers: 1e9, queueWaitSeconds: 1e9 };
 
 function organisations(echo) {
   return {

@@ -5,6 +5,8 @@ import type { ServiceRegistry } from '../services/service-registry';
 import type { Storage } from '../storage/storage';
 import type { FinishedState, TriggerRecord } from '../storage/trigger-types';
 import { ClaimLoop } from '../work/claim-loop';
+import { EventLoopSlices, type TimeSlices } from '../work/time-slice';
+import { withinTurn } from '../work/within-turn';
 import type { Clock } from '../time/clock';
 import { runTrigger, type Outcome } from './run-trigger';
 import { startRunSpan } from '../tracing/run-span';
@@ -27,6 +29,8 @@ export interface TriggerWorkerOptions {
   webhookId(): string;
   /** Starts the span of each run; spans carry the trace on but are not recorded when absent. */
   tracer?: SpanStarter;
+  /** How long the worker claims and runs within one turn; a fair share of the event loop when absent. */
+  slices?: TimeSlices;
 }
 
 /** What a {@link TriggerWorker} tells its listeners. */
@@ -53,11 +57,14 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
   readonly #loop: ClaimLoop;
   readonly #running = new Map<string, Running>();
   readonly #runningPerService = new Map<string, number>();
+  readonly #slices: TimeSlices;
   #renewTimer: unknown;
+  #stopping = false;
 
   constructor(options: TriggerWorkerOptions) {
     super();
     this.#options = options;
+    this.#slices = options.slices ?? new EventLoopSlices();
     this.#loop = new ClaimLoop({
       clock: options.clock,
       pollIntervalMs: options.pollIntervalMs,
@@ -74,6 +81,7 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
   /** Starts polling and renewing leases. */
   start(): void {
     const { clock, leaseMs } = this.#options;
+    this.#stopping = false;
     this.#renewTimer = clock.setInterval(() => void this.#renewLeases(), Math.max(10, Math.floor(leaseMs / 3)));
     this.#loop.start();
   }
@@ -88,6 +96,7 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
    * to the queue (they run again, here after a restart or in another process).
    */
   async stop(graceMs: number): Promise<void> {
+    this.#stopping = true;
     const cutShort = await this.#loop.stop(graceMs);
     this.#options.clock.clearInterval(this.#renewTimer);
     if (cutShort > 0) {
@@ -96,7 +105,27 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
     }
   }
 
+  /**
+   * Claims what there is room for and starts it. Runs that all end within this turn of the event
+   * loop (in-process services: echo, fail, modules that do not wait) have freed their slots by the
+   * time the turn would end, so the worker claims again at once, for as long as its time slice
+   * lasts; answers true when the slice ended with work perhaps left.
+   */
   async #claim(): Promise<boolean> {
+    const slice = this.#slices.begin();
+    try {
+      for (;;) {
+        const started = await this.#claimBatch();
+        if (started.length === 0 || this.#stopping || !(await withinTurn(Promise.all(started)))) return false;
+        if (slice.over()) return true;
+      }
+    } finally {
+      slice.end();
+    }
+  }
+
+  /** Claims one batch and starts it; answers, for each trigger, when its slot is free again. */
+  async #claimBatch(): Promise<Promise<void>[]> {
     const { store, services, clock, workerId, leaseMs } = this.#options;
     // The store holds each service to its concurrency across processes; a service this process
     // alone already fills is not even asked for.
@@ -107,29 +136,38 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
           (this.#runningPerService.get(`${service.orgId}\n${service.vsn}`) ?? 0) < service.config.concurrency,
       )
       .map((service) => ({ orgId: service.orgId, vsn: service.vsn, concurrency: service.config.concurrency }));
-    if (capacity.length === 0) return false;
+    if (capacity.length === 0) return [];
     // Measured, not waited on: the time of the claim for the metrics.
     const startedAt = performance.now();
     const claimed = await store.triggers.claimTriggers({ workerId, now: clock.now(), leaseMs, services: capacity });
     this.emit('claimed', claimed.length, (performance.now() - startedAt) / 1000);
-    for (const trigger of claimed) this.#start(trigger);
-    return false;
+    return claimed.map((trigger) => this.#start(trigger));
   }
 
-  #start(trigger: TriggerRecord): void {
+  /** Runs `trigger`; resolves once its slot is free again: its outcome handed to the store, or none. */
+  #start(trigger: TriggerRecord): Promise<void> {
     const serviceKey = `${trigger.orgId}\n${trigger.vsn}`;
     this.#runningPerService.set(serviceKey, (this.#runningPerService.get(serviceKey) ?? 0) + 1);
-    const { stop } = this.#loop.run((signal) =>
-      this.#run(trigger, signal).finally(() => {
-        this.#running.delete(trigger.triggerUUID);
-        this.#runningPerService.set(serviceKey, (this.#runningPerService.get(serviceKey) ?? 1) - 1);
-      }),
-    );
-    this.#running.set(trigger.triggerUUID, { trigger, stop });
+    let released = false;
+    let freed!: () => void;
+    const slotFree = new Promise<void>((resolve) => (freed = resolve));
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#running.delete(trigger.triggerUUID);
+      this.#runningPerService.set(serviceKey, (this.#runningPerService.get(serviceKey) ?? 1) - 1);
+      freed();
+      // The slot is free before the outcome is committed: claim into it now.
+      this.#loop.wake();
+    };
+    const { stop } = this.#loop.run((signal) => this.#run(trigger, signal, release).finally(release));
+    if (!released) this.#running.set(trigger.triggerUUID, { trigger, stop });
     this.emit('running', trigger);
+    return slotFree;
   }
 
-  async #run(trigger: TriggerRecord, stop: AbortSignal): Promise<void> {
+  /** Runs a trigger and writes its outcome; `release` frees its slot as the outcome is handed to the store. */
+  async #run(trigger: TriggerRecord, stop: AbortSignal, release: () => void): Promise<void> {
     const { store, services, clock, workerId, maxAttempts, outputBytes, webhookId } = this.#options;
     const log = this.#options.log.child({ reqId: trigger.requestId, triggerUUID: trigger.triggerUUID });
     const span = startRunSpan(this.#options.tracer ?? unrecordedTracer, trigger);
@@ -151,13 +189,16 @@ export class TriggerWorker extends EventEmitter<TriggerWorkerEvents> {
         outcome = await runTrigger(service, trigger, { stop, log, outputBytes, clock, trace: span.trace });
       }
       if (!outcome) return;
-      const written = await store.finishTrigger({
+      const finishing = store.finishTrigger({
         triggerUUID: trigger.triggerUUID,
         workerId,
         finishedAt: clock.now(),
         webhookId: webhookId(),
         ...outcome,
       });
+      // Handed over: the next claim may take the slot (and, in the SQLite store, writes the outcome first).
+      release();
+      const written = await finishing;
       if (written) {
         // Ended before the listeners hear of it, so that the span is there to export.
         span.end(outcome);

@@ -7,7 +7,7 @@ interface Pending<T, R> {
 }
 
 /** What one group commit waits to write: written in the turn's transaction, or alone should that fail. */
-interface Waiting {
+export interface Waiting {
   /** Runs the writes; the returned function resolves their promises once committed. */
   write(): () => void;
   /** Writes each item in its own transaction, settling each promise. */

@@ -87,7 +87,8 @@ export class SqliteStorage implements Storage {
       db.close();
       throw error;
     }
-    const triggers = new SqliteTriggerStore(db);
+    // A claim writes the finished runs waiting for their commit first: their slots are free at once.
+    const triggers = new SqliteTriggerStore(db, () => this.#work.waitingFinishes());
     const idempotencyKeys = new SqliteIdempotencyKeyStore(db);
     const tokens = new SqliteTokenStore(db);
     // New triggers, finished runs and callback attempts of one moment share one commit.

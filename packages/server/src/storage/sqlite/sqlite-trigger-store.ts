@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Waiting } from './group-commit';
 import { leaseWrites } from './lease-writes';
 import { claimSql, oldestFirst, type ClaimStep } from './trigger-claim';
 import type { TriggerStore } from '../trigger-store';
@@ -28,6 +29,12 @@ export interface TriggerRow {
   attempts: number;
   traceparent: string | null;
   tracestate: string | null;
+}
+
+/** What a claim's transaction did: the triggers leased, and how to settle the finishes written with them. */
+interface Claimed {
+  claimed: TriggerRecord[];
+  settle: (() => void) | undefined;
 }
 
 function toTrigger(row: TriggerRow): TriggerRecord {
@@ -93,14 +100,21 @@ function prepare(db: Database.Database) {
  */
 export class SqliteTriggerStore implements TriggerStore {
   readonly #statements: ReturnType<typeof prepare>;
-  readonly #claim: Database.Transaction<(request: ClaimRequest) => TriggerRecord[]>;
+  readonly #claim: Database.Transaction<(request: ClaimRequest, alongside?: Waiting) => Claimed>;
   readonly #leaseWrite: <T>(write: () => T) => T;
+  readonly #waitingFinishes: () => Waiting | undefined;
 
-  constructor(db: Database.Database) {
+  /**
+   * @param waitingFinishes - the finished runs still waiting for their group commit: a claim
+   * writes them first, in its own transaction, so that the slots they free are claimed at once.
+   */
+  constructor(db: Database.Database, waitingFinishes: () => Waiting | undefined = () => undefined) {
     const s = prepare(db);
     this.#statements = s;
     this.#leaseWrite = leaseWrites(db);
-    this.#claim = db.transaction(({ workerId, now, leaseMs, services }: ClaimRequest) => {
+    this.#waitingFinishes = waitingFinishes;
+    this.#claim = db.transaction(({ workerId, now, leaseMs, services }: ClaimRequest, alongside?: Waiting) => {
+      const settle = alongside?.write();
       const claimed: TriggerRecord[] = [];
       for (const { orgId, vsn, concurrency } of services) {
         const step: ClaimStep = { workerId, leaseExpiresAt: now + leaseMs, now, orgId, vsn, free: 0 };
@@ -109,7 +123,7 @@ export class SqliteTriggerStore implements TriggerStore {
         // RETURNING gives the rows in no promised order: oldest first again.
         for (const row of s.lease.all(step).sort(oldestFirst)) claimed.push(toTrigger(row));
       }
-      return claimed;
+      return { claimed, settle };
     });
   }
 
@@ -157,8 +171,23 @@ export class SqliteTriggerStore implements TriggerStore {
     return row && toTrigger(row);
   }
 
+  /**
+   * Finished runs written along with a claim are committed without waiting for the disk, like the
+   * claim: they reach it with the next durable commit or checkpoint, and a power cut before that
+   * runs their triggers again (at least once, as a lost lease does).
+   */
   async claimTriggers(request: ClaimRequest): Promise<TriggerRecord[]> {
-    return this.#leaseWrite(() => this.#claim.immediate(request));
+    const finishes = this.#waitingFinishes();
+    let written: Claimed;
+    try {
+      written = this.#leaseWrite(() => this.#claim.immediate(request, finishes));
+    } catch (error) {
+      // The finishes must not fail with the claim: each is written alone.
+      finishes?.writeEach();
+      throw error;
+    }
+    written.settle?.();
+    return written.claimed;
   }
 
   async renewLease(triggerUUID: string, workerId: string, leaseExpiresAt: number): Promise<boolean> {

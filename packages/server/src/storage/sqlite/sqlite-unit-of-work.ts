@@ -4,7 +4,7 @@ import { IdempotencyKeyLost, type IdempotencyCompletion } from '../idempotency-t
 import type { NewTrigger, TriggerFinish } from '../trigger-types';
 import type { ClaimedDelivery, PurgeResult, QueueStats, UnitOfWork } from '../unit-of-work';
 import { purgeBatch } from './delete-in-batches';
-import { GroupCommit, type CommitTurn } from './group-commit';
+import { GroupCommit, type CommitTurn, type Waiting } from './group-commit';
 import type { SqliteDeliveryStore } from './sqlite-delivery-store';
 import type { SqliteIdempotencyKeyStore } from './sqlite-idempotency-key-store';
 import type { SqliteTokenStore } from './sqlite-token-store';
@@ -130,6 +130,11 @@ export class SqliteUnitOfWork implements UnitOfWork {
       triggers: await this.#repositories.triggers.countByState(),
       pendingDeliveries: await this.#repositories.deliveries.countPending(),
     };
+  }
+
+  /** Takes the finished runs waiting for their group commit, for a claim to write first. */
+  waitingFinishes(): Waiting | undefined {
+    return this.#finishes.take();
   }
 
   /** Commits the writes waiting for their group commit now. */
