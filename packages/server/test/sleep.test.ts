@@ -1,4 +1,5 @@
 import { sleep } from '../src/time/sleep';
+import { withinTurn } from '../src/work/within-turn';
 import { VirtualClock } from './support/virtual-clock';
 
 test('resolves once its time has passed on the clock, not before', async () => {
@@ -20,4 +21,13 @@ test('rejects with the reason of its signal, at once, and leaves no timer behind
   await expect(sleeping).rejects.toThrow('timed out');
   expect(clock.timeouts).toBe(0);
   await expect(sleep(clock, 10, stop.signal)).rejects.toThrow('timed out');
+});
+
+test('sleeping 0 ms resolves within the turn, with no timer', async () => {
+  const clock = new VirtualClock();
+  const sleeping = sleep(clock, 0, new AbortController().signal);
+  expect(clock.timeouts).toBe(0);
+  expect(await withinTurn(sleeping)).toBe(true);
+  // A real wait does not end within the turn.
+  expect(await withinTurn(sleep(clock, 1, new AbortController().signal))).toBe(false);
 });
