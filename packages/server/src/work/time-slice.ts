@@ -4,6 +4,9 @@ import { performance } from 'node:perf_hooks';
 const shortestSliceMs = 5;
 // However busy the rest is, a slice ends within this, so that requests wait at most about as long.
 const longestSliceMs = 50;
+// A slice may last twice as long as the rest was busy: a worker that keeps up ends its slices
+// early (the queue is empty), one that falls behind gets two thirds of the time to catch up.
+const busyShare = 2;
 
 /** One slice of the event loop's time: whether it is over. */
 export interface Slice {
@@ -20,9 +23,9 @@ export interface TimeSlices {
 
 /**
  * Shares the event loop between the work of a worker done in one turn (claims and in-process runs
- * in a loop) and everything else (requests, commits): a slice lasts as long as the event loop was
- * busy with everything else since the last slice ended, so that under load each gets about half,
- * and when nothing else runs, at least {@link shortestSliceMs}. The times are measured (the event
+ * in a loop) and everything else (requests, commits): a slice lasts up to twice as long as the
+ * event loop was busy with everything else since the last slice ended, and when nothing else
+ * runs, at least {@link shortestSliceMs}. The times are measured (the event
  * loop's utilisation), never waited on.
  */
 export class EventLoopSlices implements TimeSlices {
@@ -31,7 +34,7 @@ export class EventLoopSlices implements TimeSlices {
   /** Starts a slice. */
   begin(): Slice {
     const busy = performance.eventLoopUtilization(this.#endedAt).active;
-    const endsAt = performance.now() + Math.min(longestSliceMs, Math.max(shortestSliceMs, busy));
+    const endsAt = performance.now() + Math.min(longestSliceMs, Math.max(shortestSliceMs, busyShare * busy));
     return {
       over: () => performance.now() >= endsAt,
       end: () => {
