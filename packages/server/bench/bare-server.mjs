@@ -1,15 +1,15 @@
 // The baseline of the bench: a bare Fastify server that does what execute and getTriggerResult do
-// at the least, one SQLite insert or one read by primary key per request, with the same SQLite
-// settings as the server (WAL, synchronous=NORMAL).
-// Usage: node bare-server.mjs <port> <database file>
+// at the least, one SQLite insert or one read by primary key per request, in WAL mode like the
+// server, at the `synchronous` level it is compared at (NORMAL unless told).
+// Usage: node bare-server.mjs <port> <database file> [NORMAL|FULL]
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 
-const [port, file] = process.argv.slice(2);
+const [port, file, synchronous = 'NORMAL'] = process.argv.slice(2);
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
+db.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
 db.exec(
   'CREATE TABLE IF NOT EXISTS triggers (trigger_uuid TEXT PRIMARY KEY, body TEXT NOT NULL, created_at INTEGER NOT NULL)',
 );

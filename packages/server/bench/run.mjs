@@ -23,10 +23,13 @@ const progress = (text) => process.stderr.write(`bench: ${text}\n`);
 
 async function measureAll(dir) {
   const connectionsList = [...new Set([10, 100, settings.endToEndConnections])];
+  // Keyed `<synchronous> <connections>`: FULL is the server's default, NORMAL the fastest baseline.
   const execute = new Map();
-  for (const connections of connectionsList) {
-    progress(`execute with the workers off beside bare, ${connections} connections`);
-    execute.set(connections, await executeBeside(dir, connections));
+  for (const synchronous of ['NORMAL', 'FULL']) {
+    for (const connections of connectionsList) {
+      progress(`execute with the workers off beside bare, synchronous=${synchronous}, ${connections} connections`);
+      execute.set(`${synchronous} ${connections}`, await executeBeside(dir, connections, synchronous));
+    }
   }
   progress('execute under other settings, 100 connections');
   const settingsRows = await executeSettings(dir);
@@ -62,7 +65,7 @@ try {
     ...requestTable(measured),
     ...endToEndTable(
       measured.sustained,
-      measured.execute.get(settings.endToEndConnections).bare,
+      measured.execute.get(`NORMAL ${settings.endToEndConnections}`).bare,
       settings.endToEndConnections,
     ),
     ...cpuTable(measured.cpu, settings.cpuTriggers),

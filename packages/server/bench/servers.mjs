@@ -105,11 +105,11 @@ export async function startServer(dir, name, config, file = join(dir, `${name}.s
 }
 
 /** The bare Fastify server of `bare-server.mjs`, on the database `<name>.sqlite` (fresh for each name). */
-export async function startBare(dir, name) {
+export async function startBare(dir, name, synchronous = 'NORMAL') {
   const port = await freePort();
   const bare = await startProcess(
     join(here, 'bare-server.mjs'),
-    [String(port), join(dir, `${name}.sqlite`)],
+    [String(port), join(dir, `${name}.sqlite`), synchronous],
     {},
     async (output) => output.includes('ready'),
   );

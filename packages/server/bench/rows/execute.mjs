@@ -1,6 +1,6 @@
 // Execute against the bare Fastify server that does one SQLite insert per request, each server
-// alone while it is measured, after a warm-up, on a fresh database; then execute under other
-// settings at 100 connections.
+// alone while it is measured, after a warm-up, on a fresh database, at each durability level; then
+// execute under other settings at 100 connections.
 import { executeBody, load } from '../load.mjs';
 import { startBare, startServer, tunedConfig } from '../servers.mjs';
 import { settings } from '../settings.mjs';
@@ -10,24 +10,25 @@ async function measure(server, connections) {
   return load(server, { body: executeBody, connections, seconds: settings.seconds });
 }
 
-/** Execute with its workers off, and bare, at `connections`: `{ bare, execute }`. */
-export async function executeBeside(dir, connections) {
-  const bare = await startBare(dir, `bare-${connections}`);
+/**
+ * Execute with its workers off, and bare, at `connections`, both at one `synchronous` level: a
+ * server is compared with a baseline that keeps what it acknowledges as well as it does.
+ */
+export async function executeBeside(dir, connections, synchronous) {
+  const name = `${synchronous.toLowerCase()}-${connections}`;
+  const bare = await startBare(dir, `bare-${name}`, synchronous);
   const bareFigures = await measure(bare, connections);
   await bare.stop();
 
-  const api = await startServer(dir, `api-${connections}`, tunedConfig({ workers: false }));
+  const api = await startServer(dir, `api-${name}`, tunedConfig({ workers: false, synchronous }));
   const execute = await measure(api, connections);
   await api.stop();
-  return { bare: bareFigures, execute };
+  return { synchronous, bare: bareFigures, execute };
 }
 
 /** Execute at 100 connections under each setting that changes its cost, by the row's name. */
 export async function executeSettings(dir) {
   const runs = [
-    // The durability default: FULL syncs every group commit, NORMAL only at checkpoints.
-    ['execute, synchronous=NORMAL', tunedConfig({ workers: false, synchronous: 'NORMAL' })],
-    ['execute, synchronous=FULL', tunedConfig({ workers: false, synchronous: 'FULL' })],
     ['execute, workers running', tunedConfig({ workers: true })],
     ['execute, info logs', tunedConfig({ workers: false, logLevel: 'info' })],
   ];
