@@ -243,8 +243,8 @@ function prepareResult(request, status) {
     200: resultPath('ServerName', triggers.withOutput),
     202: resultPath('sleeper', triggers.running),
     204: resultPath('quiet', triggers.withoutOutput),
-    // Any triggerUUID the schema allows is looked up (404 when unknown): only a path that does
-    // not decode, a percent-encoded byte that is not UTF-8, is malformed.
+    // Any triggerUUID the schema allows (1 to 128 characters) is looked up (404 when unknown): a
+    // path that does not decode, a percent-encoded byte that is not UTF-8, is malformed.
     400: resultPath('ServerName', '%FF'),
     401: resultPath('ServerName', triggers.withOutput),
     404: resultPath('ServerName', UNKNOWN_TRIGGER),

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { deliveries, hashSecret, newApiKey, newCallbackSecret, start, usage } from './commands/server-commands';
+import { deliveries, hashSecret, newApiKey, newCallbackSecret, spec, start, usage } from './commands/server-commands';
 import { migrate } from './commands/migrate-command';
 import { runDemo } from './demo/run-demo';
 import { ConfigError } from './errors/catalogue';
@@ -18,6 +18,8 @@ Commands:
                            server's schema and exit; start does it too
   usage                    print how often each API key called each operation, as JSON
   deliveries <triggerUUID> print the callback deliveries of a trigger and every attempt, as JSON
+  spec                     print the OpenAPI document this configuration's server answers to (the
+                           spec, with the configured limits in place of its own), as JSON
 
 Options:
   --config <file>  the configuration file (default: $AUTOFACILITATE_CONFIG, else config.yaml)
@@ -70,6 +72,8 @@ async function main(argv: string[]): Promise<void> {
       return usage(configFile);
     case 'migrate':
       return migrate(configFile);
+    case 'spec':
+      return spec(configFile);
     default:
       throw new Error(`Unknown command: ${command}\n\n${help}`);
   }

@@ -158,7 +158,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   try {
     app = await buildApp({
       config,
-      routes: await loadSpec(),
+      routes: await loadSpec(config.limits),
       store,
       authentication: {
         tokens,
@@ -173,7 +173,6 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         worker,
         clock,
         ids,
-        limits: config.limits,
         executeRate: (orgId, clientId) =>
           config.organisations[orgId]?.clients[clientId]?.executeRate ?? config.limits.executeRate,
         rateLimiter: new RateLimiter(clock),

@@ -239,7 +239,7 @@ describe('through the server', () => {
           'http://10.0.0.1/cb',
           'http://169.254.169.254/',
           'http://[::ffff:127.0.0.1]/cb',
-          'http://2130706433/cb',
+          'http://[::ffff:7f00:1]/cb',
           'https://hooks.example.com/cb',
         ],
       });
@@ -270,6 +270,10 @@ describe('through the server', () => {
             'Callbacks are not delivered there: 127.0.0.1 is a loopback address: callbacks.allow must list 127.0.0.1/32 to call it',
         },
       ]);
+      // An address written as one number is no host the spec's pattern admits: refused as malformed.
+      const numeric = await execute(server.url, 'acme', 'echo', acme, { callbackUrls: ['http://2130706433/cb'] });
+      expect(numeric.status).toBe(400);
+      expect(numeric.json.errors[0].scope).toBe('body.callbackUrls[0]');
     } finally {
       await server.close();
     }

@@ -67,11 +67,6 @@ test('a minimal file gets every default', async () => {
     limits: {
       bodyBytes: 1048576,
       outputBytes: 1048576,
-      triggerParameters: 100,
-      parameterNameBytes: 128,
-      parameterValueBytes: 8192,
-      callbackUrls: 5,
-      callbackUrlBytes: 2048,
       executeRate: { perSecond: 50, burst: 100 },
       queuedTriggers: 10000,
       failedAuthentications: { perSecond: 0.2, burst: 10 },

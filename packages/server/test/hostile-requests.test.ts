@@ -101,7 +101,7 @@ describe('what the framework and the HTTP parser refuse is answered in the API s
   });
 
   test('a long percent-encoded triggerUUID the spec allows is looked up: 404, not 414', async () => {
-    const triggerUUID = encodeURIComponent('Ṱ̺̺̕o͞ i̲̬͇̪͙n'.repeat(12));
+    const triggerUUID = encodeURIComponent('Ṱ̺̺̕o͞ i̲̬͇̪͙n'.repeat(9));
     expect(triggerUUID.length).toBeGreaterThan(100);
     const answer = await send(
       `${server.url}/via/v2/organizations/acme/autoFacilitate/result/echo/triggerUUID/${triggerUUID}`,
@@ -109,6 +109,31 @@ describe('what the framework and the HTTP parser refuse is answered in the API s
       await bearer(),
     );
     expectErrorResponse(answer, 404);
+  });
+
+  test('the longest path parameter the spec allows, every character four bytes, is looked up: 404, not 414', async () => {
+    // 128 characters, the spec's maxLength, percent-encoded to 1536.
+    const triggerUUID = encodeURIComponent('😀'.repeat(128));
+    const answer = await send(
+      `${server.url}/via/v2/organizations/acme/autoFacilitate/result/echo/triggerUUID/${triggerUUID}`,
+      'GET',
+      await bearer(),
+    );
+    expectErrorResponse(answer, 404);
+  });
+
+  test('one character more than the spec allows is a 400 that says so', async () => {
+    const triggerUUID = encodeURIComponent('😀'.repeat(129));
+    const answer = await send(
+      `${server.url}/via/v2/organizations/acme/autoFacilitate/result/echo/triggerUUID/${triggerUUID}`,
+      'GET',
+      await bearer(),
+    );
+    expectErrorResponse(answer, 400);
+    expect(JSON.parse(answer.text).errors[0]).toMatchObject({
+      scope: 'path.triggerUUID',
+      message: 'path.triggerUUID must NOT have more than 128 characters',
+    });
   });
 
   test('400: a broken percent-encoding', async () => {

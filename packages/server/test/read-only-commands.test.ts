@@ -38,6 +38,21 @@ test('usage reads the store without the client secrets and API keys', async () =
   expect(JSON.parse(child.output())).toEqual([]);
 });
 
+test("spec prints the OpenAPI document of this configuration's server, its limits in place of the spec's, without secrets", async () => {
+  const limited = join(dir, 'limited.yaml');
+  await writeFile(
+    limited,
+    stringify({ ...rawTestConfig(dir), limits: { triggerParameters: 7, callbackUrlLength: 300 } }),
+  );
+  const child = await startProcess('main.js', ['spec', '--config', limited], {});
+  expect(await child.exited).toEqual({ code: 0, signal: null });
+  const printed = JSON.parse(child.output());
+  expect(printed.openapi).toBe('3.0.3');
+  expect(printed.components.schemas.triggerParameters.maxProperties).toBe(7);
+  expect(printed.components.schemas.urls.maxLength).toBe(300);
+  expect(printed.components.schemas.callbackUrls.maxItems).toBe(5);
+});
+
 test('start still needs them, and names each', async () => {
   const child = await startProcess('main.js', ['start', '--config', file], {});
   expect(await child.exited).toEqual({ code: 1, signal: null });

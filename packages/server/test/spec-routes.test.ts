@@ -36,7 +36,10 @@ test("every operation of the spec becomes a route, with the spec's schemas", () 
   expect(body.content['application/xml']!.schema).toEqual(body.content['application/json']!.schema);
   expect(execute.schema.params).toEqual({
     type: 'object',
-    properties: { orgId: { type: 'string' }, vsn: { type: 'string' } },
+    properties: {
+      orgId: { type: 'string', minLength: 1, maxLength: 128 },
+      vsn: { type: 'string', minLength: 1, maxLength: 128 },
+    },
     required: ['orgId', 'vsn'],
   });
   // The Idempotency-Key header is checked by the spec's schema too (Node hands header names in lower case);

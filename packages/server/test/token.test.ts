@@ -94,6 +94,14 @@ describe('400, RFC 6749 §5.2', () => {
       { ...grant, scope: 'autofacilitateapi admin' },
       'The scope must be autofacilitateapi',
     ],
+    // The spec's enum: exactly autofacilitateapi, or no scope at all.
+    ['invalid_scope', 'an empty scope', { ...grant, scope: '' }, 'The scope must be autofacilitateapi'],
+    [
+      'invalid_scope',
+      'the scope twice',
+      { ...grant, scope: 'autofacilitateapi autofacilitateapi' },
+      'The scope must be autofacilitateapi',
+    ],
   ])('%s: %s', async (error, _case, form: Record<string, string>, description) => {
     const answer = await requestToken(server.url, form, { authorization: acmeBasic() });
     expect(answer.status).toBe(400);

@@ -1,7 +1,11 @@
 import { isIP } from 'node:net';
 import { AddressGuard, hostOf } from './address-guard';
 
-/** Why a callback URL is malformed (400): not http(s), or carrying credentials. `undefined` when it is fine. */
+/**
+ * Why a callback URL is malformed (400): not http(s), or carrying credentials. `undefined` when it
+ * is fine. The spec's `urls` pattern admits no such URL (test/callback-url-pattern.test.ts): this
+ * keeps the `new URL` of the checks below safe whatever reaches them.
+ */
 export function malformedCallbackUrl(value: string): string | undefined {
   let url: URL;
   try {

@@ -4,6 +4,7 @@ import { hashApiKey, hashClientSecret } from '../auth/secret-hash';
 import { newCallbackSecret as makeCallbackSecret } from '../callbacks/callback-secret';
 import { loadConfig } from '../config/load-config';
 import { createServer } from '../server';
+import { effectiveSpec } from '../spec/load-spec';
 import { PostgresStorage } from '../storage/postgres/postgres-storage';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage';
 import { runUntilSignal } from './run-until-signal';
@@ -68,4 +69,14 @@ export async function deliveries(configFile: string, triggerUUID: string): Promi
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `spec`: prints the OpenAPI document a server of this configuration answers to, as JSON: the
+ * spec, with the configured limits in place of its own, for that server's callers, their
+ * generated clients and its docs. Reads no secret.
+ */
+export async function spec(configFile: string): Promise<void> {
+  const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
+  process.stdout.write(`${JSON.stringify(await effectiveSpec(config.limits), null, 2)}\n`);
 }

@@ -132,11 +132,11 @@ export const configSchema = {
     limits: section({
       bodyBytes: { ...positiveInteger, default: 1048576 },
       outputBytes: { ...positiveInteger, default: 1048576 },
-      triggerParameters: { ...positiveInteger, default: 100 },
-      parameterNameBytes: { ...positiveInteger, default: 128 },
-      parameterValueBytes: { ...positiveInteger, default: 8192 },
-      callbackUrls: { ...positiveInteger, default: 5 },
-      callbackUrlBytes: { ...positiveInteger, default: 2048 },
+      // The limits of a trigger default to the spec's (spec/spec-limits.ts), which states them.
+      triggerParameters: positiveInteger,
+      parameterValueLength: positiveInteger,
+      callbackUrls: positiveInteger,
+      callbackUrlLength: positiveInteger,
       executeRate: { ...rate, default: { perSecond: 50, burst: 100 } },
       queuedTriggers: { ...positiveInteger, default: 10000 },
       queueWaitSeconds: { type: 'number', exclusiveMinimum: 0, default: 30 },

@@ -125,13 +125,14 @@ export interface ServerConfig {
   limits: {
     bodyBytes: number;
     outputBytes: number;
-    /** The most `triggerParameters` one trigger may have. */
-    triggerParameters: number;
-    parameterNameBytes: number;
-    parameterValueBytes: number;
-    /** The most `callbackUrls` one trigger may have. */
-    callbackUrls: number;
-    callbackUrlBytes: number;
+    /** The most `triggerParameters` one trigger may have; the spec's when absent. */
+    triggerParameters?: number;
+    /** The longest parameter value, in characters; the spec's when absent. */
+    parameterValueLength?: number;
+    /** The most `callbackUrls` one trigger may have; the spec's when absent. */
+    callbackUrls?: number;
+    /** The longest callback URL, in characters; the spec's when absent. */
+    callbackUrlLength?: number;
     /** How fast each client may execute (per process), unless the client has its own. */
     executeRate: RateConfig;
     /** The most unfinished (queued or running) triggers an organisation may have. */

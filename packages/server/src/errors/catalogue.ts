@@ -112,44 +112,13 @@ export const urlTooLong = (limit: number) =>
 export const headersTooLarge = () =>
   refusal('AF_ERR_HEADERS_TOO_LARGE', 431, 'header', 'The request headers are larger than the server accepts');
 
-// 422: each problem that makes a well-formed request unprocessable; `unprocessable` answers them together.
+// 422: what makes a request the spec's schemas accept unprocessable here (the configuration, the
+// service or the state); `unprocessable` answers every such problem together.
 const problem = (code: string, scope: string, message: string) => refusal(code, 422, scope, message);
 const parameterScope = (name: string) => `body.triggerParameters.${name}`;
-export const tooManyParameters = (limit: number, count: number) =>
-  problem(
-    'AF_ERR_TOO_MANY_PARAMETERS',
-    'body.triggerParameters',
-    `A trigger has at most ${limit} parameters, not ${count}`,
-  );
-export const parameterNameEmpty = (name: string) =>
-  problem('AF_ERR_PARAMETER_NAME_EMPTY', parameterScope(name), 'A parameter name must not be empty');
-export const parameterNameTooLong = (name: string, limitBytes: number) =>
-  problem(
-    'AF_ERR_PARAMETER_NAME_TOO_LONG',
-    parameterScope(name),
-    `A parameter name is at most ${limitBytes} bytes long`,
-  );
-export const parameterValueTooLong = (name: string, limitBytes: number) =>
-  problem(
-    'AF_ERR_PARAMETER_VALUE_TOO_LONG',
-    parameterScope(name),
-    `A parameter value is at most ${limitBytes} bytes long`,
-  );
 /** What a service's own check of its parameters found. */
 export const parameterRefused = (name: string, message: string) =>
   problem('AF_ERR_PARAMETER_REFUSED', parameterScope(name), message);
-export const tooManyCallbackUrls = (limit: number, count: number) =>
-  problem(
-    'AF_ERR_TOO_MANY_CALLBACK_URLS',
-    'body.callbackUrls',
-    `A trigger has at most ${limit} callback URLs, not ${count}`,
-  );
-export const callbackUrlTooLong = (index: number, limitBytes: number) =>
-  problem(
-    'AF_ERR_CALLBACK_URL_TOO_LONG',
-    `body.callbackUrls[${index}]`,
-    `A callback URL is at most ${limitBytes} bytes long`,
-  );
 export const callbackUrlUnreachable = (index: number, why: string) =>
   problem(
     'AF_ERR_CALLBACK_URL_UNREACHABLE',

@@ -6,6 +6,7 @@ import {
   grantInvalid,
   grantMediaType,
   grantRefused,
+  grantScopeInvalid,
   grantTypeUnsupported,
   internalError,
   mediaTypeUnsupported,
@@ -13,6 +14,7 @@ import {
   schemaViolation,
   tokenRequestFailed,
 } from '../errors/catalogue';
+import { apiScope } from '../auth/token-issuer';
 import { ServerError } from '../errors/server-error';
 
 // Fastify reports what it refuses (a body too large, a schema broken…) with its own errors, and
@@ -45,6 +47,14 @@ const bodyErrors = new Map<string, (bodyLimit: number) => ServerError>([
   ['FST_ERR_CTP_INVALID_JSON_BODY', bodyNotJson],
 ]);
 
+// Ajv's message for a pattern quotes the whole regular expression; the spec's only one is a callback URL's.
+function detailOf(issue: ValidationIssue): string {
+  if (issue.keyword === 'pattern' && /^\/callbackUrls\/\d+$/.test(issue.instancePath)) {
+    return 'must be an http:// or https:// URL without credentials, its host a name or an IP address (schema urls)';
+  }
+  return issue.message ?? 'is invalid';
+}
+
 /** Any error met while serving an API request, as an error of the catalogue. */
 export function apiErrorOf(error: FastifyError, bodyLimit: number): ServerError {
   if (error instanceof ServerError) return error;
@@ -52,7 +62,7 @@ export function apiErrorOf(error: FastifyError, bodyLimit: number): ServerError 
     const issue = error.validation[0] as ValidationIssue;
     const context = error.validationContext === 'params' ? 'path' : (error.validationContext ?? 'body');
     const field = dotted(issue.instancePath);
-    return schemaViolation(field ? `${context}.${field}` : context, issue.message ?? 'is invalid');
+    return schemaViolation(field ? `${context}.${field}` : context, detailOf(issue));
   }
   const bodyError = bodyErrors.get(error.code);
   if (bodyError) return bodyError(bodyLimit);
@@ -70,6 +80,7 @@ export function oauthErrorOf(error: FastifyError): ServerError {
   if (error.validation && error.validation.length > 0) {
     const issue = error.validation[0] as ValidationIssue;
     if (issue.instancePath === '/grant_type' && issue.keyword === 'enum') return grantTypeUnsupported();
+    if (issue.instancePath === '/scope' && issue.keyword === 'enum') return grantScopeInvalid(apiScope);
     return grantInvalid(
       issue.instancePath.slice(1) || String(issue.params?.missingProperty ?? 'body'),
       issue.message ?? 'is invalid',

@@ -21,6 +21,7 @@ import { holdIfAsked } from '../http/fault-injection';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import { triggerBodyParsers } from '../http/trigger-body';
+import type { ApiError } from '../errors/server-error';
 import type { QueueBound } from '../limits/queue-bound';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { ServiceRegistry } from '../services/service-registry';
@@ -31,7 +32,6 @@ import type { Clock } from '../time/clock';
 import type { Ids } from '../random/ids';
 import { malformedCallbackUrl, unreachableCallbackUrl } from '../callbacks/callback-url-checks';
 import { executeRequestHash } from '../idempotency/execute-request-hash';
-import { limitProblems, type TriggerLimits } from '../triggers/trigger-limits';
 import { executeSpans } from '../tracing/execute-span';
 import type { SpanStarter } from '../tracing/unrecorded-tracer';
 
@@ -46,7 +46,6 @@ export interface ExecuteDependencies {
   created?(trigger: NewTrigger): void;
   clock: Clock;
   ids: Ids;
-  limits: TriggerLimits;
   /** How fast a client may execute. */
   executeRate(orgId: string, clientId: string): RateConfig;
   rateLimiter: RateLimiter;
@@ -70,11 +69,12 @@ const idempotencyLeaseMs = 60_000;
  * `executeService`: writes the trigger and its job in one transaction and answers with the fresh
  * triggerUUID; a worker runs it. Checks go from the cheapest and least revealing to the most:
  * credentials (401), organisation and service (404) and the client's rate (429) before the body is
- * read, then the body (413, 415, 400), then the limits and what the service needs (422), then the
- * `Idempotency-Key` (a replay, 409 or 422) and the organisation's queue (429).
+ * read, then the body and its limits (413, 415, 400: the spec's schema), then what the
+ * configuration and the service need (422), then the `Idempotency-Key` (a replay, 409 or 422) and
+ * the organisation's queue (429).
  */
 export function executeService(dependencies: ExecuteDependencies): OperationPlugin {
-  const { services, store, worker, clock, ids, limits, rateLimiter, queueBound, guard } = dependencies;
+  const { services, store, worker, clock, ids, rateLimiter, queueBound, guard } = dependencies;
   return async (app, { route }) => {
     triggerBodyParsers(app);
     const authenticate = apiAuthentication(dependencies.authentication, route.operationId);
@@ -109,7 +109,9 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
         });
         // The onRequest check found the service.
         const service = services.get(orgId, vsn)!;
-        const problems = limitProblems(triggerParameters, callbackUrls, limits);
+        // The limits are the schema's, checked before the handler runs (400); what is left depends on
+        // the configuration and on the service.
+        const problems: ApiError[] = [];
         callbackUrls.forEach((url, index) => {
           const refusal = unreachableCallbackUrl(url, guard);
           if (refusal) problems.push(callbackUrlUnreachable(index, refusal));

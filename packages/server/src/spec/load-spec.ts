@@ -1,7 +1,8 @@
-import { dereference } from '@apidevtools/json-schema-ref-parser';
+import { dereference, parse } from '@apidevtools/json-schema-ref-parser';
 import { fromSchema } from '@openapi-contrib/openapi-schema-to-json-schema';
 import type { FastifySchema, HTTPMethods } from 'fastify';
 import { specFile } from './spec-file';
+import { withLimits, type TriggerLimits } from './spec-limits';
 
 // `$ref`s are resolved by json-schema-ref-parser and OpenAPI 3.0 schemas become JSON Schema through
 // openapi-schema-to-json-schema (nullable, discriminator, documentation keywords): well-kept
@@ -83,9 +84,18 @@ function routeSchema(operation: Json): FastifySchema {
   return schema as FastifySchema;
 }
 
-/** The routes of an OpenAPI document, one per operation, with their schemas. */
-export async function loadSpec(file: string = specFile): Promise<SpecRoute[]> {
-  const document = (await dereference(file)) as Json;
+/**
+ * The server's own copy of its OpenAPI document: the spec, stating the configured limits in place
+ * of its own, `$ref`s kept. It is what the server enforces, and what `autofacilitate-server spec`
+ * prints for the callers and docs of a server configured with other limits.
+ */
+export async function effectiveSpec(limits: TriggerLimits = {}, file: string = specFile): Promise<Json> {
+  return withLimits((await parse(file)) as Json, limits);
+}
+
+/** The routes of an OpenAPI document (the effective spec), one per operation, with their schemas. */
+export async function loadSpec(limits: TriggerLimits = {}, file: string = specFile): Promise<SpecRoute[]> {
+  const document = (await dereference(await effectiveSpec(limits, file))) as Json;
   const routes: SpecRoute[] = [];
   for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
     for (const method of methods) {

@@ -39,14 +39,19 @@ export interface paths {
          * Execute Service
          * @description Starts a service
          *
-         *     **Added by this toolkit** (not in Alvaria's API reference): limits. Each of `callbackUrls` is an `http://` or `https://` URL without
-         *     credentials (else 400). A trigger has at most 100 `triggerParameters`, each name 1 to 128
-         *     bytes and each value at most 8192 bytes long (UTF-8), and at most 5 `callbackUrls` of at
-         *     most 2048 bytes each, whose host, when it is written as an IP address, is one the server
-         *     may call; a request beyond a limit answers 422, each problem named. Each client may start
-         *     at most so many triggers per second (429 with `Retry-After`), and each organisation may
-         *     have at most so many unfinished triggers, and no more than the workers finish within a
-         *     bounded wait at their measured pace (also 429, with `Retry-After` from that pace: the
+         *     **Added by this toolkit** (not in Alvaria's API reference): limits, each stated in the schemas. A trigger has at most 100
+         *     `triggerParameters`, each value at most 8192 characters long, and at most 5 `callbackUrls`,
+         *     each an `http://` or `https://` URL without credentials of at most 2048 characters; `orgId`,
+         *     `vsn` and `triggerUUID` are 1 to 128 characters long. A request the schemas refuse answers
+         *     400, each problem named. A request they accept answers 422 only for what depends on the
+         *     server's configuration or state, each problem named: a callback host the server may not
+         *     call (an IP address, or a special-use name such as `localhost`, outside `callbacks.allow`),
+         *     callback URLs in an organisation with no secret to sign them, a parameter the service
+         *     requires, an `Idempotency-Key` used with another body. A server configured with other
+         *     limits states them in its own copy of this document (`autofacilitate-server spec`). Each
+         *     client may start at most so many triggers per second (429 with `Retry-After`), and each
+         *     organisation may have at most so many unfinished triggers, and no more than the workers finish
+         *     within a bounded wait at their measured pace (also 429, with `Retry-After` from that pace: the
          *     caller is asked to slow down, the server is not failing).
          *
          *     **Added by this toolkit** (not in Alvaria's API reference): callbacks. When the trigger finishes, the server POSTs a `triggerCallback` (see
@@ -266,7 +271,7 @@ export interface components {
             callbackUrls?: components["schemas"]["callbackUrls"];
         };
         /**
-         * @description Parameters handed to the triggered service: names to string values. `key` in the example of Alvaria's reference stands for any parameter name. **Added by this toolkit** (not in Alvaria's API reference): at most 100 parameters, each name 1 to 128 bytes and each value at most 8192 bytes long (UTF-8); more answers 422.
+         * @description Parameters handed to the triggered service: names to string values. `key` in the example of Alvaria's reference stands for any parameter name. **Added by this toolkit** (not in Alvaria's API reference): at most 100 parameters, each value at most 8192 characters long; any name.
          * @example {
          *       "key": "value"
          *     }
@@ -275,14 +280,14 @@ export interface components {
             [key: string]: string;
         };
         /**
-         * @description URLs called back when the trigger finishes. **Added by this toolkit** (not in Alvaria's API reference): at most 5; more answers 422. Each receives a `triggerCallback`.
+         * @description URLs called back when the trigger finishes. **Added by this toolkit** (not in Alvaria's API reference): at most 5. Each receives a `triggerCallback`.
          * @example [
          *       "https://mycompany.com/callbacks/id=123"
          *     ]
          */
         callbackUrls: components["schemas"]["urls"][];
         /**
-         * @description One callback URL. **Added by this toolkit** (not in Alvaria's API reference): `http://` or `https://` without credentials (else 400), at most 2048 bytes long (else 422).
+         * @description One callback URL. **Added by this toolkit** (not in Alvaria's API reference): an `http://` or `https://` URL of at most 2048 characters whose host is a DNS name (letters, digits and single hyphens; the last label starts with a letter), a dotted IPv4 address or a bracketed IPv6 address, with an optional port, without credentials; its path, query and fragment are written with the characters RFC 3986 allows, any other percent-encoded.
          * @example https://mycompany.com/callbacks/id=123
          */
         urls: string;
@@ -468,10 +473,11 @@ export interface components {
              */
             grant_type: "client_credentials";
             /**
-             * @description The scope asked for; only `autofacilitateapi` is granted.
+             * @description The scope asked for; only `autofacilitateapi` is granted (any other answers 400 `invalid_scope`).
              * @example autofacilitateapi
+             * @enum {string}
              */
-            scope?: string;
+            scope?: "autofacilitateapi";
             /**
              * @description The client id, when not sent as HTTP Basic credentials.
              * @example demo-client

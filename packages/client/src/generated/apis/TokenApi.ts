@@ -30,9 +30,9 @@ export interface GetAccessTokenRequest {
      */
     grantType: GetAccessTokenGrantTypeEnum;
     /**
-     * The scope asked for; only `autofacilitateapi` is granted.
+     * The scope asked for; only `autofacilitateapi` is granted (any other answers 400 `invalid_scope`).
      */
-    scope?: string;
+    scope?: GetAccessTokenScopeEnum;
     /**
      * The client id, when not sent as HTTP Basic credentials.
      */
@@ -53,7 +53,7 @@ export interface TokenApiInterface {
     /**
      * Creates request options for getAccessToken without sending the request
      * @param {string} grantType Always &#x60;client_credentials&#x60;.
-     * @param {string} [scope] The scope asked for; only &#x60;autofacilitateapi&#x60; is granted.
+     * @param {string} [scope] The scope asked for; only &#x60;autofacilitateapi&#x60; is granted (any other answers 400 &#x60;invalid_scope&#x60;).
      * @param {string} [clientId] The client id, when not sent as HTTP Basic credentials.
      * @param {string} [clientSecret] The client secret, when not sent as HTTP Basic credentials.
      * @throws {RequiredError}
@@ -65,7 +65,7 @@ export interface TokenApiInterface {
      * **Added by this toolkit** (not in Alvaria\'s API reference): OAuth2 client credentials grant (RFC 6749 §4.4). The client authenticates with HTTP Basic (preferred) or with `client_id` and `client_secret` form fields. The token answers every API call as `Authorization: Bearer {access_token}` until it expires.
      * @summary Get an access token
      * @param {string} grantType Always &#x60;client_credentials&#x60;.
-     * @param {string} [scope] The scope asked for; only &#x60;autofacilitateapi&#x60; is granted.
+     * @param {string} [scope] The scope asked for; only &#x60;autofacilitateapi&#x60; is granted (any other answers 400 &#x60;invalid_scope&#x60;).
      * @param {string} [clientId] The client id, when not sent as HTTP Basic credentials.
      * @param {string} [clientSecret] The client secret, when not sent as HTTP Basic credentials.
      * @param {*} [options] Override http request option.
@@ -176,3 +176,10 @@ export const GetAccessTokenGrantTypeEnum = {
     ClientCredentials: 'client_credentials',
 } as const;
 export type GetAccessTokenGrantTypeEnum = typeof GetAccessTokenGrantTypeEnum[keyof typeof GetAccessTokenGrantTypeEnum];
+/**
+ * @export
+ */
+export const GetAccessTokenScopeEnum = {
+    Autofacilitateapi: 'autofacilitateapi',
+} as const;
+export type GetAccessTokenScopeEnum = typeof GetAccessTokenScopeEnum[keyof typeof GetAccessTokenScopeEnum];

@@ -77,11 +77,11 @@ export interface AdminTrigger {
      */
     attempts: number;
     /**
-     * Parameters handed to the triggered service: names to string values. `key` in the example of Alvaria's reference stands for any parameter name. **Added by this toolkit** (not in Alvaria's API reference): at most 100 parameters, each name 1 to 128 bytes and each value at most 8192 bytes long (UTF-8); more answers 422.
+     * Parameters handed to the triggered service: names to string values. `key` in the example of Alvaria's reference stands for any parameter name. **Added by this toolkit** (not in Alvaria's API reference): at most 100 parameters, each value at most 8192 characters long; any name.
      */
     triggerParameters: { [key: string]: string; };
     /**
-     * URLs called back when the trigger finishes. **Added by this toolkit** (not in Alvaria's API reference): at most 5; more answers 422. Each receives a `triggerCallback`.
+     * URLs called back when the trigger finishes. **Added by this toolkit** (not in Alvaria's API reference): at most 5. Each receives a `triggerCallback`.
      */
     callbackUrls: Array<string>;
     /**
