@@ -105,6 +105,18 @@ test('relative paths are resolved against the folder of the file', async () => {
   expect(config.organisations.acme?.services.custom).toMatchObject({ module: join(dir, 'custom.js') });
 });
 
+test('an organisation or service the API paths cannot name stops start-up', async () => {
+  const raw = await minimal();
+  raw.organisations.acme.services['s'.repeat(129)] = { kind: 'echo' };
+  raw.organisations['o'.repeat(129)] = { clients: {}, apiKeys: {}, services: {} };
+  const message = await problemsOf(raw);
+  expect(message).toContain(
+    `organisations.acme.services.${'s'.repeat(129)}: the API's paths carry names of 1 to 128 characters`,
+  );
+  expect(message).toContain(`organisations.${'o'.repeat(129)}: the API's paths carry names of 1 to 128 characters`);
+  expect(message).not.toContain('must NOT have more than');
+});
+
 test('a module that is not there', async () => {
   const raw = await minimal();
   raw.organisations.acme.services.custom = { kind: 'module', module: 'services/custom.js' };

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load-config';
-import { configSchema } from '../src/config/config-schema';
+import { configSchema, pathName } from '../src/config/config-schema';
 import { maxParamLength } from '../src/http/framework-errors';
 import { effectiveSpec, loadSpec } from '../src/spec/load-spec';
 import { limitKeywords, statedLimits, withLimits } from '../src/spec/spec-limits';
@@ -76,4 +76,12 @@ test('every path parameter the spec allows fits in what the router reads, howeve
     expect(schema.maxLength).toBeDefined();
     expect(schema.maxLength! * worstEncoding).toBeLessThanOrEqual(maxParamLength);
   }
+});
+
+test('the names the configuration allows for organisations and services are those the path parameters allow', async () => {
+  const routes = await loadSpec();
+  const execute = routes.find((route) => route.operationId === 'executeService')!;
+  const { orgId, vsn } = (execute.schema.params as { properties: Record<string, object> }).properties;
+  expect(orgId).toEqual({ type: 'string', ...pathName });
+  expect(vsn).toEqual({ type: 'string', ...pathName });
 });

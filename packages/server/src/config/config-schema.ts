@@ -8,6 +8,9 @@ import { durationPattern } from '../time/duration';
 
 const positiveInteger = { type: 'integer', minimum: 1 } as const;
 
+/** An organisation or service is named in the API's paths, whose schemas allow 1 to 128 characters. */
+export const pathName = { minLength: 1, maxLength: 128 } as const;
+
 // A token bucket: `perSecond` tokens flow in, at most `burst` are kept.
 const rate = {
   type: 'object',
@@ -76,7 +79,7 @@ const organisation = {
     },
     apiKeys: hashedKeys,
     adminKeys: { ...hashedKeys, default: {} },
-    services: { type: 'object', additionalProperties: service },
+    services: { type: 'object', propertyNames: pathName, additionalProperties: service },
     callbackSecrets: { type: 'array', items: { type: 'string', pattern: '^whsec_' }, minItems: 1 },
   },
 } as const;
@@ -157,7 +160,7 @@ export const configSchema = {
     }),
     // With a URL (here or in the standard OTEL_EXPORTER_OTLP_* variables), spans are exported there.
     tracing: section({ otlp: section({ url: { type: 'string', pattern: '^https?://' } }) }),
-    organisations: { type: 'object', minProperties: 1, additionalProperties: organisation },
+    organisations: { type: 'object', minProperties: 1, propertyNames: pathName, additionalProperties: organisation },
     operators: { ...hashedKeys, default: {} },
     admin: section({ eventStreamSeconds: { ...positiveInteger, default: 300 } }),
     testing: section({ faultInjection: { type: 'boolean', default: false } }),

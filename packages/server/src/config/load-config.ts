@@ -59,6 +59,8 @@ function describe(error: ErrorObject): string {
     return `${keyPath(error.instancePath)}: ${callbackSecretMeaning}`;
   }
   switch (error.keyword) {
+    case 'propertyNames':
+      return `${keyPath(error.instancePath, String(params.propertyName))}: the API's paths carry names of 1 to 128 characters`;
     case 'additionalProperties':
       return `${keyPath(error.instancePath, String(params.additionalProperty))}: unknown key`;
     case 'required':
@@ -161,7 +163,8 @@ function resolvePaths(config: ServerConfig, source: ConfigSource, problems: stri
 export async function resolveConfig(raw: unknown, source: ConfigSource): Promise<ServerConfig> {
   const config = structuredClone(raw);
   if (!validate(config)) {
-    const problems = (validate.errors ?? []).map(describe);
+    // A name refused by `propertyNames` is reported once, by that keyword, not by the rule it broke.
+    const problems = (validate.errors ?? []).filter((error) => error.propertyName === undefined).map(describe);
     throw new ConfigError(`${source.origin}:\n  ${[...new Set(problems)].join('\n  ')}`);
   }
   const typed = config as unknown as ServerConfig;
