@@ -43,7 +43,7 @@ export interface paths {
          *     `triggerParameters`, each value at most 8192 characters long, and at most 5 `callbackUrls`,
          *     each an `http://` or `https://` URL without credentials of at most 2048 characters; `orgId`,
          *     `vsn` and `triggerUUID` are 1 to 128 characters long. A request the schemas refuse answers
-         *     400, each problem named. A request they accept answers 422 only for what depends on the
+         *     400, naming what they refuse. A request they accept answers 422 only for what depends on the
          *     server's configuration or state, each problem named: a callback host the server may not
          *     call (an IP address, or a special-use name such as `localhost`, outside `callbacks.allow`),
          *     callback URLs in an organisation with no secret to sign them, a parameter the service
