@@ -121,6 +121,21 @@ describe('with triggers of several services and states', () => {
     expect(pages.flat().map((trigger) => trigger.triggerUUID)).toEqual(before);
   });
 
+  test("a cursor of the spec's shape that the server did not give starts a page at the place it names", async () => {
+    const page = async (cursor: string) => {
+      const answer = await admin(server.url, 'acme', `/triggers?limit=2&cursor=${cursor}`, key);
+      expect(answer.status).toBe(200);
+      return answer.json.triggers.map((trigger: Summary) => trigger.triggerUUID);
+    };
+    const place = (text: string) => Buffer.from(text).toString('base64url');
+    expect(await page(place(echoes[2]!))).toEqual([echoes[1], echoes[0]]);
+    expect(await page(place('0'))).toEqual([]);
+    const newest = (await admin(server.url, 'acme', '/triggers?limit=2', key)).json.triggers;
+    expect(await page(place('g'))).toEqual(newest.map((trigger: Summary) => trigger.triggerUUID));
+    // Bytes that are no text at all decode to U+FFFD, a place after every triggerUUID.
+    expect(await page('____')).toEqual(newest.map((trigger: Summary) => trigger.triggerUUID));
+  });
+
   test('one trigger: its parameters, output or error, timeline and every callback attempt', async () => {
     const answer = await admin(server.url, 'acme', `/triggers/${withCallback}`, key);
     expect(answer.status).toBe(200);
@@ -190,8 +205,12 @@ test.each([
   ['/triggers?limit=101', 'querystring.limit'],
   ['/triggers?status=lost', 'querystring.status'],
   ['/triggers?createdFrom=yesterday', 'querystring.createdFrom'],
-  ['/triggers?cursor=not-a-cursor', 'query.cursor'],
+  ['/triggers?cursor=not%20a%20cursor', 'querystring.cursor'],
+  [`/triggers?cursor=${'A'.repeat(257)}`, 'querystring.cursor'],
+  [`/triggers?vsn=${'v'.repeat(129)}`, 'querystring.vsn'],
+  [`/triggers/${'a'.repeat(129)}`, 'path.triggerUUID'],
   ['/triggers/00000000-0000-4000-8000-000000000001/deliveries/first/resend', 'path.deliveryId'],
+  ['/triggers/00000000-0000-4000-8000-000000000001/deliveries/9007199254740992/resend', 'path.deliveryId'],
 ])('%s answers 400, naming %s', async (path, scope) => {
   const method = path.endsWith('/resend') ? 'POST' : 'GET';
   const answer = await admin(server.url, 'acme', path, key, { method });

@@ -324,11 +324,6 @@ const cases: Record<Factory, [ServerError, string, object]> = {
       'Admin operations need an admin key, not an access token',
     ),
   ],
-  adminCursorInvalid: [
-    catalogue.adminCursorInvalid(),
-    'AF_ERR_ADMIN_CURSOR_INVALID',
-    invalid('query.cursor', 'The cursor is not one this server gave'),
-  ],
   adminDeliveryNotFound: [
     catalogue.adminDeliveryNotFound('0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', 7),
     'AF_ERR_ADMIN_DELIVERY_NOT_FOUND',

@@ -62,17 +62,29 @@ test('the routes check what the configured copy states', async () => {
   });
 });
 
+type Bounded = { type: string; maxLength?: number; maximum?: number };
+
 test('every path parameter the spec allows fits in what the router reads, however it is percent-encoded', async () => {
   // A character is at most 4 UTF-8 bytes, each %XX: 12 characters of the URL.
   const worstEncoding = 12;
   const routes = await loadSpec();
   const pathParameters = routes.flatMap((route) =>
-    Object.entries(
-      (route.schema.params as { properties?: Record<string, { maxLength?: number }> } | undefined)?.properties ?? {},
-    ),
+    Object.entries((route.schema.params as { properties?: Record<string, Bounded> } | undefined)?.properties ?? {}),
   );
-  expect(pathParameters.map(([name]) => name).sort()).toEqual(['orgId', 'orgId', 'triggerUUID', 'vsn', 'vsn']);
+  expect(pathParameters.map(([name]) => name).sort()).toEqual([
+    'deliveryId',
+    ...Array(8).fill('orgId'),
+    ...Array(3).fill('triggerUUID'),
+    'vsn',
+    'vsn',
+  ]);
   for (const [, schema] of pathParameters) {
+    if (schema.type === 'integer') {
+      // Digits are sent as they are.
+      expect(schema.maximum).toBeDefined();
+      expect(String(schema.maximum).length).toBeLessThanOrEqual(maxParamLength);
+      continue;
+    }
     expect(schema.maxLength).toBeDefined();
     expect(schema.maxLength! * worstEncoding).toBeLessThanOrEqual(maxParamLength);
   }

@@ -1,7 +1,7 @@
 import { adminAuthentication } from '../auth/admin-authentication';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
-import { cursorAfter, triggerOfCursor } from './admin-cursor';
+import { cursorAfter, placeOfCursor } from './admin-cursor';
 import { readParametersAsText, type AdminDependencies } from './admin-dependencies';
 import { adminTriggerSummary } from './admin-views';
 
@@ -27,7 +27,7 @@ export function listAdminTriggers({ authentication, store }: AdminDependencies):
           createdFrom: time(createdFrom),
           createdBefore: time(createdBefore),
           callbackState,
-          afterTriggerUUID: cursor === undefined ? undefined : triggerOfCursor(cursor),
+          afterTriggerUUID: cursor === undefined ? undefined : placeOfCursor(cursor),
           limit: limit + 1,
         });
         const page = found.slice(0, limit);

@@ -23,8 +23,6 @@ export const adminAccessToken = () =>
     'Forbidden',
   );
 
-export const adminCursorInvalid = () =>
-  refusal('AF_ERR_ADMIN_CURSOR_INVALID', 400, 'query.cursor', 'The cursor is not one this server gave');
 export const adminDeliveryNotFound = (triggerUUID: string, deliveryId: number) =>
   refusal(
     'AF_ERR_ADMIN_DELIVERY_NOT_FOUND',

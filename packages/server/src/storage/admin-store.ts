@@ -12,7 +12,7 @@ export interface TriggerQuery {
   createdBefore?: number;
   /** Only triggers with a callback delivery in this state. */
   callbackState?: DeliveryState;
-  /** Only triggers created before this one: where the page before ended. */
+  /** Only triggers whose triggerUUID sorts before this place: where the page before ended. */
   afterTriggerUUID?: string;
   limit: number;
 }

@@ -1519,7 +1519,7 @@ export interface components {
          */
         AdminCallbackState: components["schemas"]["deliveryState"];
         /**
-         * @description **Added by this toolkit** (not in Alvaria's API reference): where the page starts: the `nextCursor` of the page before, as it was given (it is opaque). Without it, the first page.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): where the page starts: the `nextCursor` of the page before, as it was given (it is opaque, base64url). Without it, the first page. A cursor names a place in the list's order rather than a trigger, so one the server did not give starts a page too, at whatever place it names.
          * @example MGI3ZjRmMWUtM2M1MS00ZDVlLTlhMGMtNWYxZjBlMmE3YjNk
          */
         AdminCursor: string;
@@ -1918,7 +1918,7 @@ export interface operations {
                  */
                 callbackState?: components["parameters"]["AdminCallbackState"];
                 /**
-                 * @description **Added by this toolkit** (not in Alvaria's API reference): where the page starts: the `nextCursor` of the page before, as it was given (it is opaque). Without it, the first page.
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): where the page starts: the `nextCursor` of the page before, as it was given (it is opaque, base64url). Without it, the first page. A cursor names a place in the list's order rather than a trigger, so one the server did not give starts a page too, at whatever place it names.
                  * @example MGI3ZjRmMWUtM2M1MS00ZDVlLTlhMGMtNWYxZjBlMmE3YjNk
                  */
                 cursor?: components["parameters"]["AdminCursor"];

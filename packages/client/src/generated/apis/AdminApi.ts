@@ -105,7 +105,7 @@ export interface ListAdminTriggersRequest {
      */
     callbackState?: DeliveryState;
     /**
-     * **Added by this toolkit** (not in Alvaria's API reference): where the page starts: the `nextCursor` of the page before, as it was given (it is opaque). Without it, the first page.
+     * **Added by this toolkit** (not in Alvaria's API reference): where the page starts: the `nextCursor` of the page before, as it was given (it is opaque, base64url). Without it, the first page. A cursor names a place in the list's order rather than a trigger, so one the server did not give starts a page too, at whatever place it names.
      */
     cursor?: string;
     /**
@@ -225,7 +225,7 @@ export interface AdminApiInterface {
      * @param {Date} [createdFrom] **Added by this toolkit** (not in Alvaria\&#39;s API reference): only triggers created at or after this time.
      * @param {Date} [createdBefore] **Added by this toolkit** (not in Alvaria\&#39;s API reference): only triggers created before this time.
      * @param {DeliveryState} [callbackState] **Added by this toolkit** (not in Alvaria\&#39;s API reference): only triggers with a callback delivery in this state (&#x60;failed&#x60;: a callback gave up after its last attempt).
-     * @param {string} [cursor] **Added by this toolkit** (not in Alvaria\&#39;s API reference): where the page starts: the &#x60;nextCursor&#x60; of the page before, as it was given (it is opaque). Without it, the first page.
+     * @param {string} [cursor] **Added by this toolkit** (not in Alvaria\&#39;s API reference): where the page starts: the &#x60;nextCursor&#x60; of the page before, as it was given (it is opaque, base64url). Without it, the first page. A cursor names a place in the list\&#39;s order rather than a trigger, so one the server did not give starts a page too, at whatever place it names.
      * @param {number} [limit] **Added by this toolkit** (not in Alvaria\&#39;s API reference): the most triggers on a page.
      * @throws {RequiredError}
      * @memberof AdminApiInterface
@@ -241,7 +241,7 @@ export interface AdminApiInterface {
      * @param {Date} [createdFrom] **Added by this toolkit** (not in Alvaria\&#39;s API reference): only triggers created at or after this time.
      * @param {Date} [createdBefore] **Added by this toolkit** (not in Alvaria\&#39;s API reference): only triggers created before this time.
      * @param {DeliveryState} [callbackState] **Added by this toolkit** (not in Alvaria\&#39;s API reference): only triggers with a callback delivery in this state (&#x60;failed&#x60;: a callback gave up after its last attempt).
-     * @param {string} [cursor] **Added by this toolkit** (not in Alvaria\&#39;s API reference): where the page starts: the &#x60;nextCursor&#x60; of the page before, as it was given (it is opaque). Without it, the first page.
+     * @param {string} [cursor] **Added by this toolkit** (not in Alvaria\&#39;s API reference): where the page starts: the &#x60;nextCursor&#x60; of the page before, as it was given (it is opaque, base64url). Without it, the first page. A cursor names a place in the list\&#39;s order rather than a trigger, so one the server did not give starts a page too, at whatever place it names.
      * @param {number} [limit] **Added by this toolkit** (not in Alvaria\&#39;s API reference): the most triggers on a page.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
