@@ -62,6 +62,11 @@ describe('clients that send slowly', () => {
     connection.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     await connection.closed;
     expect(connection.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(connection.received()).toMatch(/\r\nx-request-id: \S+\r\n/);
+    expect(JSON.parse(connection.received().split('\r\n\r\n')[1]!)).toMatchObject({
+      code: '408',
+      errors: [{ scope: 'global', reason: 'Request Timeout' }],
+    });
   });
 
   test('an idle keep-alive connection is closed after keepAliveTimeoutMs', async () => {
