@@ -29,6 +29,9 @@ const GROUPS = {
     ['List services', '#/admin/listadminservices'],
     ['Get API key usage', '#/admin/getadminusage'],
     ['Stream changes', '#/admin/streamadminevents'],
+    ['Sign in to the console', '#/admin/signinadminsession'],
+    ['Get the console session', '#/admin/getadminsession'],
+    ['Sign out of the console', '#/admin/signoutadminsession'],
   ],
 } as const;
 // The operations Alvaria's API has, which the SDK and the CLI call; the others are the server's own.

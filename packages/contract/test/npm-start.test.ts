@@ -49,6 +49,11 @@ test('npm start prints the banner as plain lines whose curl commands work as pas
     const url = /^AutoFacilitate demo server on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(shown)![1]!;
     const commands = shown.split('\n').filter((line) => /^(TOKEN=|TRIGGER=|curl )/.test(line));
     expect(commands).toHaveLength(3);
+    // The console's address, right after the admin key that signs in to it.
+    expect(shown).toMatch(
+      new RegExp(`^ {2}admin key: +\\S+ .*\n {2}console: +${url}/console/ \\(sign in with the admin key\\)$`, 'm'),
+    );
+    expect((await fetch(`${url}/console/`)).status).toBe(200);
     // Each command is one line from its start to its end, however wide the terminal.
     expect(commands[0]).toMatch(
       new RegExp(`^TOKEN=\\$\\(curl .* ${url}/tokenservice/oauth2/access_token \\| sed .*'\\)$`),

@@ -32,6 +32,7 @@ import { systemResolver, type Resolver } from './callbacks/resolver';
 import { RetentionSweeper } from './triggers/retention-sweeper';
 import { TriggerWorker } from './triggers/trigger-worker';
 import { createTracing, type Tracing } from './tracing/tracing';
+import { AdminSessions } from './console/admin-sessions';
 
 /** What a caller may put in place of the defaults, mostly for tests. */
 export interface ServerOptions {
@@ -192,6 +193,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
           admin: adminKeysFrom(config),
           tokens,
           organisation: (orgId) => Object.hasOwn(config.organisations, orgId),
+          sessions: new AdminSessions(clock, ids.accessToken),
         },
         store,
         services,

@@ -334,6 +334,34 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     'AF_ERR_ADMIN_DELIVERY_IN_FLIGHT',
     refusal(409, 'Conflict', 'path.deliveryId', 'Attempt in progress', 'An attempt at delivery 7 is under way'),
   ],
+  consoleCrossSite: [
+    catalogue.consoleCrossSite('header.Origin', 'The request comes from another origin (https://evil.example)'),
+    'AF_ERR_CONSOLE_CROSS_SITE',
+    refusal(
+      403,
+      'Forbidden',
+      'header.Origin',
+      'Forbidden',
+      'The request comes from another origin (https://evil.example)',
+    ),
+  ],
+  consoleSessionMissing: [
+    catalogue.consoleSessionMissing(),
+    'AF_ERR_CONSOLE_SESSION_MISSING',
+    refusal(
+      401,
+      'Unauthorized',
+      'cookie.autofacilitate_admin_session',
+      'Unauthorized',
+      'The console session is missing, expired or signed out',
+      adminChallenge,
+    ),
+  ],
+  consoleSignInRefused: [
+    catalogue.consoleSignInRefused(),
+    'AF_ERR_CONSOLE_ADMIN_KEY_UNKNOWN',
+    refusal(401, 'Unauthorized', 'body.adminKey', 'Unauthorized', 'The admin key is unknown'),
+  ],
   grantInvalid: [
     catalogue.grantInvalid('grant_type', 'must be string'),
     'AF_ERR_GRANT_INVALID',

@@ -153,6 +153,11 @@ test('the demo prints curl commands that work as printed: token, execute echo, r
   });
   expect(listed.status).toBe(200);
   expect((await listed.json()).triggers[0]).toMatchObject({ vsn: 'echo', status: 'succeeded' });
+  // Beside it, the console's address, where that key signs in.
+  expect(printed).toContain(`  console:      ${url}/console/ (sign in with the admin key)`);
+  const page = await fetch(`${url}/console/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<div id="app"></div>');
 
   demo.child.kill('SIGTERM');
   expect(await demo.exited).toEqual({ code: 0, signal: null });

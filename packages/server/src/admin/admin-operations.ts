@@ -1,3 +1,6 @@
+import { getAdminSession } from '../console/get-admin-session';
+import { signInAdminSession } from '../console/sign-in-admin-session';
+import { signOutAdminSession } from '../console/sign-out-admin-session';
 import type { OperationPlugin } from '../http/spec-routes';
 import type { AdminDependencies } from './admin-dependencies';
 import { getAdminTrigger } from './get-admin-trigger';
@@ -16,5 +19,8 @@ export function adminOperations(dependencies: AdminDependencies): Record<string,
     listAdminServices: listAdminServices(dependencies),
     getAdminUsage: getAdminUsage(dependencies),
     streamAdminEvents: streamAdminEvents(dependencies),
+    signInAdminSession: signInAdminSession(dependencies),
+    getAdminSession: getAdminSession(dependencies),
+    signOutAdminSession: signOutAdminSession(dependencies),
   };
 }

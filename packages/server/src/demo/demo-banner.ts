@@ -26,6 +26,7 @@ export function demoBanner(facts: DemoBannerFacts): string {
     `  API key:      ${apiKey}`,
     `  callbacks:    signed with ${facts.callbackSecret} (may go to 127.0.0.1 and ::1)`,
     `  admin key:    ${facts.adminKey} (Authorization: Bearer …, on ${url}/admin/v1/organizations/${orgId}/…)`,
+    `  console:      ${url}/console/ (sign in with the admin key)`,
     `  data:         ${facts.dataDir} (SQLite file and credentials; delete it to start afresh)`,
     '',
     'Get a token, run echo and read its result (paste into a shell):',

@@ -38,3 +38,29 @@ export const adminDeliveryInFlight = (deliveryId: number) =>
     `An attempt at delivery ${deliveryId} is under way`,
     'Attempt in progress',
   );
+
+export const consoleCrossSite = (scope: string, message: string) =>
+  refusal('AF_ERR_CONSOLE_CROSS_SITE', 403, scope, message, 'Forbidden');
+export const consoleSessionMissing = () =>
+  new ApiError(
+    'AF_ERR_CONSOLE_SESSION_MISSING',
+    401,
+    [
+      {
+        code: 'AF_ERR_CONSOLE_SESSION_MISSING',
+        scope: 'cookie.autofacilitate_admin_session',
+        reason: 'Unauthorized',
+        message: 'The console session is missing, expired or signed out',
+      },
+    ],
+    challenge,
+  );
+export const consoleSignInRefused = () =>
+  new ApiError('AF_ERR_CONSOLE_ADMIN_KEY_UNKNOWN', 401, [
+    {
+      code: 'AF_ERR_ADMIN_KEY_UNKNOWN',
+      scope: 'body.adminKey',
+      reason: 'Unauthorized',
+      message: 'The admin key is unknown',
+    },
+  ]);

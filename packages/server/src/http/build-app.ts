@@ -4,6 +4,8 @@ import type { AdminDependencies } from '../admin/admin-dependencies';
 import type { ApiAuthenticationDependencies } from '../auth/api-authentication';
 import { FailedAuthentications } from '../auth/failed-authentications';
 import type { ServerConfig } from '../config/server-config';
+import { consoleDirectory } from '../console/console-directory';
+import { consolePages } from '../console/console-pages';
 import { RateLimiter } from '../limits/rate-limiter';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import { executeService, type ExecuteDependencies } from '../operations/execute-service';
@@ -66,6 +68,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   installErrorHandling(app, config.limits.bodyBytes);
   if (config.testing.faultInjection) installFaultInjection(app);
   methodNotAllowedRoutes(app, routes);
+  if (consoleDirectory) await app.register(consolePages, { directory: consoleDirectory });
   await app.register(specRoutes, {
     routes,
     operations: {

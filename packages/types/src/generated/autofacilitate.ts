@@ -251,6 +251,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the console session
+         * @description **Added by this toolkit** (not in Alvaria's API reference): who the session cookie signs in, and the organisations they reach, so that the console picks up a session it already has.
+         */
+        get: operations["getAdminSession"];
+        put?: never;
+        /**
+         * Sign in to the console
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the operators' console signs in with an admin key. The server keeps a session for it and answers with a cookie (`adminSession`: `HttpOnly`, `SameSite=Strict`, `Path=/admin/v1`, no expiry date, so the browser forgets it when it closes) that the admin operations accept instead of the key; the key itself never reaches the browser's storage. The request must carry `x-autofacilitate-console: 1`, which a form of another site cannot send.
+         */
+        post: operations["signInAdminSession"];
+        /**
+         * Sign out of the console
+         * @description **Added by this toolkit** (not in Alvaria's API reference): ends the session on the server, so that its cookie admits nobody from now on, and tells the browser to forget the cookie. It changes state, so it needs `x-autofacilitate-console: 1` like every request a session cookie authenticates that changes state.
+         */
+        delete: operations["signOutAdminSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -882,6 +910,54 @@ export interface components {
             deliveries: components["schemas"]["adminDelivery"][];
         };
         /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the admin key the console signs in with.
+         * @example {
+         *       "adminKey": "Vb0x3nQf8LmRt2YkPz7Hc4Ds"
+         *     }
+         */
+        adminSignIn: {
+            /**
+             * @description An organisation's admin key or an operator key.
+             * @example Vb0x3nQf8LmRt2YkPz7Hc4Ds
+             */
+            adminKey: string;
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): a console session: whose it is and what it reaches.
+         * @example {
+         *       "name": "ops",
+         *       "organisations": [
+         *         "demo"
+         *       ],
+         *       "expiresAt": "2026-01-01T20:00:00.000Z"
+         *     }
+         */
+        adminSession: {
+            /**
+             * @description The admin key's name in the configuration.
+             * @example ops
+             */
+            name: string;
+            /**
+             * @description True for an operator key, which reaches every organisation.
+             * @example false
+             */
+            operator?: boolean;
+            /**
+             * @description The organisations the session reaches, by `orgId`.
+             * @example [
+             *       "demo"
+             *     ]
+             */
+            organisations: string[];
+            /**
+             * Format: date-time
+             * @description When the server ends the session, whatever the browser does.
+             * @example 2026-01-01T20:00:00.000Z
+             */
+            expiresAt: string;
+        };
+        /**
          * @description **Added by this toolkit** (not in Alvaria's API reference): how a service's triggers that finished in the last hour ended.
          * @example {
          *       "succeeded": 97,
@@ -1318,7 +1394,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description **Added by this toolkit** (not in Alvaria's API reference): the bearer is an access token of execute's, which has no admin scope. */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the bearer is an access token of execute's, which has no admin scope; or a request the console's session cookie authenticates changes state without proof that it comes from the console's own page (`x-autofacilitate-console: 1`, a same-origin `Origin` and `Sec-Fetch-Site`). */
         AdminForbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1484,6 +1560,11 @@ export interface components {
          */
         Tracestate: string;
         /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): `1`, the console's proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+         * @example 1
+         */
+        AdminConsole: "1";
+        /**
          * @description **Added by this toolkit** (not in Alvaria's API reference): the trigger's identifier.
          * @example 0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d
          */
@@ -1532,6 +1613,11 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): the session cookie (`HttpOnly; SameSite=Strict; Path=/admin/v1`, and `Secure` over HTTPS); on sign-out, the same cookie emptied and expired.
+         * @example autofacilitate_admin_session=q0WvK8yTz3cJ1mN5rB7xH2dF; Path=/admin/v1; HttpOnly; SameSite=Strict
+         */
+        AdminSessionCookie: string;
+        /**
          * @description **Added by this toolkit** (not in Alvaria's API reference): the id of the request, to quote when asking about it; the server's log lines about the request, and about the trigger it started, carry it. A caller's own `x-request-id` (1 to 128 characters of `A-Z a-z 0-9 . _ : -`) is kept.
          * @example 5d0c3c62-8f0e-4b1f-9a55-2b1c4f4e9d21
          */
@@ -1561,6 +1647,8 @@ export type AdminDeliveryAttempt = components['schemas']['adminDeliveryAttempt']
 export type AdminDelivery = components['schemas']['adminDelivery'];
 export type AdminTimelineEntry = components['schemas']['adminTimelineEntry'];
 export type AdminTrigger = components['schemas']['adminTrigger'];
+export type AdminSignIn = components['schemas']['adminSignIn'];
+export type AdminSession = components['schemas']['adminSession'];
 export type AdminRecentOutcomes = components['schemas']['adminRecentOutcomes'];
 export type AdminService = components['schemas']['adminService'];
 export type AdminServiceList = components['schemas']['adminServiceList'];
@@ -1588,6 +1676,7 @@ export type ParameterOrgId = components['parameters']['orgId'];
 export type ParameterIdempotencyKey = components['parameters']['IdempotencyKey'];
 export type ParameterTraceparent = components['parameters']['Traceparent'];
 export type ParameterTracestate = components['parameters']['Tracestate'];
+export type ParameterAdminConsole = components['parameters']['AdminConsole'];
 export type ParameterAdminTriggerUuid = components['parameters']['AdminTriggerUUID'];
 export type ParameterAdminDeliveryId = components['parameters']['AdminDeliveryId'];
 export type ParameterAdminStatus = components['parameters']['AdminStatus'];
@@ -1597,6 +1686,7 @@ export type ParameterAdminCreatedBefore = components['parameters']['AdminCreated
 export type ParameterAdminCallbackState = components['parameters']['AdminCallbackState'];
 export type ParameterAdminCursor = components['parameters']['AdminCursor'];
 export type ParameterAdminLimit = components['parameters']['AdminLimit'];
+export type HeaderAdminSessionCookie = components['headers']['AdminSessionCookie'];
 export type HeaderRequestId = components['headers']['RequestId'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -2265,6 +2355,114 @@ export interface operations {
             401: components["responses"]["AdminUnauthorized"];
             403: components["responses"]["AdminForbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getAdminSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "ops",
+                     *       "organisations": [
+                     *         "demo"
+                     *       ],
+                     *       "expiresAt": "2026-01-01T20:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["adminSession"];
+                };
+            };
+            401: components["responses"]["AdminUnauthorized"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    signInAdminSession: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): `1`, the console's proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+                 * @example 1
+                 */
+                "x-autofacilitate-console": components["parameters"]["AdminConsole"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "adminKey": "Vb0x3nQf8LmRt2YkPz7Hc4Ds"
+                 *     }
+                 */
+                "application/json": components["schemas"]["adminSignIn"];
+            };
+        };
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): signed in; the cookie is set. */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["AdminSessionCookie"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "ops",
+                     *       "organisations": [
+                     *         "demo"
+                     *       ],
+                     *       "expiresAt": "2026-01-01T20:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["adminSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    signOutAdminSession: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description **Added by this toolkit** (not in Alvaria's API reference): `1`, the console's proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+                 * @example 1
+                 */
+                "x-autofacilitate-console": components["parameters"]["AdminConsole"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): signed out; the cookie is cleared. */
+            204: {
+                headers: {
+                    "Set-Cookie": components["headers"]["AdminSessionCookie"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            500: components["responses"]["InternalServerError"];
         };
     };
 }

@@ -24,6 +24,16 @@ import {
     AdminServiceListToJSON,
 } from '../models/AdminServiceList';
 import {
+    type AdminSession,
+    AdminSessionFromJSON,
+    AdminSessionToJSON,
+} from '../models/AdminSession';
+import {
+    type AdminSignIn,
+    AdminSignInFromJSON,
+    AdminSignInToJSON,
+} from '../models/AdminSignIn';
+import {
     type AdminTrigger,
     AdminTriggerFromJSON,
     AdminTriggerToJSON,
@@ -129,6 +139,24 @@ export interface ResendAdminDeliveryRequest {
     deliveryId: number;
 }
 
+export interface SignInAdminSessionRequest {
+    /**
+     * **Added by this toolkit** (not in Alvaria's API reference): `1`, the console's proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+     */
+    xAutofacilitateConsole: SignInAdminSessionXAutofacilitateConsoleEnum;
+    /**
+     * 
+     */
+    adminSignIn: AdminSignIn;
+}
+
+export interface SignOutAdminSessionRequest {
+    /**
+     * **Added by this toolkit** (not in Alvaria's API reference): `1`, the console's proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+     */
+    xAutofacilitateConsole: SignOutAdminSessionXAutofacilitateConsoleEnum;
+}
+
 export interface StreamAdminEventsRequest {
     /**
      * Name of a customer organization
@@ -143,6 +171,28 @@ export interface StreamAdminEventsRequest {
  * @interface AdminApiInterface
  */
 export interface AdminApiInterface {
+    /**
+     * Creates request options for getAdminSession without sending the request
+     * @throws {RequiredError}
+     * @memberof AdminApiInterface
+     */
+    getAdminSessionRequestOpts(): Promise<runtime.RequestOpts>;
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): who the session cookie signs in, and the organisations they reach, so that the console picks up a session it already has.
+     * @summary Get the console session
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     * @memberof AdminApiInterface
+     */
+    getAdminSessionRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AdminSession>>;
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): who the session cookie signs in, and the organisations they reach, so that the console picks up a session it already has.
+     * Get the console session
+     */
+    getAdminSession(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AdminSession>;
+
     /**
      * Creates request options for getAdminTrigger without sending the request
      * @param {string} orgId Name of a customer organization
@@ -284,6 +334,56 @@ export interface AdminApiInterface {
     resendAdminDelivery(requestParameters: ResendAdminDeliveryRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AdminDelivery>;
 
     /**
+     * Creates request options for signInAdminSession without sending the request
+     * @param {'1'} xAutofacilitateConsole **Added by this toolkit** (not in Alvaria\&#39;s API reference): &#x60;1&#x60;, the console\&#39;s proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+     * @param {AdminSignIn} adminSignIn 
+     * @throws {RequiredError}
+     * @memberof AdminApiInterface
+     */
+    signInAdminSessionRequestOpts(requestParameters: SignInAdminSessionRequest): Promise<runtime.RequestOpts>;
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): the operators\' console signs in with an admin key. The server keeps a session for it and answers with a cookie (`adminSession`: `HttpOnly`, `SameSite=Strict`, `Path=/admin/v1`, no expiry date, so the browser forgets it when it closes) that the admin operations accept instead of the key; the key itself never reaches the browser\'s storage. The request must carry `x-autofacilitate-console: 1`, which a form of another site cannot send.
+     * @summary Sign in to the console
+     * @param {'1'} xAutofacilitateConsole **Added by this toolkit** (not in Alvaria\&#39;s API reference): &#x60;1&#x60;, the console\&#39;s proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+     * @param {AdminSignIn} adminSignIn 
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     * @memberof AdminApiInterface
+     */
+    signInAdminSessionRaw(requestParameters: SignInAdminSessionRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AdminSession>>;
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): the operators\' console signs in with an admin key. The server keeps a session for it and answers with a cookie (`adminSession`: `HttpOnly`, `SameSite=Strict`, `Path=/admin/v1`, no expiry date, so the browser forgets it when it closes) that the admin operations accept instead of the key; the key itself never reaches the browser\'s storage. The request must carry `x-autofacilitate-console: 1`, which a form of another site cannot send.
+     * Sign in to the console
+     */
+    signInAdminSession(requestParameters: SignInAdminSessionRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AdminSession>;
+
+    /**
+     * Creates request options for signOutAdminSession without sending the request
+     * @param {'1'} xAutofacilitateConsole **Added by this toolkit** (not in Alvaria\&#39;s API reference): &#x60;1&#x60;, the console\&#39;s proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+     * @throws {RequiredError}
+     * @memberof AdminApiInterface
+     */
+    signOutAdminSessionRequestOpts(requestParameters: SignOutAdminSessionRequest): Promise<runtime.RequestOpts>;
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): ends the session on the server, so that its cookie admits nobody from now on, and tells the browser to forget the cookie. It changes state, so it needs `x-autofacilitate-console: 1` like every request a session cookie authenticates that changes state.
+     * @summary Sign out of the console
+     * @param {'1'} xAutofacilitateConsole **Added by this toolkit** (not in Alvaria\&#39;s API reference): &#x60;1&#x60;, the console\&#39;s proof that the request comes from its own page: a form or a link of another site cannot send a custom header.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     * @memberof AdminApiInterface
+     */
+    signOutAdminSessionRaw(requestParameters: SignOutAdminSessionRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<void>>;
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): ends the session on the server, so that its cookie admits nobody from now on, and tells the browser to forget the cookie. It changes state, so it needs `x-autofacilitate-console: 1` like every request a session cookie authenticates that changes state.
+     * Sign out of the console
+     */
+    signOutAdminSession(requestParameters: SignOutAdminSessionRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<void>;
+
+    /**
      * Creates request options for streamAdminEvents without sending the request
      * @param {string} orgId Name of a customer organization
      * @throws {RequiredError}
@@ -313,6 +413,45 @@ export interface AdminApiInterface {
  * 
  */
 export class AdminApi extends runtime.BaseAPI implements AdminApiInterface {
+
+    /**
+     * Creates request options for getAdminSession without sending the request
+     */
+    async getAdminSessionRequestOpts(): Promise<runtime.RequestOpts> {
+        const queryParameters: any = {};
+
+        const headerParameters: runtime.HTTPHeaders = {};
+
+
+        let urlPath = `/admin/v1/session`;
+
+        return {
+            path: urlPath,
+            method: 'GET',
+            headers: headerParameters,
+            query: queryParameters,
+        };
+    }
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): who the session cookie signs in, and the organisations they reach, so that the console picks up a session it already has.
+     * Get the console session
+     */
+    async getAdminSessionRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AdminSession>> {
+        const requestOptions = await this.getAdminSessionRequestOpts();
+        const response = await this.request(requestOptions, initOverrides);
+
+        return new runtime.JSONApiResponse(response, (jsonValue) => AdminSessionFromJSON(jsonValue));
+    }
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): who the session cookie signs in, and the organisations they reach, so that the console picks up a session it already has.
+     * Get the console session
+     */
+    async getAdminSession(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AdminSession> {
+        const response = await this.getAdminSessionRaw(initOverrides);
+        return await response.value();
+    }
 
     /**
      * Creates request options for getAdminTrigger without sending the request
@@ -642,6 +781,115 @@ export class AdminApi extends runtime.BaseAPI implements AdminApiInterface {
     }
 
     /**
+     * Creates request options for signInAdminSession without sending the request
+     */
+    async signInAdminSessionRequestOpts(requestParameters: SignInAdminSessionRequest): Promise<runtime.RequestOpts> {
+        if (requestParameters['xAutofacilitateConsole'] == null) {
+            throw new runtime.RequiredError(
+                'xAutofacilitateConsole',
+                'Required parameter "xAutofacilitateConsole" was null or undefined when calling signInAdminSession().'
+            );
+        }
+
+        if (requestParameters['adminSignIn'] == null) {
+            throw new runtime.RequiredError(
+                'adminSignIn',
+                'Required parameter "adminSignIn" was null or undefined when calling signInAdminSession().'
+            );
+        }
+
+        const queryParameters: any = {};
+
+        const headerParameters: runtime.HTTPHeaders = {};
+
+        headerParameters['Content-Type'] = 'application/json';
+
+        if (requestParameters['xAutofacilitateConsole'] != null) {
+            headerParameters['x-autofacilitate-console'] = String(requestParameters['xAutofacilitateConsole']);
+        }
+
+
+        let urlPath = `/admin/v1/session`;
+
+        return {
+            path: urlPath,
+            method: 'POST',
+            headers: headerParameters,
+            query: queryParameters,
+            body: AdminSignInToJSON(requestParameters['adminSignIn']),
+        };
+    }
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): the operators\' console signs in with an admin key. The server keeps a session for it and answers with a cookie (`adminSession`: `HttpOnly`, `SameSite=Strict`, `Path=/admin/v1`, no expiry date, so the browser forgets it when it closes) that the admin operations accept instead of the key; the key itself never reaches the browser\'s storage. The request must carry `x-autofacilitate-console: 1`, which a form of another site cannot send.
+     * Sign in to the console
+     */
+    async signInAdminSessionRaw(requestParameters: SignInAdminSessionRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<AdminSession>> {
+        const requestOptions = await this.signInAdminSessionRequestOpts(requestParameters);
+        const response = await this.request(requestOptions, initOverrides);
+
+        return new runtime.JSONApiResponse(response, (jsonValue) => AdminSessionFromJSON(jsonValue));
+    }
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): the operators\' console signs in with an admin key. The server keeps a session for it and answers with a cookie (`adminSession`: `HttpOnly`, `SameSite=Strict`, `Path=/admin/v1`, no expiry date, so the browser forgets it when it closes) that the admin operations accept instead of the key; the key itself never reaches the browser\'s storage. The request must carry `x-autofacilitate-console: 1`, which a form of another site cannot send.
+     * Sign in to the console
+     */
+    async signInAdminSession(requestParameters: SignInAdminSessionRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<AdminSession> {
+        const response = await this.signInAdminSessionRaw(requestParameters, initOverrides);
+        return await response.value();
+    }
+
+    /**
+     * Creates request options for signOutAdminSession without sending the request
+     */
+    async signOutAdminSessionRequestOpts(requestParameters: SignOutAdminSessionRequest): Promise<runtime.RequestOpts> {
+        if (requestParameters['xAutofacilitateConsole'] == null) {
+            throw new runtime.RequiredError(
+                'xAutofacilitateConsole',
+                'Required parameter "xAutofacilitateConsole" was null or undefined when calling signOutAdminSession().'
+            );
+        }
+
+        const queryParameters: any = {};
+
+        const headerParameters: runtime.HTTPHeaders = {};
+
+        if (requestParameters['xAutofacilitateConsole'] != null) {
+            headerParameters['x-autofacilitate-console'] = String(requestParameters['xAutofacilitateConsole']);
+        }
+
+
+        let urlPath = `/admin/v1/session`;
+
+        return {
+            path: urlPath,
+            method: 'DELETE',
+            headers: headerParameters,
+            query: queryParameters,
+        };
+    }
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): ends the session on the server, so that its cookie admits nobody from now on, and tells the browser to forget the cookie. It changes state, so it needs `x-autofacilitate-console: 1` like every request a session cookie authenticates that changes state.
+     * Sign out of the console
+     */
+    async signOutAdminSessionRaw(requestParameters: SignOutAdminSessionRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<void>> {
+        const requestOptions = await this.signOutAdminSessionRequestOpts(requestParameters);
+        const response = await this.request(requestOptions, initOverrides);
+
+        return new runtime.VoidApiResponse(response);
+    }
+
+    /**
+     * **Added by this toolkit** (not in Alvaria\'s API reference): ends the session on the server, so that its cookie admits nobody from now on, and tells the browser to forget the cookie. It changes state, so it needs `x-autofacilitate-console: 1` like every request a session cookie authenticates that changes state.
+     * Sign out of the console
+     */
+    async signOutAdminSession(requestParameters: SignOutAdminSessionRequest, initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<void> {
+        await this.signOutAdminSessionRaw(requestParameters, initOverrides);
+    }
+
+    /**
      * Creates request options for streamAdminEvents without sending the request
      */
     async streamAdminEventsRequestOpts(requestParameters: StreamAdminEventsRequest): Promise<runtime.RequestOpts> {
@@ -701,3 +949,18 @@ export class AdminApi extends runtime.BaseAPI implements AdminApiInterface {
     }
 
 }
+
+/**
+ * @export
+ */
+export const SignInAdminSessionXAutofacilitateConsoleEnum = {
+    _1: '1',
+} as const;
+export type SignInAdminSessionXAutofacilitateConsoleEnum = typeof SignInAdminSessionXAutofacilitateConsoleEnum[keyof typeof SignInAdminSessionXAutofacilitateConsoleEnum];
+/**
+ * @export
+ */
+export const SignOutAdminSessionXAutofacilitateConsoleEnum = {
+    _1: '1',
+} as const;
+export type SignOutAdminSessionXAutofacilitateConsoleEnum = typeof SignOutAdminSessionXAutofacilitateConsoleEnum[keyof typeof SignOutAdminSessionXAutofacilitateConsoleEnum];

@@ -9,6 +9,8 @@ export * from './AdminOperationUsage';
 export * from './AdminRecentOutcomes';
 export * from './AdminService';
 export * from './AdminServiceList';
+export * from './AdminSession';
+export * from './AdminSignIn';
 export * from './AdminTimelineEntry';
 export * from './AdminTrigger';
 export * from './AdminTriggerEvent';

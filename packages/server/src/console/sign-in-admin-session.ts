@@ -1,0 +1,27 @@
+import { sha256 } from '../auth/secret-hash';
+import { consoleSignInRefused } from '../errors/catalogue';
+import type { OperationRoute } from '../http/operation-route';
+import type { OperationPlugin } from '../http/spec-routes';
+import type { AdminDependencies } from '../admin/admin-dependencies';
+import { adminSessionView } from './admin-session-view';
+import { requireSameOrigin } from './same-origin';
+import { sessionSetCookie } from './session-cookie';
+
+/** `signInAdminSession`: trades an admin key for a session cookie the browser cannot read. */
+export function signInAdminSession({ authentication, organisations }: AdminDependencies): OperationPlugin {
+  return async (app, { route }) => {
+    app.route<OperationRoute<'signInAdminSession'>>({
+      ...route,
+      // Before the body is read: a sign-in another site forged is refused whatever it carries.
+      onRequest: async (request) => requireSameOrigin(request),
+      handler: async (request, reply) => {
+        const admin = authentication.admin(sha256(request.body.adminKey));
+        if (!admin) throw consoleSignInRefused();
+        const { token, session } = authentication.sessions.open(admin);
+        request.log.info({ admin: admin.name }, 'console signed in');
+        reply.header('set-cookie', sessionSetCookie(request, token)).header('cache-control', 'no-store');
+        return adminSessionView(session, organisations);
+      },
+    });
+  };
+}
