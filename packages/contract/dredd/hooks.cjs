@@ -37,7 +37,9 @@ hooks.beforeEach((transaction, done) => {
     request.body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'autofacilitateapi' }).toString();
     request.headers.Authorization = `Basic ${Buffer.from('contract-client:contract-secret').toString('base64')}`;
   } else if (request.uri.startsWith(ADMIN_PATH)) {
+    // Either credential of the admin operations; the console's session operations take the cookie.
     request.headers.Authorization = 'Bearer contract-admin-key';
+    request.headers.Cookie = 'autofacilitate_admin_session=contract-session';
   } else if (status !== 401) {
     request.headers.Authorization = 'Bearer contract-test-token';
     request.headers['x-api-key'] = 'contract-test-key';

@@ -18,6 +18,9 @@
 //   pending, never sent): one whose delivery another process's deliverer leases, through the
 //   store, as a second server would (the 409 of resend), and one to resend (202). An event stream
 //   ends after a second in this configuration; the hook checks it is the SSE format.
+// - The console's session operations: sign-in with the admin key (401 with an unknown one, 400
+//   with none), the session and the sign-out with the cookie of a fresh sign-in (401 without);
+//   their 403 leaves out the console's header, as a form of another site would.
 // The server's test starts it with the organisation, services and credentials named below.
 const http = require('node:http');
 const hooks = require('hooks');
@@ -152,6 +155,31 @@ async function prepareAdmin() {
   triggers.resendDelivery = await firstDelivery(triggers.resend);
   // The first service listed has finished a trigger in the last hour, so it has a success rate to show.
   await settle('needs-customer', await startTrigger('needs-customer', { customerId: '7' }), 200);
+}
+
+const SESSION_PATH = '/admin/v1/session';
+
+// A fresh console session's cookie.
+async function signIn() {
+  const response = await fetch(`${DREDD_ENDPOINT}${SESSION_PATH}`, {
+    method: 'POST',
+    headers: { 'x-autofacilitate-console': '1', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ adminKey: DREDD_ADMIN_KEY }),
+  });
+  if (response.status !== 200) throw new Error(`signInAdminSession answered ${response.status}`);
+  return response.headers.get('set-cookie').split(';')[0];
+}
+
+async function prepareSession(request, status) {
+  setHeader(request.headers, 'Authorization', undefined);
+  setHeader(request.headers, 'x-autofacilitate-console', status === 403 ? undefined : '1');
+  if (request.method === 'POST') {
+    request.body =
+      status === 400 ? '{}' : JSON.stringify({ adminKey: status === 401 ? 'no-such-key' : DREDD_ADMIN_KEY });
+  } else {
+    setHeader(request.headers, 'Cookie', status === 401 ? undefined : await signIn());
+  }
+  return SESSION_PATH;
 }
 
 function prepareAdminCall(request, status) {
@@ -299,6 +327,8 @@ hooks.beforeEach(async (transaction, done) => {
   let path;
   if (request.uri.startsWith(TOKEN_PATH)) {
     path = prepareToken(request, status);
+  } else if (request.uri === SESSION_PATH) {
+    path = await prepareSession(request, status);
   } else if (request.uri.startsWith('/admin/')) {
     path = prepareAdminCall(request, status);
   } else if (operational) {

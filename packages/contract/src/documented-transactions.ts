@@ -44,6 +44,9 @@ export const adminOperations: ReadonlySet<string> = new Set([
   'listAdminServices',
   'getAdminUsage',
   'streamAdminEvents',
+  'signInAdminSession',
+  'getAdminSession',
+  'signOutAdminSession',
 ]);
 
 /** Whether Dredd can run a transaction against Prism, which cannot parse XML request bodies. */

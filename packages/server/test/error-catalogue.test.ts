@@ -360,7 +360,7 @@ const cases: Record<Factory, [ServerError, string, object]> = {
   consoleSignInRefused: [
     catalogue.consoleSignInRefused(),
     'AF_ERR_CONSOLE_ADMIN_KEY_UNKNOWN',
-    refusal(401, 'Unauthorized', 'body.adminKey', 'Unauthorized', 'The admin key is unknown'),
+    refusal(401, 'Unauthorized', 'body.adminKey', 'Unauthorized', 'The admin key is unknown', adminChallenge),
   ],
   grantInvalid: [
     catalogue.grantInvalid('grant_type', 'must be string'),

@@ -56,11 +56,16 @@ export const consoleSessionMissing = () =>
     challenge,
   );
 export const consoleSignInRefused = () =>
-  new ApiError('AF_ERR_CONSOLE_ADMIN_KEY_UNKNOWN', 401, [
-    {
-      code: 'AF_ERR_ADMIN_KEY_UNKNOWN',
-      scope: 'body.adminKey',
-      reason: 'Unauthorized',
-      message: 'The admin key is unknown',
-    },
-  ]);
+  new ApiError(
+    'AF_ERR_CONSOLE_ADMIN_KEY_UNKNOWN',
+    401,
+    [
+      {
+        code: 'AF_ERR_CONSOLE_ADMIN_KEY_UNKNOWN',
+        scope: 'body.adminKey',
+        reason: 'Unauthorized',
+        message: 'The admin key is unknown',
+      },
+    ],
+    challenge,
+  );
