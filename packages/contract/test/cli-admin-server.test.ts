@@ -55,6 +55,7 @@ test('triggers lists and filters, trigger shows the timeline, services the load,
   const listed = await autofacilitate(withKey, 'triggers');
   expect(listed).toMatchObject({ code: 0, stderr: '' });
   expect(listed.stdout.trim().split('\n')).toEqual([
+    `STATUS     VSN              TRIGGERUUID${' '.repeat(27)}CREATEDAT`,
     expect.stringMatching(new RegExp(`^failed +broken +${failed.triggerUUID}  \\d{4}-`)),
     expect.stringMatching(new RegExp(`^succeeded +echo +${echoed.triggerUUID}  \\d{4}-`)),
   ]);
@@ -100,6 +101,9 @@ test('without an admin key, with a wrong one, and for an unknown trigger: clear 
   expect(wrong.stderr).toContain('The admin key was refused: The admin key is unknown');
   const unknown = await autofacilitate(withKey, 'trigger', '00000000-0000-4000-8000-000000000001');
   expect(unknown.code).toBe(4);
+  // No header above nothing.
+  const none = await autofacilitate(withKey, 'triggers', '--vsn', 'no-such-service');
+  expect(none).toMatchObject({ code: 0, stdout: 'No triggers\n' });
   const badStatus = await autofacilitate(withKey, 'triggers', '--status', 'lost');
   expect(badStatus.code).toBe(2);
   expect(badStatus.stderr).toContain('--status must be one of queued, running, succeeded, failed, timed_out');

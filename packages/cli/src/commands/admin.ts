@@ -52,11 +52,12 @@ export async function triggers(context: CommandContext, options: TriggersOptions
     found.push(trigger);
     if (found.length === limit) break;
   }
-  const lines = found.map(
-    (trigger) =>
-      `${trigger.status.padEnd(10)} ${trigger.vsn.padEnd(16)} ${trigger.triggerUUID}  ${iso(trigger.createdAt)}`,
-  );
-  printResult(context.output, found, lines.length > 0 ? lines.join('\n') : 'No triggers');
+  const row = (status: string, vsn: string, triggerUUID: string, createdAt: string) =>
+    `${status.padEnd(10)} ${vsn.padEnd(16)} ${triggerUUID.padEnd(36)}  ${createdAt}`;
+  // A header names the columns, in the API's words, above the rows it heads.
+  const lines = found.map((trigger) => row(trigger.status, trigger.vsn, trigger.triggerUUID, iso(trigger.createdAt)));
+  const table = [row('STATUS', 'VSN', 'TRIGGERUUID', 'CREATEDAT'), ...lines].join('\n');
+  printResult(context.output, found, lines.length > 0 ? table : 'No triggers');
   return ExitCode.ok;
 }
 
