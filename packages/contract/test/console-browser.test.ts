@@ -141,7 +141,14 @@ test('an operator signs in, watches, filters, resends a failed callback and sign
   // The services, with their charts.
   await page.getByRole('link', { name: 'Services' }).click();
   await page.getByRole('heading', { name: 'broken' }).waitFor();
-  expect(await page.getByRole('img', { name: /^Finished in the last hour: succeeded 0, failed 1/ }).count()).toBe(1);
+  const broken = page.getByRole('article', { name: 'broken' });
+  expect(await broken.getByRole('img', { name: /^Finished in the last hour: succeeded 0, failed 1/ }).count()).toBe(1);
+  // The last hour in samples: the failed trigger is the last five minutes' throughput, with its latency.
+  expect(await broken.getByRole('img', { name: /^Throughput, last hour: now 1 per 5 min, highest 1 / }).count()).toBe(
+    1,
+  );
+  expect(await broken.getByRole('img', { name: /^Queue depth, last hour: now 0 queued/ }).count()).toBe(1);
+  expect(await broken.getByRole('img', { name: /^Latency, last hour: now \d+ ms/ }).count()).toBe(1);
   await expectAccessible('services');
   await screenshots('services');
 

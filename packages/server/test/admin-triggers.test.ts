@@ -184,6 +184,31 @@ describe('with triggers of several services and states', () => {
     expect(byName.quick.lastHour).toEqual({ succeeded: 0, failed: 0, timedOut: 0 });
   });
 
+  test("services: the last hour in twelve five-minute samples, this test's triggers in the last", async () => {
+    const { services } = (await admin(server.url, 'acme', '/services', key)).json;
+    const echo = services.find((service: { vsn: string }) => service.vsn === 'echo');
+    const series: { at: string; queued: number; finished: number; latencyMs?: number }[] = echo.lastHourSeries;
+    expect(series).toHaveLength(12);
+    const starts = series.map((sample) => Date.parse(sample.at));
+    expect(starts.slice(1).map((start, index) => start - starts[index]!)).toEqual(Array(11).fill(300_000));
+    expect(series.slice(0, 11)).toEqual(
+      series.slice(0, 11).map((sample) => ({ at: sample.at, queued: 0, finished: 0 })),
+    );
+    // The throughput of the last five minutes is what the last hour counts; the latency, their mean.
+    expect(series[11]).toEqual({
+      at: series[11]!.at,
+      queued: 0,
+      finished: echo.lastHour.succeeded,
+      latencyMs: expect.any(Number),
+    });
+    expect(series[11]!.latencyMs).toBeGreaterThanOrEqual(0);
+    const broken = services.find((service: { vsn: string }) => service.vsn === 'broken');
+    expect(broken.lastHourSeries[11]).toMatchObject({ queued: 0, finished: 1 });
+    const nap = services.find((service: { vsn: string }) => service.vsn === 'nap');
+    // Running is not waiting: a started trigger leaves the queue.
+    expect(nap.lastHourSeries.map((sample: { queued: number }) => sample.queued)).toEqual(Array(12).fill(0));
+  });
+
   test('usage: calls per API key and operation, with the key shown only by the start of its hash', async () => {
     const answer = await admin(server.url, 'acme', '/usage', key);
     expect(answer.status).toBe(200);

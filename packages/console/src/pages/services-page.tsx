@@ -3,10 +3,14 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { admin, problemOf } from '../api';
 import { useLiveEvents } from '../live-events';
 import { BarChart } from './bar-chart';
+import { SparkChart } from './spark-chart';
 
 const percent = (rate: number | undefined) => (rate === undefined ? 'none finished' : `${Math.round(rate * 100)}%`);
 
-/** The organisation's services: their queue, and how their last hour's triggers ended, as small charts. */
+/**
+ * The organisation's services: their queue now, and their last hour (queue depth, throughput,
+ * latency, outcomes) as small charts.
+ */
 export function ServicesPage({ orgId }: { orgId: string }) {
   const [services, setServices] = useState<AdminService[]>([]);
   const [problem, setProblem] = useState<string | undefined>(undefined);
@@ -32,6 +36,7 @@ export function ServicesPage({ orgId }: { orgId: string }) {
       <div class="services">
         {services.map((service) => {
           const { succeeded, failed, timedOut, successRate } = service.lastHour;
+          const series = service.lastHourSeries ?? [];
           return (
             <article key={service.vsn} class="service" aria-labelledby={`service-${service.vsn}`}>
               <h2 id={`service-${service.vsn}`}>{service.vsn}</h2>
@@ -47,6 +52,9 @@ export function ServicesPage({ orgId }: { orgId: string }) {
                   { label: 'running', value: service.running, tone: 'running' },
                 ]}
               />
+              <SparkChart title="Queue depth" unit="queued" values={series.map((sample) => sample.queued)} />
+              <SparkChart title="Throughput" unit="per 5 min" values={series.map((sample) => sample.finished)} />
+              <SparkChart title="Latency" unit="ms" values={series.map((sample) => sample.latencyMs)} />
               <BarChart
                 title="Finished in the last hour"
                 bars={[

@@ -25,6 +25,17 @@ export interface ServiceLoad {
   finished: Record<FinishedState, number>;
 }
 
+/** One sample of a service's recent past: its queue at the sample's end, what finished in it and how fast. */
+export interface ServiceSample {
+  vsn: string;
+  /** Which sample, from 0, the oldest. */
+  sample: number;
+  queued: number;
+  finished: number;
+  /** The mean milliseconds from creation to finish of those that finished; undefined when none did. */
+  latencyMs?: number;
+}
+
 /** An admin asking for a callback to be sent again. */
 export interface ResendRequest {
   orgId: string;
@@ -47,6 +58,11 @@ export interface AdminStore {
   listTriggers(query: TriggerQuery): Promise<TriggerRecord[]>;
   /** The load of each of an organisation's services that has triggers, by `vsn`. */
   serviceLoad(orgId: string, finishedSince: number): Promise<ServiceLoad[]>;
+  /**
+   * The organisation's services over `samples` samples of `sampleMs` from `since`: only the
+   * (service, sample) pairs with something queued or finished.
+   */
+  serviceHistory(orgId: string, since: number, sampleMs: number, samples: number): Promise<ServiceSample[]>;
   /**
    * Makes a delivery due again at `now`, pending, with its attempts kept and counted on, under its
    * `webhook-id`; refused while an attempt holds its lease.

@@ -1037,6 +1037,40 @@ export interface components {
              */
             running: number;
             lastHour: components["schemas"]["adminRecentOutcomes"];
+            /** @description The last hour in twelve five-minute samples, oldest first: how many of its triggers waited at the end of each, how many finished in it and how long those took, for the console's charts. */
+            lastHourSeries?: components["schemas"]["adminServiceSample"][];
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): five minutes of a service's last hour.
+         * @example {
+         *       "at": "2026-01-01T11:05:00.000Z",
+         *       "queued": 2,
+         *       "finished": 41,
+         *       "latencyMs": 120
+         *     }
+         */
+        adminServiceSample: {
+            /**
+             * Format: date-time
+             * @description When the five minutes began.
+             * @example 2026-01-01T11:05:00.000Z
+             */
+            at: string;
+            /**
+             * @description Its triggers waiting to run when the five minutes ended (the queue's depth then).
+             * @example 2
+             */
+            queued: number;
+            /**
+             * @description Its triggers that finished in the five minutes, however they ended (the throughput).
+             * @example 41
+             */
+            finished: number;
+            /**
+             * @description The mean time from execute to finish of those, in milliseconds; absent when none finished.
+             * @example 120
+             */
+            latencyMs?: number;
         };
         /**
          * @description **Added by this toolkit** (not in Alvaria's API reference): an organisation's services, by name.
@@ -1651,6 +1685,7 @@ export type AdminSignIn = components['schemas']['adminSignIn'];
 export type AdminSession = components['schemas']['adminSession'];
 export type AdminRecentOutcomes = components['schemas']['adminRecentOutcomes'];
 export type AdminService = components['schemas']['adminService'];
+export type AdminServiceSample = components['schemas']['adminServiceSample'];
 export type AdminServiceList = components['schemas']['adminServiceList'];
 export type AdminOperationUsage = components['schemas']['adminOperationUsage'];
 export type AdminApiKeyUsage = components['schemas']['adminApiKeyUsage'];

@@ -20,6 +20,13 @@ import {
     AdminRecentOutcomesToJSON,
     AdminRecentOutcomesToJSONTyped,
 } from './AdminRecentOutcomes';
+import type { AdminServiceSample } from './AdminServiceSample';
+import {
+    AdminServiceSampleFromJSON,
+    AdminServiceSampleFromJSONTyped,
+    AdminServiceSampleToJSON,
+    AdminServiceSampleToJSONTyped,
+} from './AdminServiceSample';
 
 /**
  * **Added by this toolkit** (not in Alvaria's API reference): one service of an organisation, with its load.
@@ -55,6 +62,10 @@ export interface AdminService {
      * 
      */
     lastHour: AdminRecentOutcomes;
+    /**
+     * The last hour in twelve five-minute samples, oldest first: how many of its triggers waited at the end of each, how many finished in it and how long those took, for the console's charts.
+     */
+    lastHourSeries?: Array<AdminServiceSample>;
 }
 
 /**
@@ -88,6 +99,7 @@ export function AdminServiceFromJSONTyped(json: any, ignoreDiscriminator: boolea
         'queued': json['queued'],
         'running': json['running'],
         'lastHour': AdminRecentOutcomesFromJSON(json['lastHour']),
+        'lastHourSeries': json['lastHourSeries'] == null ? undefined : ((json['lastHourSeries'] as Array<any>).map(AdminServiceSampleFromJSON)),
     };
 }
 
@@ -109,6 +121,7 @@ export function AdminServiceToJSONTyped(value?: AdminService | null, ignoreDiscr
         'queued': value['queued'],
         'running': value['running'],
         'lastHour': AdminRecentOutcomesToJSON(value['lastHour']),
+        'lastHourSeries': value['lastHourSeries'] == null ? undefined : ((value['lastHourSeries'] as Array<any>).map(AdminServiceSampleToJSON)),
     };
 }
 

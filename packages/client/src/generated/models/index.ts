@@ -9,6 +9,7 @@ export * from './AdminOperationUsage';
 export * from './AdminRecentOutcomes';
 export * from './AdminService';
 export * from './AdminServiceList';
+export * from './AdminServiceSample';
 export * from './AdminSession';
 export * from './AdminSignIn';
 export * from './AdminTimelineEntry';

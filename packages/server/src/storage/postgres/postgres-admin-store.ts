@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
-import type { AdminStore, ResendRequest, ResendResult, ServiceLoad, TriggerQuery } from '../admin-store';
+import type { AdminStore, ResendRequest, ResendResult, ServiceLoad, ServiceSample, TriggerQuery } from '../admin-store';
 import type { TriggerRecord } from '../trigger-types';
 import type { PostgresDeliveryStore } from './postgres-delivery-store';
+import { postgresServiceHistory } from './postgres-service-history';
 import { inTransaction } from './postgres-transaction';
 import { toTrigger, type TriggerRow } from './postgres-trigger-rows';
 
@@ -68,6 +69,10 @@ export class PostgresAdminStore implements AdminStore {
       running: row.running,
       finished: { succeeded: row.succeeded, failed: row.failed, timed_out: row.timed_out },
     }));
+  }
+
+  serviceHistory(orgId: string, since: number, sampleMs: number, samples: number): Promise<ServiceSample[]> {
+    return postgresServiceHistory(this.#pool, orgId, since, sampleMs, samples);
   }
 
   async resendDelivery({ orgId, triggerUUID, deliveryId, now }: ResendRequest): Promise<ResendResult> {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { AdminStore, ResendRequest, ResendResult, ServiceLoad, TriggerQuery } from '../admin-store';
+import type { AdminStore, ResendRequest, ResendResult, ServiceLoad, ServiceSample, TriggerQuery } from '../admin-store';
 import type { DeliveryStore } from '../delivery-store';
 import type { TriggerRecord } from '../trigger-types';
+import { sqliteServiceHistory } from './sqlite-service-history';
 import type { SqliteTriggerStore } from './sqlite-trigger-store';
 
 interface LoadRow {
@@ -57,6 +58,7 @@ function prepare(db: Database.Database) {
 export class SqliteAdminStore implements AdminStore {
   readonly #statements: ReturnType<typeof prepare>;
   readonly #resend: Database.Transaction<(request: ResendRequest) => ResendResult['outcome']>;
+  readonly #history: ReturnType<typeof sqliteServiceHistory>;
 
   constructor(
     db: Database.Database,
@@ -65,6 +67,7 @@ export class SqliteAdminStore implements AdminStore {
   ) {
     const s = prepare(db);
     this.#statements = s;
+    this.#history = sqliteServiceHistory(db);
     this.#resend = db.transaction(({ orgId, triggerUUID, deliveryId, now }: ResendRequest) => {
       const found = s.findDelivery.get(deliveryId, triggerUUID, orgId);
       if (!found) return 'not_found';
@@ -97,6 +100,10 @@ export class SqliteAdminStore implements AdminStore {
       running: row.running,
       finished: { succeeded: row.succeeded, failed: row.failed, timed_out: row.timed_out },
     }));
+  }
+
+  async serviceHistory(orgId: string, since: number, sampleMs: number, samples: number): Promise<ServiceSample[]> {
+    return this.#history(orgId, since, sampleMs, samples);
   }
 
   async resendDelivery(request: ResendRequest): Promise<ResendResult> {

@@ -40,6 +40,22 @@ export function adminConformance(name: string, open: OpenStorage): void {
       ]);
     });
 
+    test("samples each service's queue at a sample's end, and what finished within it and how fast", async () => {
+      const { store, peer } = opened;
+      await store.createTrigger(newTrigger({ createdAt: t0 + 100 }));
+      await store.createTrigger(newTrigger({ orgId: 'globex', createdAt: t0 + 100 }));
+      // Started as it is created, so never waiting at a sample's end; it finishes in the second.
+      const done = newTrigger({ vsn: 'sleep', createdAt: t0 + 200 });
+      await finished(store, done, t0 + 1700);
+      const waiting = (sample: number) => ({ vsn: 'echo', sample, queued: 1, finished: 0 });
+      expect(await peer.admin.serviceHistory('acme', t0, 1000, 3)).toEqual([
+        waiting(0),
+        waiting(1),
+        waiting(2),
+        { vsn: 'sleep', sample: 1, queued: 0, finished: 1, latencyMs: 1500 },
+      ]);
+    });
+
     test('resends a delivery: pending and due at once, its attempts kept; refused during an attempt, and elsewhere', async () => {
       const { store, peer } = opened;
       const trigger = newTrigger();
