@@ -28,6 +28,9 @@ test("every operation of the spec becomes a route, with the spec's schemas", () 
     { operationId: 'listAdminServices', method: 'GET', url: '/admin/v1/organizations/:orgId/services' },
     { operationId: 'getAdminUsage', method: 'GET', url: '/admin/v1/organizations/:orgId/usage' },
     { operationId: 'streamAdminEvents', method: 'GET', url: '/admin/v1/organizations/:orgId/events' },
+    { operationId: 'getAdminSession', method: 'GET', url: '/admin/v1/session' },
+    { operationId: 'signInAdminSession', method: 'POST', url: '/admin/v1/session' },
+    { operationId: 'signOutAdminSession', method: 'DELETE', url: '/admin/v1/session' },
   ]);
   const execute = routes.find((route) => route.operationId === 'executeService')!;
   const body = execute.schema.body as { content: Record<string, { schema: unknown }> };
@@ -113,6 +116,9 @@ describe('binding', () => {
       listAdminServices: noop,
       getAdminUsage: noop,
       streamAdminEvents: noop,
+      signInAdminSession: noop,
+      getAdminSession: noop,
+      signOutAdminSession: noop,
       deleteTrigger: noop,
     };
     await expect(app.register(specRoutes, { routes, operations })).rejects.toThrow(

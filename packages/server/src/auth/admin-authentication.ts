@@ -39,7 +39,7 @@ const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * cookie is sent by the browser on its own, so a request it authenticates that changes state must
  * prove it comes from the console's page).
  */
-export async function adminOf(
+async function adminOf(
   request: FastifyRequest,
   { admin, tokens, sessions }: AdminAuthenticationDependencies,
 ): Promise<Admin> {
@@ -61,8 +61,9 @@ export async function adminOf(
 
 /**
  * The check every admin operation makes first: an admin key of the path's organisation, or an
- * operator key, or a console session of either. Another organisation answers 404 as if it did not exist, so that an admin learns
- * nothing of the others; an access token answers 403: it is a credential, but not for this.
+ * operator key, or a console session of either. Another organisation answers 404 as if it did not
+ * exist, so that an admin learns nothing of the others; an access token answers 403: it is a
+ * credential, but not for this.
  */
 export function adminAuthentication(dependencies: AdminAuthenticationDependencies): onRequestAsyncHookHandler {
   const { organisation } = dependencies;
