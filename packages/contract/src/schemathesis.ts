@@ -28,6 +28,17 @@ function schemathesisBinary(): string {
   return printed.trim();
 }
 
+/** A console session of the admin key, for the operations the session cookie authenticates: its token. */
+async function signIn(url: string, adminKey: string): Promise<string> {
+  const response = await fetch(`${url}/admin/v1/session`, {
+    method: 'POST',
+    headers: { 'x-autofacilitate-console': '1', 'content-type': 'application/json' },
+    body: JSON.stringify({ adminKey }),
+  });
+  if (response.status !== 200) throw new Error(`signInAdminSession answered ${response.status}`);
+  return /^autofacilitate_admin_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')![1]!;
+}
+
 /** Runs Schemathesis with `tools/schemathesis/schemathesis.toml` on the spec against `url`. */
 export async function runSchemathesis(
   url: string,
@@ -35,6 +46,7 @@ export async function runSchemathesis(
   adminKey: string,
 ): Promise<SchemathesisResult> {
   const st = schemathesisBinary();
+  const adminSession = await signIn(url, adminKey);
   const report = join(toolDir, '.venv', `report-${process.pid}`);
   const child = startChild(
     st,
@@ -56,6 +68,7 @@ export async function runSchemathesis(
       SCHEMATHESIS_CLIENT_SECRET: client.clientSecret,
       SCHEMATHESIS_API_KEY: client.apiKey,
       SCHEMATHESIS_ADMIN_KEY: adminKey,
+      SCHEMATHESIS_ADMIN_SESSION: adminSession,
       SCHEMATHESIS_HOOKS: join(toolDir, 'hooks.py'),
     },
   );
