@@ -96,6 +96,14 @@ test('sign-in refuses a forged request (403), an unknown key (401) and a malform
   });
   expect(malformed.status).toBe(400);
   expect(await malformed.json()).toMatchObject({ code: '400', errors: [expect.any(Object)] });
+  // No body at all, as Schemathesis found: 400, never a 500.
+  const empty = await session({ method: 'POST', headers: consoleHeader });
+  expect(empty.status).toBe(400);
+  expect((await empty.json()).errors[0]).toEqual({
+    scope: 'body',
+    reason: 'Invalid request',
+    message: 'The request body is empty',
+  });
 });
 
 test('the cookie reads without proof of origin, but a resend it authenticates needs the console header and the same origin', async () => {

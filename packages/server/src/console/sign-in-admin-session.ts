@@ -1,5 +1,5 @@
 import { sha256 } from '../auth/secret-hash';
-import { consoleSignInRefused } from '../errors/catalogue';
+import { bodyEmpty, consoleSignInRefused } from '../errors/catalogue';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import type { AdminDependencies } from '../admin/admin-dependencies';
@@ -15,6 +15,8 @@ export function signInAdminSession({ authentication, organisations }: AdminDepen
       // Before the body is read: a sign-in another site forged is refused whatever it carries.
       onRequest: async (request) => requireSameOrigin(request),
       handler: async (request, reply) => {
+        // Fastify checks a body's schema only when there is a body.
+        if (request.body === undefined) throw bodyEmpty();
         const admin = authentication.admin(sha256(request.body.adminKey));
         if (!admin) throw consoleSignInRefused();
         const { token, session } = authentication.sessions.open(admin);
