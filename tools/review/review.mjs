@@ -3,13 +3,13 @@
 //   npm run spec:review -- --base <git ref>  compare with the spec at any ref
 // Prints Spectral's lint, the breaking-change report, the regenerated client's diff and where the
 // rendered docs are. Fails on lint findings, and on a breaking change unless info.version's major
-// was raised. Run from the repo root.
+// was raised or a reviewer accepted it in spec/accepted-breaking-changes.yaml. Run from the repo root.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderDocs } from '../docs/render-docs.mjs';
 import { defaultBase } from './base-ref.mjs';
-import { breakingChanges, describe } from './breaking-changes.mjs';
+import { ACCEPTED, acceptedChanges, breakingChanges, describe } from './breaking-changes.mjs';
 import { clientDiff } from './client-diff.mjs';
 import { SPEC, specAt } from './git.mjs';
 import { lint } from './lint.mjs';
@@ -29,9 +29,19 @@ async function review(argv) {
   if (!linted.passed) failures.push('Spectral reports findings: fix them (npx nx run spec:lint).');
 
   section('Breaking changes (openapi-diff)');
-  const diff = await breakingChanges({ name: `${base.ref}:${SPEC}`, text: baseText }, { name: SPEC, text: headText });
+  const diff = await breakingChanges(
+    { name: `${base.ref}:${SPEC}`, text: baseText },
+    { name: SPEC, text: headText },
+    acceptedChanges(),
+  );
   console.log(`info.version: ${diff.base.version} at ${base.ref}, ${diff.head.version} in the working tree.`);
   list('breaking', diff.breaking);
+  if (diff.accepted.length > 0) {
+    console.log(`${changes(diff.accepted.length, 'accepted breaking')} (${ACCEPTED}):`);
+    for (const { difference, why } of diff.accepted) console.log(`  ${describe(difference)}\n    why: ${why}`);
+  }
+  for (const entry of diff.stale)
+    console.log(`Not a change against ${base.ref}, remove it from ${ACCEPTED}: ${entry.code} at ${entry.location}`);
   list('non-breaking', diff.nonBreaking);
   list('unclassified', diff.unclassified, ' (openapi-diff cannot tell: judge them by eye)');
   if (diff.breaking.length > 0 && diff.allowed) {

@@ -119,6 +119,46 @@ describe('against the last release, the newest v<version> tag', () => {
   );
 
   test(
+    'a breaking change a reviewer accepted by name passes, printing why; an entry that matches nothing is named for removal',
+    async () => {
+      editSpec(repo, removeMessage);
+      const location =
+        'paths./via/v2/organizations/{orgId}/autoFacilitate/execute/{vsn}.post.responses.200.content.application/json.schema';
+      writeFileSync(
+        join(repo, 'spec/accepted-breaking-changes.yaml'),
+        [
+          `- { code: response.body.scope.add, location: "${location}", why: Clients ignore the message. }`,
+          '- { code: path.remove, location: paths./nowhere, why: Gone long ago. }',
+        ].join('\n'),
+      );
+      try {
+        const result = await review(repo);
+        expect(result).toMatchObject({ code: 0, stderr: '' });
+        expect(result.stdout).toContain('No breaking changes.');
+        expect(result.stdout).toContain(
+          `1 accepted breaking change (spec/accepted-breaking-changes.yaml):\n  response.body.scope.add (`,
+        );
+        expect(result.stdout).toContain(`at ${location}\n    why: Clients ignore the message.`);
+        expect(result.stdout).toContain(
+          'Not a change against v0.1.0, remove it from spec/accepted-breaking-changes.yaml: path.remove at paths./nowhere',
+        );
+
+        // The same list does not cover another breaking change.
+        editSpec(repo, (spec) => {
+          removeMessage(spec);
+          expect(spec.deleteIn(['paths', '/tokenservice/oauth2/access_token'])).toBe(true);
+        });
+        const other = await review(repo);
+        expect(other.code).toBe(1);
+        expect(other.stderr).toContain("Spec review failed: 1 breaking change while info.version's major is still 1");
+      } finally {
+        rmSync(join(repo, 'spec/accepted-breaking-changes.yaml'));
+      }
+    },
+    2 * REVIEW_TIMEOUT_MS,
+  );
+
+  test(
     'adding an optional response property passes, and the client diff shows the lines it adds',
     async () => {
       editSpec(repo, (spec) => {
