@@ -184,4 +184,9 @@ test('the console is served at /console/ with a strict Content-Security-Policy',
   // Every script is a file of the console's own, none inline.
   expect(html).toMatch(/<script type="module" crossorigin src="\/console\/assets\/index-[\w-]+\.js"><\/script>/);
   expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  // The entry page is asked for again each time; the hashed files it names are kept for good.
+  expect(page.headers.get('cache-control')).toBe('no-cache');
+  const script = html.match(/src="(\/console\/assets\/index-[\w-]+\.js)"/)![1];
+  const asset = await fetch(`${server.url}${script}`);
+  expect([asset.status, asset.headers.get('cache-control')]).toEqual([200, 'public, max-age=31536000, immutable']);
 });

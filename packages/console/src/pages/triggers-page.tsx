@@ -57,7 +57,9 @@ export function TriggersPage({ orgId }: { orgId: string }) {
       <div class="table-scroll">
         <table>
           <caption>
-            {triggers.length === 0 ? 'No triggers match.' : `${triggers.length} triggers, newest first`}
+            {triggers.length === 0
+              ? 'No triggers match.'
+              : `${triggers.length} ${triggers.length === 1 ? 'trigger' : 'triggers'}, newest first`}
           </caption>
           <thead>
             <tr>

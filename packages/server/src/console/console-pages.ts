@@ -35,6 +35,8 @@ export const consolePages: FastifyPluginAsync<{ directory: string }> = async (ap
   await app.register(fastifyStatic, {
     root: directory,
     prefix: '/console/',
+    // Our own header below, not the plugin's `max-age=0` over it.
+    cacheControl: false,
     // The entry page names the hashed assets of this build: it is never cached; they are, for good.
     setHeaders: (response, path) =>
       response.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
