@@ -68,7 +68,7 @@ test('sign-in sets an HttpOnly, SameSite=Strict cookie scoped to the admin API a
   expect(await shown.json()).toMatchObject({ name: 'root', operator: true, organisations: ['acme', 'globex'] });
 });
 
-test('sign-in refuses a forged request (403), an unknown key (401) and a malformed body (400), in the ErrorResponse shape', async () => {
+test('sign-in refuses a forged request (403), an unknown key (401), a malformed body (400) and another media type (415), in the ErrorResponse shape', async () => {
   const body = JSON.stringify({ adminKey: secrets.acmeAdmin });
   const forged = await session({ method: 'POST', headers: { 'content-type': 'application/json' }, body });
   expect(forged.status).toBe(403);
@@ -103,6 +103,18 @@ test('sign-in refuses a forged request (403), an unknown key (401) and a malform
     scope: 'body',
     reason: 'Invalid request',
     message: 'The request body is empty',
+  });
+  // JSON in another media type, as Schemathesis sent it: 415, never read as text.
+  const text = await session({
+    method: 'POST',
+    headers: { ...consoleHeader, 'content-type': 'text/plain' },
+    body: JSON.stringify({ adminKey: secrets.acmeAdmin }),
+  });
+  expect([text.status, text.headers.get('set-cookie')]).toEqual([415, null]);
+  expect((await text.json()).errors[0]).toEqual({
+    scope: 'body',
+    reason: 'Unsupported Media Type',
+    message: 'Send the body as application/json',
   });
 });
 

@@ -1,5 +1,5 @@
 import { sha256 } from '../auth/secret-hash';
-import { bodyEmpty, consoleSignInRefused } from '../errors/catalogue';
+import { bodyEmpty, consoleSignInRefused, mediaTypeUnsupported } from '../errors/catalogue';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import type { AdminDependencies } from '../admin/admin-dependencies';
@@ -10,6 +10,10 @@ import { sessionSetCookie } from './session-cookie';
 /** `signInAdminSession`: trades an admin key for a session cookie the browser cannot read. */
 export function signInAdminSession({ authentication, organisations }: AdminDependencies): OperationPlugin {
   return async (app, { route }) => {
+    // A sign-in is JSON only: a body in any other media type is a 415, never read as text.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+    app.addContentTypeParser('*', (_request, _payload, done) => done(mediaTypeUnsupported('application/json')));
     app.route<OperationRoute<'signInAdminSession'>>({
       ...route,
       // Before the body is read: a sign-in another site forged is refused whatever it carries.

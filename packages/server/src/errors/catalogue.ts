@@ -103,8 +103,8 @@ export const idempotencyKeyTakenOver = () =>
 // 413 and 415: the body is too large, or in a media type the operation does not read.
 export const bodyTooLarge = (limitBytes: number) =>
   refusal('AF_ERR_BODY_TOO_LARGE', 413, 'body', `The request body is larger than ${limitBytes} bytes`);
-export const mediaTypeUnsupported = () =>
-  refusal('AF_ERR_MEDIA_TYPE_UNSUPPORTED', 415, 'body', 'Send the body as application/json or application/xml');
+export const mediaTypeUnsupported = (accepted = 'application/json or application/xml') =>
+  refusal('AF_ERR_MEDIA_TYPE_UNSUPPORTED', 415, 'body', `Send the body as ${accepted}`);
 
 // 414 and 431: the URL or the headers are longer than the server reads.
 export const urlTooLong = (limit: number) =>

@@ -42,7 +42,7 @@ function dotted(instancePath: string): string {
 // Fastify's refusals of a body that the catalogue names.
 const bodyErrors = new Map<string, (bodyLimit: number) => ServerError>([
   ['FST_ERR_CTP_BODY_TOO_LARGE', bodyTooLarge],
-  ['FST_ERR_CTP_INVALID_MEDIA_TYPE', mediaTypeUnsupported],
+  ['FST_ERR_CTP_INVALID_MEDIA_TYPE', () => mediaTypeUnsupported()],
   ['FST_ERR_CTP_EMPTY_JSON_BODY', bodyEmpty],
   ['FST_ERR_CTP_INVALID_JSON_BODY', bodyNotJson],
 ]);

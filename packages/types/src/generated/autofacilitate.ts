@@ -1328,7 +1328,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description **Added by this toolkit** (not in Alvaria's API reference): the request body is neither JSON nor XML. */
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the request body is in a media type the operation does not read (execute reads JSON and XML, a console sign-in JSON). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -2469,6 +2469,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["AdminUnauthorized"];
             403: components["responses"]["AdminForbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalServerError"];
         };
     };
