@@ -19,7 +19,7 @@
 //   store, as a second server would (the 409 of resend), and one to resend (202). An event stream
 //   ends after a second in this configuration; the hook checks it is the SSE format.
 // - The console's session operations: sign-in with the admin key (401 with an unknown one, 400
-//   with none), the session and the sign-out with the cookie of a fresh sign-in (401 without);
+//   with none, 415 as text), the session and the sign-out with the cookie of a fresh sign-in (401 without);
 //   their 403 leaves out the console's header, as a form of another site would.
 // The server's test starts it with the organisation, services and credentials named below.
 const http = require('node:http');
@@ -176,6 +176,8 @@ async function prepareSession(request, status) {
   if (request.method === 'POST') {
     request.body =
       status === 400 ? '{}' : JSON.stringify({ adminKey: status === 401 ? 'no-such-key' : DREDD_ADMIN_KEY });
+    // The right key in a media type other than JSON: a sign-in reads JSON only.
+    if (status === 415) setHeader(request.headers, 'Content-Type', 'text/plain');
   } else {
     setHeader(request.headers, 'Cookie', status === 401 ? undefined : await signIn());
   }
