@@ -13,7 +13,6 @@ import { CallbackDeliverer } from './callbacks/callback-deliverer';
 import { callbackSecretKey } from './callbacks/callback-secret';
 import { CallbackTransport, type Connect } from './callbacks/callback-transport';
 import type { ServerConfig } from './config/server-config';
-import { ConfigError } from './errors/catalogue';
 import { buildApp } from './http/build-app';
 import { DrainRate } from './limits/drain-rate';
 import { QueueBound } from './limits/queue-bound';
@@ -22,7 +21,7 @@ import { createLogger } from './logging/create-logger';
 import { ServerMetrics } from './metrics/server-metrics';
 import { createServiceRegistry } from './services/service-registry';
 import { loadSpec } from './spec/load-spec';
-import { SqliteStorage } from './storage/sqlite/sqlite-storage';
+import { openStorage } from './storage/open-storage';
 import type { Storage } from './storage/storage';
 import { systemClock, type Clock } from './time/clock';
 import { durationMs } from './time/duration';
@@ -36,7 +35,7 @@ import { AdminSessions } from './console/admin-sessions';
 
 /** What a caller may put in place of the defaults, mostly for tests. */
 export interface ServerOptions {
-  /** The storage; the configuration's SQLite file when absent. */
+  /** The storage; the configuration's (PostgreSQL with a URL, else its SQLite file) when absent. */
   store?: Storage;
   clock?: Clock;
   ids?: Ids;
@@ -85,19 +84,22 @@ function signingKeys(config: ServerConfig): Map<string, Buffer[]> {
  * and, unless switched off, the worker that runs triggers and the deliverer of their callbacks.
  */
 export async function createServer(config: ServerConfig, options: ServerOptions = {}): Promise<AutoFacilitateServer> {
-  if (!options.store && config.storage.postgres.url) {
-    // Every aggregate has its PostgreSQL adapter, but the server is not yet tested on it whole.
-    throw new ConfigError(
-      'storage.postgres.url: the server does not run on PostgreSQL yet (only its storage does); "autofacilitate-server migrate" prepares the database',
-    );
-  }
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const log = createLogger(config.server, options.logDestination);
   const services = await createServiceRegistry(config, clock);
   const tracing = await createTracing(config.tracing);
   const { tracer } = tracing;
-  const store = options.store ?? new SqliteStorage({ ...config.storage.sqlite, clock });
+  let store: Storage;
+  try {
+    store = options.store ?? (await openStorage(config, {
+        clock,
+        onIdleError: (error) => log.error({ err: error }, 'a PostgreSQL connection failed while idle'),
+      }));
+  } catch (error) {
+    await tracing.shutdown();
+    throw error;
+  }
   const drain = new DrainRate(clock);
   const metrics = new ServerMetrics(store, Object.keys(config.organisations), drain);
   const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) =>

@@ -180,13 +180,13 @@ test('a PostgreSQL URL that is not one is refused, without repeating it', async 
   expect(fromEnv).not.toContain('s3cret');
 });
 
-test('a server is not started on PostgreSQL until it is tested whole on it', async () => {
+test('a server on a PostgreSQL that does not answer says where it tried, never with the password', async () => {
   const raw = await minimal();
-  raw.storage = { postgres: { url: 'postgres://app@127.0.0.1:1/autofacilitate' } };
+  raw.storage = { postgres: { url: 'postgres://app:s3cret@127.0.0.1:1/autofacilitate' } };
   const config = await loadConfig(await fileWith(raw), {});
-  await expect(createServer(config)).rejects.toThrow(
-    /storage\.postgres\.url: the server does not run on PostgreSQL yet .*"autofacilitate-server migrate"/,
-  );
+  const failure = createServer(config, { logDestination: { write: () => true } });
+  await expect(failure).rejects.toThrow(/^PostgreSQL at 127\.0\.0\.1:1\/autofacilitate: .*ECONNREFUSED/);
+  await expect(failure).rejects.not.toThrow(/s3cret/);
 });
 
 test('callback secrets come from the file, or from the environment, several while one is rotated', async () => {

@@ -7,9 +7,8 @@ import { deliveriesSettled } from './support/server-events';
 import { secrets } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
 
-// The server's worker and deliverer on the PostgreSQL storage, handed to createServer (which
-// refuses a PostgreSQL URL of its own until its whole suite runs there): a trigger runs through its
-// pg-boss job, its callback is delivered through another, retried once, and the admin API reads it.
+// The server on the PostgreSQL of its configuration: a trigger runs through its pg-boss job, its
+// callback is delivered through another, retried once, and the admin API reads it.
 
 const cluster = usePostgresCluster();
 let receiver: CallbackReceiver;
@@ -26,13 +25,13 @@ afterEach(async () => {
 });
 
 test('a trigger runs, its callback is retried and delivered, and the admin API lists it, all on PostgreSQL', async () => {
-  const store = await PostgresStorage.open({ url: await cluster.createDatabase(), poolSize: 4 });
-  server = await startTestServer(
-    (raw) => {
-      raw.callbacks.allow = ['127.0.0.1/32'];
-    },
-    { store },
-  );
+  const url = await cluster.createDatabase();
+  server = await startTestServer((raw) => {
+    raw.callbacks.allow = ['127.0.0.1/32'];
+    raw.storage = { postgres: { url, poolSize: 4 } };
+  });
+  const store = server.server.store as PostgresStorage;
+  expect(store).toBeInstanceOf(PostgresStorage);
   // The first attempt is refused, the second (10 ms on, by the schedule) delivered.
   receiver.answer = (_callback, index) => ({ status: index === 0 ? 503 : 204 });
   const acme = await server.acme();

@@ -5,8 +5,7 @@ import { newCallbackSecret as makeCallbackSecret } from '../callbacks/callback-s
 import { loadConfig } from '../config/load-config';
 import { createServer } from '../server';
 import { effectiveSpec } from '../spec/load-spec';
-import { PostgresStorage } from '../storage/postgres/postgres-storage';
-import { SqliteStorage } from '../storage/sqlite/sqlite-storage';
+import { openStorage } from '../storage/open-storage';
 import { runUntilSignal } from './run-until-signal';
 
 /** `start`: runs the server of a configuration file until SIGTERM or SIGINT. */
@@ -38,8 +37,7 @@ export async function newApiKey(): Promise<void> {
 /** `usage`: prints the usage counters of a configuration's store, as JSON; read-only, so it needs no secrets. */
 export async function usage(configFile: string): Promise<void> {
   const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
-  const { url } = config.storage.postgres;
-  const store = url ? await PostgresStorage.open({ url, poolSize: 1 }) : new SqliteStorage(config.storage.sqlite);
+  const store = await openStorage(config, { poolSize: 1 });
   try {
     process.stdout.write(`${JSON.stringify(await store.usage.listUsage(), null, 2)}\n`);
   } finally {
@@ -58,8 +56,7 @@ export async function newCallbackSecret(): Promise<void> {
  */
 export async function deliveries(configFile: string, triggerUUID: string): Promise<void> {
   const config = await loadConfig(configFile, process.env, { withoutSecrets: true });
-  const { url } = config.storage.postgres;
-  const store = url ? await PostgresStorage.open({ url, poolSize: 1 }) : new SqliteStorage(config.storage.sqlite);
+  const store = await openStorage(config, { poolSize: 1 });
   try {
     const found = await store.deliveries.findDeliveries(triggerUUID.toLowerCase());
     if (found.length === 0) throw new Error(`No callback deliveries for the trigger ${triggerUUID}`);

@@ -1,0 +1,29 @@
+import type { ServerConfig } from '../config/server-config';
+import { systemClock, type Clock } from '../time/clock';
+import type { Storage } from './storage';
+import { SqliteStorage } from './sqlite/sqlite-storage';
+
+/** How a process opens its store, beside what the configuration says. */
+export interface OpenStorageOptions {
+  clock?: Clock;
+  /** PostgreSQL: the connections this process opens, in place of `storage.postgres.poolSize`. */
+  poolSize?: number;
+  /** PostgreSQL: told of a connection that failed while idle. */
+  onIdleError?: (error: Error) => void;
+}
+
+/**
+ * Opens the configuration's store: PostgreSQL when it has a URL, else the embedded SQLite file.
+ * The PostgreSQL adapter (and pg-boss with it) is loaded only then, so a SQLite server never
+ * starts its timers or pays for its import.
+ */
+export async function openStorage(config: ServerConfig, options: OpenStorageOptions = {}): Promise<Storage> {
+  const { url, poolSize } = config.storage.postgres;
+  if (!url) return new SqliteStorage({ ...config.storage.sqlite, clock: options.clock ?? systemClock });
+  const { PostgresStorage } = await import('./postgres/postgres-storage');
+  return PostgresStorage.open({
+    url,
+    poolSize: options.poolSize ?? poolSize,
+    ...(options.onIdleError ? { onIdleError: options.onIdleError } : {}),
+  });
+}
