@@ -16,7 +16,6 @@ import type { ServerConfig } from './config/server-config';
 import { buildApp } from './http/build-app';
 import { DrainRate } from './limits/drain-rate';
 import { QueueBound } from './limits/queue-bound';
-import { RateLimiter } from './limits/rate-limiter';
 import { createLogger } from './logging/create-logger';
 import { ServerMetrics } from './metrics/server-metrics';
 import { createServiceRegistry } from './services/service-registry';
@@ -178,7 +177,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         ids,
         executeRate: (orgId, clientId) =>
           config.organisations[orgId]?.clients[clientId]?.executeRate ?? config.limits.executeRate,
-        rateLimiter: new RateLimiter(clock),
+        rateLimiter: store.rateLimiter('execute', clock),
         queueBound: new QueueBound(store.triggers, clock, config.limits.queuedTriggers, {
           drain,
           maxWaitSeconds: config.limits.queueWaitSeconds,

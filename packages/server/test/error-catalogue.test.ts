@@ -263,6 +263,18 @@ const cases: Record<Factory, [ServerError, string, object]> = {
       { 'retry-after': '14' },
     ),
   ],
+  limitUnchecked: [
+    catalogue.limitUnchecked('execute rate limit', new Error('connection refused')),
+    'AF_ERR_LIMIT_UNCHECKED',
+    refusal(
+      503,
+      'Service Unavailable',
+      'global',
+      'Service Unavailable',
+      'The execute rate limit could not be checked: the store does not answer; try again shortly',
+      { 'retry-after': '1' },
+    ),
+  ],
   internalError: [
     catalogue.internalError(),
     'AF_ERR_INTERNAL',
@@ -421,6 +433,19 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     catalogue.tokenRequestFailed(),
     'AF_ERR_TOKEN_REQUEST_FAILED',
     oauth(500, 'server_error', 'An unexpected error occurred'),
+  ],
+  tokenLimitUnchecked: [
+    catalogue.tokenLimitUnchecked(new Error('connection refused')),
+    'AF_ERR_TOKEN_LIMIT_UNCHECKED',
+    {
+      statusCode: 503,
+      headers: { 'retry-after': '1', ...noStore },
+      body: {
+        error: 'temporarily_unavailable',
+        error_description:
+          'The failed authentications could not be checked: the store does not answer; try again shortly',
+      },
+    },
   ],
 };
 

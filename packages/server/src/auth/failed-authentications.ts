@@ -1,5 +1,5 @@
 import type { RateConfig } from '../config/server-config';
-import { clientAuthenticationThrottled } from '../errors/catalogue';
+import { clientAuthenticationThrottled, tokenLimitUnchecked } from '../errors/catalogue';
 import type { RateLimiter } from '../limits/rate-limiter';
 
 /**
@@ -13,17 +13,33 @@ export class FailedAuthentications {
     private readonly rate: RateConfig,
   ) {}
 
-  /** Throws the 429 while `clientId` or `address` has failed too often. */
-  check(clientId: string, address: string): void {
-    const wait = Math.max(
-      this.limiter.wait(`client\n${clientId}`, this.rate) ?? 0,
-      this.limiter.wait(`address\n${address}`, this.rate) ?? 0,
+  /**
+   * Throws the 429 while `clientId` or `address` has failed too often, and a 503 when the store
+   * cannot say: fail closed, since a guess it cannot count must not be checked.
+   */
+  async check(clientId: string, address: string): Promise<void> {
+    const waits = await this.#unchecked(
+      Promise.all([
+        this.limiter.wait(`client\n${clientId}`, this.rate),
+        this.limiter.wait(`address\n${address}`, this.rate),
+      ]),
     );
+    const wait = Math.max(...waits.map((seconds) => seconds ?? 0));
     if (wait > 0) throw clientAuthenticationThrottled(wait);
   }
 
-  failed(clientId: string, address: string): void {
-    this.limiter.take(`client\n${clientId}`, this.rate);
-    this.limiter.take(`address\n${address}`, this.rate);
+  async failed(clientId: string, address: string): Promise<void> {
+    await this.#unchecked(
+      Promise.all([
+        this.limiter.take(`client\n${clientId}`, this.rate),
+        this.limiter.take(`address\n${address}`, this.rate),
+      ]),
+    );
+  }
+
+  #unchecked<T>(check: Promise<T>): Promise<T> {
+    return check.catch((error: unknown) => {
+      throw tokenLimitUnchecked(error);
+    });
   }
 }

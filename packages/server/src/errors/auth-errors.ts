@@ -54,3 +54,13 @@ export const clientAuthenticationThrottled = (retryAfterSeconds: number) =>
   );
 export const tokenRequestFailed = () =>
   new OAuthError('AF_ERR_TOKEN_REQUEST_FAILED', 'server_error', 'An unexpected error occurred');
+export const tokenLimitUnchecked = (cause: unknown) =>
+  Object.assign(
+    new OAuthError(
+      'AF_ERR_TOKEN_LIMIT_UNCHECKED',
+      'temporarily_unavailable',
+      'The failed authentications could not be checked: the store does not answer; try again shortly',
+      { 'retry-after': '1' },
+    ),
+    { cause },
+  );

@@ -1,4 +1,4 @@
-import { refusal, slowDown } from './refusal';
+import { refusal, slowDown, unavailable } from './refusal';
 import { ApiError, type Problem } from './server-error';
 
 // Every error the server raises, declared once with its stable code, its status and its message,
@@ -174,6 +174,17 @@ export const queueBacklogged = (
     'Queue full',
     `The organisation ${orgId}'s unfinished triggers would take ${Math.ceil(waitSeconds)} s to finish at the ` +
       `workers' current pace, longer than the ${maxWaitSeconds} s a new trigger may wait`,
+  );
+
+// 503: the store does not answer; the details go to the log.
+/** A limit (the rate, the queue) could not be checked: the request is refused rather than let through unchecked. */
+export const limitUnchecked = (limit: string, cause: unknown) =>
+  Object.assign(
+    unavailable(
+      'AF_ERR_LIMIT_UNCHECKED',
+      `The ${limit} could not be checked: the store does not answer; try again shortly`,
+    ),
+    { cause },
   );
 
 // 500: the details go to the log, never to the client.

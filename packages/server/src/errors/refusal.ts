@@ -12,6 +12,7 @@ const reasons: Record<number, string> = {
   422: 'Unprocessable Entity',
   431: 'Request Header Fields Too Large',
   500: 'Internal server error',
+  503: 'Service Unavailable',
 };
 
 export function refusal(
@@ -28,4 +29,9 @@ export function slowDown(code: string, retryAfterSeconds: number, reason: string
   // `Retry-After` is in whole seconds, at least 1.
   const headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
   return new ApiError(code, 429, [{ code, scope: 'global', reason, message }], headers);
+}
+
+export function unavailable(code: string, message: string) {
+  // Worth trying again soon: the store may answer by then.
+  return new ApiError(code, 503, [{ code, scope: 'global', reason: reasons[503]!, message }], { 'retry-after': '1' });
 }

@@ -62,7 +62,10 @@ export class Unauthorized extends ServerError {
   }
 }
 
-/** The error codes of RFC 6749 §5.2, and `server_error` for a token request that failed. */
+/**
+ * The error codes of RFC 6749 §5.2, `server_error` for a token request that failed and
+ * `temporarily_unavailable` (RFC 6749 §4.1.2.1) when the store does not answer.
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -71,9 +74,15 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'slow_down'
-  | 'server_error';
+  | 'server_error'
+  | 'temporarily_unavailable';
 
-const oauthStatus: Partial<Record<OAuthErrorCode, number>> = { invalid_client: 401, slow_down: 429, server_error: 500 };
+const oauthStatus: Partial<Record<OAuthErrorCode, number>> = {
+  invalid_client: 401,
+  slow_down: 429,
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
 
 /** A refusal of the token endpoint, answered as RFC 6749 §5.2 says. */
 export class OAuthError extends ServerError {

@@ -25,6 +25,7 @@ const headlines: Record<number, string> = {
   429: 'Too Many Requests',
   431: 'Request Header Fields Too Large',
   500: 'Internal server error',
+  503: 'Service Unavailable',
 };
 
 /** The headline the `ErrorResponse.message` of a status carries. */

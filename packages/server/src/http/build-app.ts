@@ -6,7 +6,6 @@ import { FailedAuthentications } from '../auth/failed-authentications';
 import type { ServerConfig } from '../config/server-config';
 import { consoleDirectory } from '../console/console-directory';
 import { consolePages } from '../console/console-pages';
-import { RateLimiter } from '../limits/rate-limiter';
 import type { ServerMetrics } from '../metrics/server-metrics';
 import { executeService, type ExecuteDependencies } from '../operations/execute-service';
 import { getAccessToken } from '../operations/get-access-token';
@@ -77,7 +76,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         tokens: authentication.tokens,
         decoySecretHash,
         failures: new FailedAuthentications(
-          new RateLimiter(dependencies.execute.clock),
+          store.rateLimiter('failed-authentications', dependencies.execute.clock),
           config.limits.failedAuthentications,
         ),
       }),

@@ -1,6 +1,7 @@
 import type { TriggerStore } from '../storage/trigger-store';
 import type { Clock } from '../time/clock';
 import type { DrainRate } from './drain-rate';
+import { withinDeadline } from './within-deadline';
 
 interface Known {
   count: number;
@@ -55,7 +56,10 @@ export class QueueBound {
     private readonly pace?: QueuePace,
   ) {}
 
-  /** Admits one more trigger of `orgId`, or says why not and when to try again. */
+  /**
+   * Admits one more trigger of `orgId`, or says why not and when to try again; rejects with
+   * `LimitUnchecked` when the store cannot count.
+   */
   async admit(orgId: string): Promise<true | QueueRefusal> {
     let known = this.#known.get(orgId);
     if (!known || this.clock.now() - known.countedAt >= recountAfterMs) known = await this.#count(orgId);
@@ -84,8 +88,7 @@ export class QueueBound {
     let counting = this.#counting.get(orgId);
     if (!counting) {
       const countedAt = this.clock.now();
-      counting = this.store
-        .countUnfinishedTriggers(orgId)
+      counting = withinDeadline(this.clock, 'The queue bound', this.store.countUnfinishedTriggers(orgId))
         .then((count) => {
           // An empty queue: what drained before says nothing of how fast the next burst drains.
           if (count === 0) this.pace?.drain.restart(orgId);

@@ -10,6 +10,7 @@ import {
   idempotencyKeyInFlight,
   idempotencyKeyReused,
   idempotencyKeyTakenOver,
+  limitUnchecked,
   parameterRefused,
   queueBacklogged,
   queueFull,
@@ -86,14 +87,16 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
       onRequest: [
         spans.onRequest,
         authenticate,
-        (request, _reply, done) => {
+        async (request) => {
           const { orgId, vsn } = request.params;
-          if (!services.get(orgId, vsn)) return done(serviceNotFound(orgId, vsn));
+          if (!services.get(orgId, vsn)) throw serviceNotFound(orgId, vsn);
           const { clientId } = request.principal!;
           const rate = dependencies.executeRate(orgId, clientId);
-          const waitSeconds = rateLimiter.take(`${orgId}\n${clientId}`, rate);
-          if (waitSeconds === undefined) return done();
-          done(rateLimited(waitSeconds, clientId, rate.perSecond, rate.burst));
+          // Fail closed: a trigger the store cannot count could not be written either.
+          const waitSeconds = await rateLimiter.take(`${orgId}\n${clientId}`, rate).catch((error: unknown) => {
+            throw limitUnchecked('execute rate limit', error);
+          });
+          if (waitSeconds !== undefined) throw rateLimited(waitSeconds, clientId, rate.perSecond, rate.burst);
         },
       ],
       handler: async (request, reply) => {
@@ -152,7 +155,9 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
 
         let admitted = false;
         try {
-          const admission = await queueBound.admit(orgId);
+          const admission = await queueBound.admit(orgId).catch((error: unknown) => {
+            throw limitUnchecked('queue bound', error);
+          });
           if (admission !== true) {
             const { reason, retryAfterSeconds, waitSeconds } = admission;
             throw reason === 'full'

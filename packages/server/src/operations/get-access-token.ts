@@ -44,11 +44,11 @@ export function getAccessToken({
         const form = request.body;
         if (form === undefined) throw grantBodyMissing();
         const presented = presentedClient(request.headers.authorization, form);
-        failures.check(presented.clientId, request.ip);
+        await failures.check(presented.clientId, request.ip);
         const client = credentials.client(presented.clientId);
         const secretMatches = await verifyClientSecret(presented.clientSecret, client?.secretHash ?? decoySecretHash);
         if (!client || !secretMatches) {
-          failures.failed(presented.clientId, request.ip);
+          await failures.failed(presented.clientId, request.ip);
           throw clientAuthenticationFailed();
         }
         // The spec's schema admits no scope but autofacilitateapi (400 invalid_scope).

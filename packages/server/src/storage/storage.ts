@@ -1,3 +1,5 @@
+import type { RateLimiter } from '../limits/rate-limiter';
+import type { Clock } from '../time/clock';
 import type { AdminStore } from './admin-store';
 import type { DeliveryStore } from './delivery-store';
 import type { IdempotencyKeyStore } from './idempotency-key-store';
@@ -12,6 +14,11 @@ import type { UsageStore } from './usage-store';
  * it is the only process sharing the storage.
  */
 export interface Storage extends UnitOfWork, Repositories {
+  /**
+   * The token buckets of the limit `name`, shared by every process this storage serves at once:
+   * in memory where that is one process (SQLite), in the database where it is a cluster.
+   */
+  rateLimiter(name: string, clock: Clock): RateLimiter;
   /** Resolves when the storage answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -104,6 +104,16 @@ const steps: readonly string[] = [
     PRIMARY KEY (delivery_id, attempt)
   );
   `,
+  `
+  -- The rate limits every process shares: one token bucket per limit and key (the execute rate of a
+  -- client, the failed authentications of a client id or an address), kept as GCRA's theoretical
+  -- arrival time, in ms of the servers' clock. A row whose tat has passed is a full bucket. No index
+  -- on tat: each request updates it, and the purge's scan of a row per active key is cheap.
+  CREATE TABLE rate_limits (
+    limit_key TEXT PRIMARY KEY,
+    tat       DOUBLE PRECISION NOT NULL
+  );
+  `,
 ];
 
 /** The newest schema version this server knows. */

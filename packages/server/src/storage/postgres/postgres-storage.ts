@@ -11,12 +11,16 @@ import type { TriggerStore } from '../trigger-store';
 import type { NewTrigger, TriggerFinish } from '../trigger-types';
 import type { ClaimedDelivery, PurgeResult, QueueStats } from '../unit-of-work';
 import type { UsageStore } from '../usage-store';
+import type { RateLimiter } from '../../limits/rate-limiter';
+import type { Clock } from '../../time/clock';
 import { PostgresAdminStore } from './postgres-admin-store';
 import { PostgresDeliveryStore } from './postgres-delivery-store';
 import { PostgresIdempotencyKeyStore } from './postgres-idempotency-key-store';
+import { deleteExpired } from './delete-expired';
 import { migratePostgres } from './postgres-migrations';
 import { createPostgresPool, postgresError, type PostgresPoolOptions } from './postgres-pool';
 import { startQueue, type QueueOptions } from './postgres-queue';
+import { forgetFullBuckets, PostgresRateLimiter } from './postgres-rate-limiter';
 import { PostgresTokenStore } from './postgres-token-store';
 import { PostgresTriggerStore } from './postgres-trigger-store';
 import { PostgresUnitOfWork } from './postgres-unit-of-work';
@@ -107,12 +111,18 @@ export class PostgresStorage implements Storage {
     return this.#work.claimDeliveries(request);
   }
 
-  purge(finishedBefore: number, now: number): Promise<PurgeResult> {
-    return this.#work.purge(finishedBefore, now);
+  async purge(finishedBefore: number, now: number): Promise<PurgeResult> {
+    const result = await this.#work.purge(finishedBefore, now);
+    await deleteExpired(this.#pool, forgetFullBuckets, now);
+    return result;
   }
 
   queueStats(): Promise<QueueStats> {
     return this.#work.queueStats();
+  }
+
+  rateLimiter(name: string, clock: Clock): RateLimiter {
+    return new PostgresRateLimiter(this.#pool, name, clock);
   }
 
   async ping(): Promise<void> {

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { MemoryRateLimiter } from '../../limits/memory-rate-limiter';
+import type { RateLimiter } from '../../limits/rate-limiter';
 import type { AdminStore } from '../admin-store';
 import type { DeliveryStore } from '../delivery-store';
 import type { DeliveryClaimRequest } from '../delivery-types';
@@ -122,6 +124,10 @@ export class SqliteStorage implements Storage {
 
   queueStats(): Promise<QueueStats> {
     return this.#work.queueStats();
+  }
+
+  rateLimiter(_name: string, clock: Clock): RateLimiter {
+    return new MemoryRateLimiter(clock);
   }
 
   async ping(): Promise<void> {
