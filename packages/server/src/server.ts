@@ -178,10 +178,13 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
         executeRate: (orgId, clientId) =>
           config.organisations[orgId]?.clients[clientId]?.executeRate ?? config.limits.executeRate,
         rateLimiter: store.rateLimiter('execute', clock),
-        queueBound: new QueueBound(store.triggers, clock, config.limits.queuedTriggers, {
-          drain,
-          maxWaitSeconds: config.limits.queueWaitSeconds,
-        }),
+        queueBound: new QueueBound(
+          store.triggers,
+          clock,
+          config.limits.queuedTriggers,
+          { drain, maxWaitSeconds: config.limits.queueWaitSeconds },
+          store.clustered,
+        ),
         queueWaitSeconds: config.limits.queueWaitSeconds,
         guard,
         signsCallbacks: (orgId) => (keys.get(orgId)?.length ?? 0) > 0,

@@ -130,22 +130,18 @@ describe('two servers on one database', () => {
     expect(statuses([await guess(b, 'again'), await guess(a, 'and again')])).toEqual([401, 429]);
   });
 
-  test("the queue bound counts the whole cluster's unfinished triggers", async () => {
+  test("the queue bound counts the whole cluster's unfinished triggers, the others' of a moment ago included", async () => {
     const [a, b] = await startTwo((raw) => {
       raw.limits = { queuedTriggers: 3 };
     });
     const acme = await a.acme();
-    expect(statuses([await execute(a.url, 'acme', 'echo', acme, body)])).toEqual([200]);
-    // b counts the one a wrote, and admits two more.
-    expect(
-      statuses([await execute(b.url, 'acme', 'echo', acme, body), await execute(b.url, 'acme', 'echo', acme, body)]),
-    ).toEqual([200, 200]);
-    const full = await execute(b.url, 'acme', 'echo', acme, body);
+    const on = (server: TestServer) => execute(server.url, 'acme', 'echo', acme, body);
+    // Each server has counted; time does not move, so neither count is a quarter second old.
+    expect(statuses([await on(a), await on(b), await on(a)])).toEqual([200, 200, 200]);
+    const full = await on(b);
     expect(full.status).toBe(429);
     expect(full.json.errors[0].message).toBe('The organisation acme has as many unfinished triggers as it may have');
-    // a counted one a quarter second ago; counting again, it finds the three.
-    await clock.advance(250);
-    expect((await execute(a.url, 'acme', 'echo', acme, body)).status).toBe(429);
+    expect((await on(a)).status).toBe(429);
     expect(await a.server.store.triggers.countUnfinishedTriggers('acme')).toBe(3);
   });
 

@@ -90,6 +90,41 @@ test('requests arriving together share one count', async () => {
   expect(counts).toBe(1);
 });
 
+describe('in a cluster, where other processes write triggers too', () => {
+  test("admits only on a count of the moment, so the others' writes of a moment ago count", async () => {
+    const clock = new VirtualClock();
+    const bound = new QueueBound(counted(), clock, 2, undefined, true);
+    expect(await bound.admit('acme')).toBe(true);
+    // Another process writes one: the next admission counts again and sees it.
+    await queued('acme');
+    await queued('acme');
+    expect(await bound.admit('acme')).toMatchObject({ reason: 'full', retryAfterSeconds: 5 });
+    expect(counts).toBe(2);
+  });
+
+  test('a refusal is trusted for a quarter second: a flood of refused executes costs one count', async () => {
+    const clock = new VirtualClock();
+    const bound = new QueueBound(counted(), clock, 1, undefined, true);
+    await queued('acme');
+    for (let i = 0; i < 5; i++) expect(await bound.admit('acme')).toMatchObject({ reason: 'full' });
+    expect(counts).toBe(1);
+    await clock.advance(250);
+    expect(await bound.admit('acme')).toMatchObject({ reason: 'full' });
+    expect(counts).toBe(2);
+  });
+
+  test('requests arriving together still share one count, and each is counted once admitted', async () => {
+    const bound = new QueueBound(counted(), new VirtualClock(), 3, undefined, true);
+    expect(await Promise.all([1, 2, 3, 4].map(() => bound.admit('acme')))).toEqual([
+      true,
+      true,
+      true,
+      expect.objectContaining({ reason: 'full' }),
+    ]);
+    expect(counts).toBe(1);
+  });
+});
+
 describe('with the pace of the workers', () => {
   test('refuses once the triggers ahead would take longer than the longest wait to drain', async () => {
     const clock = new VirtualClock();

@@ -41,9 +41,12 @@ export function queueWaitSeconds(unfinished: number, perSecond: number | undefin
  * The bound on an organisation's unfinished (queued or running) triggers: at most `max`, and,
  * once the workers' pace is measured, no more than they drain within the longest wait, so that a
  * client is told to come back before its trigger would wait long rather than after. The store's
- * count is read at most every quarter second and the triggers this process admits since are added
- * to it, so the bound holds exactly within a process and to within a quarter second of the others'
- * writes across processes.
+ * count is trusted for a quarter second and the triggers this process admits since are added to
+ * it, so the bound holds exactly for a server that is one process. In a cluster the others admit
+ * too: a count up to a quarter second old may still refuse (the queue only drains meanwhile, so
+ * that errs towards refusing), but only a count taken for the admission admits. The bound then
+ * holds for the cluster to within the executes in flight between their count and their write,
+ * whatever the number of processes; requests arriving together share one count.
  */
 export class QueueBound {
   readonly #known = new Map<string, Known>();
@@ -54,6 +57,8 @@ export class QueueBound {
     private readonly clock: Clock,
     private readonly max: number,
     private readonly pace?: QueuePace,
+    /** Whether other processes write triggers to the store too (PostgreSQL). */
+    private readonly cluster = false,
   ) {}
 
   /**
@@ -62,19 +67,30 @@ export class QueueBound {
    */
   async admit(orgId: string): Promise<true | QueueRefusal> {
     let known = this.#known.get(orgId);
-    if (!known || this.clock.now() - known.countedAt >= recountAfterMs) known = await this.#count(orgId);
+    const trusted = known !== undefined && this.clock.now() - known.countedAt < recountAfterMs;
+    if (!trusted) known = await this.#count(orgId);
+    let refusal = this.#refusal(orgId, known!.count);
+    if (!refusal && trusted && this.cluster) {
+      known = await this.#count(orgId);
+      refusal = this.#refusal(orgId, known.count);
+    }
+    if (refusal) return refusal;
+    known!.count++;
+    return true;
+  }
+
+  #refusal(orgId: string, count: number): QueueRefusal | undefined {
     const perSecond = this.pace?.drain.perSecond(orgId);
-    const waitSeconds = queueWaitSeconds(known.count, perSecond);
-    if (known.count >= this.max) {
-      const retryAfterSeconds = queueWaitSeconds(known.count - this.max + 1, perSecond);
+    const waitSeconds = queueWaitSeconds(count, perSecond);
+    if (count >= this.max) {
+      const retryAfterSeconds = queueWaitSeconds(count - this.max + 1, perSecond);
       return { reason: 'full', retryAfterSeconds: retryAfterSeconds ?? unmeasuredRetryAfterSeconds, waitSeconds };
     }
     if (waitSeconds !== undefined && waitSeconds > this.pace!.maxWaitSeconds) {
       // Once that much has drained, the wait is within bounds again.
       return { reason: 'slow', retryAfterSeconds: waitSeconds - this.pace!.maxWaitSeconds, waitSeconds };
     }
-    known.count++;
-    return true;
+    return undefined;
   }
 
   /** Forgets an admitted trigger that was not written after all. */

@@ -15,6 +15,11 @@ import type { UsageStore } from './usage-store';
  */
 export interface Storage extends UnitOfWork, Repositories {
   /**
+   * Whether several server processes write to this storage at once (PostgreSQL), so that what one
+   * of them counted goes stale with the others' writes; SQLite's server is one process.
+   */
+  readonly clustered: boolean;
+  /**
    * The token buckets of the limit `name`, shared by every process this storage serves at once:
    * in memory where that is one process (SQLite), in the database where it is a cluster.
    */

@@ -54,6 +54,7 @@ export class PostgresStorage implements Storage {
   readonly triggers: TriggerStore;
   readonly deliveries: DeliveryStore;
   readonly admin: AdminStore;
+  readonly clustered = true;
   /** The job engine, for the workers and the tests of what it promises. */
   readonly boss: PgBoss;
   readonly #pool: Pool;

@@ -58,6 +58,7 @@ export class SqliteStorage implements Storage {
   readonly tokens: TokenStore;
   readonly usage: UsageStore;
   readonly admin: AdminStore;
+  readonly clustered = false;
   readonly #db: Database.Database;
   readonly #work: SqliteUnitOfWork;
   readonly #deliveries: SqliteDeliveryStore;
