@@ -10,7 +10,8 @@
 // - 429: a client whose execute rate is one trigger, ever, spends it first; at the token endpoint,
 //   a guessed client id fails to authenticate until it is throttled, from 127.0.0.2, so that the
 //   throttle of this host's address (127.0.0.1) stays untouched for every other transaction.
-// - The 500s and the 503 of /healthz go through the fault switch too.
+// - The 500s and the 503s (of /healthz, and of the limit checks of execute and the token endpoint)
+//   go through the fault switch too.
 // - Dredd compares text bodies verbatim, and metrics change with every request: the hook checks
 //   that /metrics is the Prometheus text format with the documented series instead.
 // - The admin operations are called with the organisation's admin key; their 403 with an access
@@ -345,7 +346,7 @@ hooks.beforeEach(async (transaction, done) => {
   transaction.fullPath = path;
   if (status === 401 && !request.uri.startsWith(TOKEN_PATH)) setHeader(request.headers, 'Authorization', undefined);
   if (status === 500) request.headers['x-autofacilitate-fault'] = 'internal';
-  if (status === 503 && operational) request.headers['x-autofacilitate-fault'] = 'unavailable';
+  if (status === 503) request.headers['x-autofacilitate-fault'] = 'unavailable';
   try {
     if (status === 409) await holdInFlight(transaction);
     if (status === 429)

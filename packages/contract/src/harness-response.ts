@@ -28,13 +28,15 @@ export function sendError(response: ServerResponse, error: unknown, token: boole
     'wwwAuthenticate' in error && typeof error.wwwAuthenticate === 'string'
       ? { 'WWW-Authenticate': error.wwwAuthenticate }
       : undefined;
+  const retryAfter =
+    error.retryAfterMs === undefined ? undefined : { 'Retry-After': String(Math.ceil(error.retryAfterMs / 1000)) };
   if (token && 'oauthError' in error && typeof error.oauthError === 'string') {
     const description = (error as { oauthErrorDescription?: string }).oauthErrorDescription;
     sendJson(
       response,
       status,
       { error: error.oauthError, ...(description ? { error_description: description } : {}) },
-      challenge,
+      { ...challenge, ...retryAfter },
     );
     return;
   }
@@ -44,9 +46,8 @@ export function sendError(response: ServerResponse, error: unknown, token: boole
     response.end();
     return;
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...retryAfter };
   if (error.requestId !== undefined) headers['x-request-id'] = error.requestId;
-  if (error.retryAfterMs !== undefined) headers['Retry-After'] = String(Math.ceil(error.retryAfterMs / 1000));
   sendJson(
     response,
     status,

@@ -192,9 +192,30 @@ export class RateLimitError extends AutoFacilitateError {
   static override readonly kind: string = 'RateLimitError';
 }
 
-/** The server failed (5xx). */
+/** What a {@link ServerError} may carry besides the common fields. */
+export interface ServerErrorInit extends AutoFacilitateErrorInit {
+  /** The RFC 6749 `error` code the token service answered with its 5xx (`temporarily_unavailable`). */
+  oauthError?: string;
+  /** The token service's `error_description`. */
+  oauthErrorDescription?: string;
+}
+
+/**
+ * The server failed (5xx). A token service that failed with an RFC 6749 body (a 503
+ * `temporarily_unavailable`) leaves its code in `oauthError`.
+ */
 export class ServerError extends AutoFacilitateError {
   static override readonly kind: string = 'ServerError';
+  /** The token service's RFC 6749 `error` code, when it failed with one. */
+  readonly oauthError: string | undefined;
+  /** The token service's `error_description`. */
+  readonly oauthErrorDescription: string | undefined;
+
+  constructor(message: string, init: ServerErrorInit = {}) {
+    super(message, init);
+    this.oauthError = init.oauthError;
+    this.oauthErrorDescription = init.oauthErrorDescription;
+  }
 }
 
 /** The request never got an answer: DNS, connection or transfer failure. `cause` has the details. */

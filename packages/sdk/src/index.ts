@@ -50,6 +50,7 @@ export {
   TimeoutError,
   ValidationError,
   type AuthErrorInit,
+  type ServerErrorInit,
   type AdminOperationId,
   type AutoFacilitateErrorInit,
   type CallbackFailure,

@@ -209,6 +209,30 @@ describe('token service errors', () => {
     expect(api.seen('execute')).toHaveLength(1);
   });
 
+  test('a token service that cannot check the client says so: a ServerError carrying its RFC 6749 code, retried', async () => {
+    const { api, clock, client } = makeClient({ retry: { maxRetries: 1 } });
+    const unavailable = () =>
+      json(
+        503,
+        { error: 'temporarily_unavailable', error_description: 'The failed authentications could not be checked' },
+        { 'Retry-After': '1' },
+      );
+    api.script('token', unavailable(), unavailable());
+
+    const error = await clock.run(rejection(client.execute('ServerName')));
+
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({
+      status: 503,
+      oauthError: 'temporarily_unavailable',
+      oauthErrorDescription: 'The failed authentications could not be checked',
+      operation: 'getAccessToken',
+      message: 'The token service failed: temporarily_unavailable (The failed authentications could not be checked)',
+    });
+    expect(api.seen('token')).toHaveLength(2);
+    expect(api.seen('execute')).toHaveLength(0);
+  });
+
   test.each([
     [{ token_type: 'Bearer', expires_in: 3600 }, /without an access_token/],
     [{ access_token: 'x', token_type: 'mac', expires_in: 3600 }, /type mac/],

@@ -45,6 +45,8 @@ export interface ServerOptions {
   connect?: Connect;
   /** Where the log lines go (JSON unless `server.logFormat` is `pretty`); standard output when absent. */
   logDestination?: DestinationStream;
+  /** What this process does (`api`, `worker` or `all`): the `role` label of its cluster metrics; `all` when absent. */
+  role?: string;
 }
 
 /** A running AutoFacilitate server. */
@@ -100,7 +102,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     throw error;
   }
   const drain = new DrainRate(clock);
-  const metrics = new ServerMetrics(store, Object.keys(config.organisations), drain);
+  const metrics = new ServerMetrics(store, Object.keys(config.organisations), drain, options.role);
   const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) =>
     metrics.apiKeyCall(orgId, apiKey, operationId),
   );
@@ -142,7 +144,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   });
   worker.on('claimed', (count, seconds) => metrics.triggersClaimed(count, seconds));
   worker.on('finished', (trigger, status) => {
-    metrics.triggerFinished(trigger.orgId, status);
+    metrics.triggerFinished(trigger, status, clock.now());
     drain.finished(trigger.orgId);
     if (trigger.callbackUrls.length > 0) deliverer.wake();
   });

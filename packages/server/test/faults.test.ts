@@ -110,7 +110,20 @@ describe('a store that fails', () => {
     failing.add('ping');
     const answer = await call(`${server.url}/healthz`);
     expect(answer.status).toBe(503);
-    expect(answer.json).toEqual({ status: 'unavailable' });
+    expect(answer.json).toEqual({
+      status: 'unavailable',
+      checks: { database: { status: 'unavailable' }, queue: { status: 'ok' } },
+    });
+  });
+
+  test('GET /healthz is 503 while the queue does not answer, and says which', async () => {
+    failing.add('pingQueue');
+    const answer = await call(`${server.url}/healthz`);
+    expect(answer.status).toBe(503);
+    expect(answer.json).toEqual({
+      status: 'unavailable',
+      checks: { database: { status: 'ok' }, queue: { status: 'unavailable' } },
+    });
   });
 });
 
@@ -143,9 +156,24 @@ describe('the fault switch of test configurations', () => {
       ).toEqual(internalError);
       // Refusals still come first.
       expect((await execute(server.url, 'acme', 'echo', {}, {}, 'application/json', fault)).status).toBe(401);
-      expect(
-        (await call(`${server.url}/healthz`, { headers: { 'x-autofacilitate-fault': 'unavailable' } })).json,
-      ).toEqual({ status: 'unavailable' });
+      const unavailable = { 'x-autofacilitate-fault': 'unavailable' };
+      expect((await call(`${server.url}/healthz`, { headers: unavailable })).json).toEqual({
+        status: 'unavailable',
+        checks: { database: { status: 'unavailable' }, queue: { status: 'unavailable' } },
+      });
+      // The limit checks meet a store that does not answer: refused, nothing written.
+      const refused = await execute(server.url, 'acme', 'echo', acme, {}, 'application/json', unavailable);
+      expect(refused.status).toBe(503);
+      expect(refused.json.errors[0].message).toBe(
+        'The execute rate limit could not be checked: the store does not answer; try again shortly',
+      );
+      const token = await requestToken(
+        server.url,
+        { grant_type: 'client_credentials' },
+        { authorization: basic('acme-client', secrets.acmeClient), ...unavailable },
+      );
+      expect(token.status).toBe(503);
+      expect(token.json.error).toBe('temporarily_unavailable');
     } finally {
       await server.close();
     }

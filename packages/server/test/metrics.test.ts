@@ -85,6 +85,11 @@ test('requests by operation and status, calls per API key, triggers by state, qu
   expect(grew('autofacilitate_callback_attempt_duration_seconds_count')).toBe(1);
   expect(grew('autofacilitate_callback_deliveries_total{state="delivered"}')).toBe(1);
   expect(grew('autofacilitate_callback_delivery_latency_seconds_count{state="delivered"}')).toBe(1);
+  // The finished trigger's wait for a worker and its run, under this process's role.
+  expect(grew('autofacilitate_trigger_wait_seconds_count{role="all"}')).toBe(1);
+  expect(grew('autofacilitate_trigger_run_seconds_count{role="all"}')).toBe(1);
+  // SQLite has one connection and no job engine: no pool or job series.
+  expect([...after.keys()].filter((series) => /^autofacilitate_(pool_connections|jobs)\{/.test(series))).toEqual([]);
 });
 
 test('the metrics show no secret', async () => {

@@ -98,7 +98,7 @@ test('usage is counted per API key and operation, also for refused calls', async
 test('GET /healthz answers while the store does', async () => {
   const answer = await call(`${server.url}/healthz`);
   expect(answer.status).toBe(200);
-  expect(answer.json).toEqual({ status: 'ok' });
+  expect(answer.json).toEqual({ status: 'ok', checks: { database: { status: 'ok' }, queue: { status: 'ok' } } });
 });
 
 test('at debug, the line of a request coming in too, with its request id', async () => {

@@ -3,6 +3,7 @@ import {
   AuthError,
   errorClassForStatus,
   errorDetail,
+  ServerError,
   type AutoFacilitateError,
   type ErrorDetail,
   type OperationId,
@@ -54,7 +55,8 @@ const REFUSED: Record<'accessToken' | 'apiKey', string> = {
 
 /**
  * Turns a non-2xx response into the matching error subclass. The API's bodies are read with the
- * generated decoders: `ErrorResponse` for the API, RFC 6749 `oauthError` for the token service.
+ * generated decoders: `ErrorResponse` for the API, RFC 6749 `oauthError` for the token service
+ * (its refusals, and its failures when it says why).
  * The message is the server's detail (`errors[].message`) when it gave one, as stripe-node's is.
  */
 export async function errorFromResponse(
@@ -84,6 +86,16 @@ export async function errorFromResponse(
       oauthError: oauth?.error,
       oauthErrorDescription: oauth?.errorDescription,
       wwwAuthenticate,
+    });
+  }
+
+  if (operation === 'getAccessToken' && status >= 500 && body && typeof body.error === 'string') {
+    const oauth = OauthErrorFromJSON(body);
+    const why = oauth.errorDescription ? ` (${oauth.errorDescription})` : '';
+    return new ServerError(`The token service failed: ${oauth.error}${why}`, {
+      ...common,
+      oauthError: oauth.error,
+      oauthErrorDescription: oauth.errorDescription,
     });
   }
 

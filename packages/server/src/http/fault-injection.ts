@@ -8,7 +8,8 @@ export const faultHeader = 'x-autofacilitate-fault';
  * - `internal`: it fails after its checks, as an unexpected error would (500);
  * - `hold`: an execute holds its `Idempotency-Key` until its client gives up on it, so that a
  *   second request can meet it in flight (409);
- * - `unavailable`: `GET /healthz` finds the store not answering (503).
+ * - `unavailable`: the store does not answer `GET /healthz` (503), nor the limit checks of execute
+ *   and of the token endpoint (503).
  */
 export type Fault = 'internal' | 'hold' | 'unavailable';
 
@@ -46,4 +47,10 @@ export async function holdIfAsked(request: FastifyRequest, reply: FastifyReply):
   if (request.injectedFault !== 'hold') return;
   if (!reply.raw.destroyed) await new Promise((resolve) => reply.raw.once('close', resolve));
   throw new Error(`The request held by ${faultHeader} was given up by its client`);
+}
+
+/** The `unavailable` fault, at a limit check: the store does not answer it. */
+export function unavailableIfAsked(request: FastifyRequest): void {
+  if (request.injectedFault === 'unavailable')
+    throw new Error(`Fault injected by ${faultHeader}: the store does not answer`);
 }

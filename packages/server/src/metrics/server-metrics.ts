@@ -4,7 +4,8 @@ import type { DrainRate } from '../limits/drain-rate';
 import { queueWaitSeconds } from '../limits/queue-bound';
 import type { DeliveryState } from '../storage/delivery-types';
 import type { Storage } from '../storage/storage';
-import type { FinishedState } from '../storage/trigger-types';
+import type { FinishedState, TriggerRecord } from '../storage/trigger-types';
+import { ClusterMetrics } from './cluster-metrics';
 
 const prefix = 'autofacilitate_';
 
@@ -31,12 +32,14 @@ export class ServerMetrics implements DeliveryObserver {
   readonly #attemptSeconds: Histogram<never>;
   readonly #deliveries: Counter<'state'>;
   readonly #deliverySeconds: Histogram<'state'>;
+  readonly #cluster: ClusterMetrics;
 
   /**
    * @param orgIds - the configured organisations, reported with zeros when they have no trigger.
    * @param drain - the pace of this process's workers, per organisation.
+   * @param role - what this process does (`api`, `worker` or `all`), the label of the cluster's series.
    */
-  constructor(store: Storage, orgIds: readonly string[], drain: DrainRate) {
+  constructor(store: Storage, orgIds: readonly string[], drain: DrainRate, role = 'all') {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     // Every metric of the server: its name under the prefix, in this registry.
@@ -146,6 +149,7 @@ export class ServerMetrics implements DeliveryObserver {
       ['state'],
       [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 1800, 3600, 21600, 86400],
     );
+    this.#cluster = new ClusterMetrics(this.registry, store, role);
   }
 
   /** Counts an answered request. */
@@ -169,9 +173,10 @@ export class ServerMetrics implements DeliveryObserver {
     this.#apiKeyCalls.inc({ org_id: orgId, api_key: apiKey, operation });
   }
 
-  /** Counts a finished trigger. */
-  triggerFinished(orgId: string, status: FinishedState): void {
-    this.#triggersFinished.inc({ org_id: orgId, status });
+  /** Counts a trigger this process finished at `now`, and times its wait and its run. */
+  triggerFinished(trigger: TriggerRecord, status: FinishedState, now: number): void {
+    this.#triggersFinished.inc({ org_id: trigger.orgId, status });
+    this.#cluster.triggerFinished(trigger, now);
   }
 
   /** Times a claim of triggers, and counts what it leased. */

@@ -18,7 +18,7 @@ import {
   serviceNotFound,
   unprocessable,
 } from '../errors/catalogue';
-import { holdIfAsked } from '../http/fault-injection';
+import { holdIfAsked, unavailableIfAsked } from '../http/fault-injection';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 import { triggerBodyParsers } from '../http/trigger-body';
@@ -92,10 +92,14 @@ export function executeService(dependencies: ExecuteDependencies): OperationPlug
           if (!services.get(orgId, vsn)) throw serviceNotFound(orgId, vsn);
           const { clientId } = request.principal!;
           const rate = dependencies.executeRate(orgId, clientId);
-          // Fail closed: a trigger the store cannot count could not be written either.
-          const waitSeconds = await rateLimiter.take(`${orgId}\n${clientId}`, rate).catch((error: unknown) => {
+          let waitSeconds: number | undefined;
+          try {
+            unavailableIfAsked(request);
+            waitSeconds = await rateLimiter.take(`${orgId}\n${clientId}`, rate);
+          } catch (error) {
+            // Fail closed: a trigger the store cannot count could not be written either.
             throw limitUnchecked('execute rate limit', error);
-          });
+          }
           if (waitSeconds !== undefined) throw rateLimited(waitSeconds, clientId, rate.perSecond, rate.burst);
         },
       ],

@@ -5,7 +5,8 @@ import type { Credentials } from '../auth/credentials';
 import type { FailedAuthentications } from '../auth/failed-authentications';
 import { verifyClientSecret } from '../auth/secret-hash';
 import { apiScope, type TokenIssuer } from '../auth/token-issuer';
-import { clientAuthenticationFailed, grantBodyMissing } from '../errors/catalogue';
+import { clientAuthenticationFailed, grantBodyMissing, tokenLimitUnchecked } from '../errors/catalogue';
+import { unavailableIfAsked } from '../http/fault-injection';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
 
@@ -44,6 +45,11 @@ export function getAccessToken({
         const form = request.body;
         if (form === undefined) throw grantBodyMissing();
         const presented = presentedClient(request.headers.authorization, form);
+        try {
+          unavailableIfAsked(request);
+        } catch (error) {
+          throw tokenLimitUnchecked(error);
+        }
         await failures.check(presented.clientId, request.ip);
         const client = credentials.client(presented.clientId);
         const secretMatches = await verifyClientSecret(presented.clientSecret, client?.secretHash ?? decoySecretHash);

@@ -1,3 +1,4 @@
+import type { Health, HealthCheck } from '@autofacilitate/types';
 import type { LogLevel } from 'fastify';
 import type { OperationRoute } from '../http/operation-route';
 import type { OperationPlugin } from '../http/spec-routes';
@@ -5,7 +6,10 @@ import type { Storage } from '../storage/storage';
 
 const levels: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-/** `getHealth` (`GET /healthz`): 200 while the store answers, 503 when it does not. No credentials. */
+/**
+ * `getHealth` (`GET /healthz`): 200 while the database and the queue of jobs answer, 503 when
+ * either does not, with a check of each. No credentials.
+ */
 export function getHealth(store: Storage): OperationPlugin {
   return async (app, { route }) => {
     // Probes call often: their requests are logged from warn up, never more than the server logs.
@@ -14,14 +18,23 @@ export function getHealth(store: Storage): OperationPlugin {
       ...route,
       logLevel,
       handler: async (request, reply) => {
-        try {
-          if (request.injectedFault === 'unavailable') throw new Error('Fault injected: the store does not answer');
-          await store.ping();
-          return { status: 'ok' };
-        } catch (error) {
-          request.log.error({ err: error }, 'the store does not answer');
-          return reply.code(503).send({ status: 'unavailable' });
-        }
+        const check = async (part: string, ping: () => Promise<void>): Promise<HealthCheck> => {
+          try {
+            if (request.injectedFault === 'unavailable') throw new Error(`Fault injected: the ${part} does not answer`);
+            await ping();
+            return { status: 'ok' };
+          } catch (error) {
+            request.log.error({ err: error }, `the ${part} does not answer`);
+            return { status: 'unavailable' };
+          }
+        };
+        const [database, queue] = await Promise.all([
+          check('database', () => store.ping()),
+          check('queue', () => store.pingQueue()),
+        ]);
+        const ok = database.status === 'ok' && queue.status === 'ok';
+        const health: Health = { status: ok ? 'ok' : 'unavailable', checks: { database, queue } };
+        return reply.code(ok ? 200 : 503).send(health);
       },
     });
   };

@@ -26,6 +26,12 @@ export interface Storage extends UnitOfWork, Repositories {
   rateLimiter(name: string, clock: Clock): RateLimiter;
   /** Resolves when the storage answers. */
   ping(): Promise<void>;
+  /** Resolves when the queue of jobs answers: pg-boss, through its own pool; the triggers' table of the SQLite file. */
+  pingQueue(): Promise<void>;
+  /** This process's connection pools now, for the metrics; none for SQLite's one connection. */
+  connectionPools(): PoolUse[];
+  /** The job engine's queues, counted, for the metrics; none for SQLite, whose queue is the triggers' table. */
+  jobQueues(): Promise<JobQueueCount[]>;
   close(): Promise<void>;
 }
 
@@ -38,4 +44,24 @@ export interface Repositories {
   readonly usage: UsageStore;
   /** What the admin operations read across the aggregates, and resend. */
   readonly admin: AdminStore;
+}
+
+/** A connection pool's use at one moment, as node-postgres counts it. */
+export interface PoolUse {
+  /** `storage` (our tables) or `queue` (pg-boss's own). */
+  pool: string;
+  /** Connections open. */
+  total: number;
+  /** Connections open and idle. */
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+}
+
+/** One queue of the job engine: jobs waiting (`queued`), being worked on (`active`), failed and kept. */
+export interface JobQueueCount {
+  queue: string;
+  queued: number;
+  active: number;
+  failed: number;
 }

@@ -120,7 +120,7 @@ export interface paths {
         };
         /**
          * Check health
-         * @description **Added by this toolkit** (not in Alvaria's API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+         * @description **Added by this toolkit** (not in Alvaria's API reference): whether the self-hosted server can serve: 200 while its database and its queue of jobs answer, 503 when either does not; `checks` says which. For load balancers and orchestrators; it needs no credentials.
          */
         get: operations["getHealth"];
         put?: never;
@@ -557,7 +557,7 @@ export interface components {
          */
         oauthError: {
             /**
-             * @description The RFC 6749 error code: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type` or `invalid_scope`; `slow_down` (RFC 8628) with a 429.
+             * @description The RFC 6749 error code: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type` or `invalid_scope`; `slow_down` (RFC 8628) with a 429; `temporarily_unavailable` with a 503.
              * @example invalid_client
              */
             error: string;
@@ -570,12 +570,39 @@ export interface components {
         /**
          * @description **Added by this toolkit** (not in Alvaria's API reference): the health of the self-hosted server.
          * @example {
-         *       "status": "ok"
+         *       "status": "ok",
+         *       "checks": {
+         *         "database": {
+         *           "status": "ok"
+         *         },
+         *         "queue": {
+         *           "status": "ok"
+         *         }
+         *       }
          *     }
          */
         health: {
             /**
-             * @description `ok` while the server can serve, `unavailable` when its store does not answer.
+             * @description `ok` while the server can serve (every check answers), `unavailable` when a check does not.
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
+            /** @description What the server needs to serve, each asked on this request: `database`, the store (the SQLite file, or the PostgreSQL database through this process's pool); `queue`, the queue of jobs (pg-boss on PostgreSQL, through its own pool; the triggers' table of the SQLite file). */
+            checks: {
+                database: components["schemas"]["healthCheck"];
+                queue: components["schemas"]["healthCheck"];
+            };
+        };
+        /**
+         * @description **Added by this toolkit** (not in Alvaria's API reference): whether one part of the self-hosted server answers.
+         * @example {
+         *       "status": "ok"
+         *     }
+         */
+        healthCheck: {
+            /**
+             * @description `ok` when it answered, `unavailable` when it did not.
              * @example ok
              * @enum {string}
              */
@@ -1401,6 +1428,34 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the client's rate or the organisation's queue could not be checked because the server's store did not answer in time; nothing was written. The server refuses rather than let the request through unchecked; retry after `Retry-After` seconds. */
+        ServiceUnavailable: {
+            headers: {
+                /**
+                 * @description Seconds to wait before trying again.
+                 * @example 1
+                 */
+                "Retry-After"?: number;
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "503",
+                 *       "message": "Service Unavailable",
+                 *       "errors": [
+                 *         {
+                 *           "scope": "global",
+                 *           "reason": "Service Unavailable",
+                 *           "message": "The execute rate limit could not be checked: the store does not answer; try again shortly"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description **Added by this toolkit** (not in Alvaria's API reference): no admin key, or one the server does not know. `WWW-Authenticate` says so. */
         AdminUnauthorized: {
             headers: {
@@ -1522,6 +1577,26 @@ export interface components {
                  * @example {
                  *       "error": "slow_down",
                  *       "error_description": "Too many failed client authentications: try again later"
+                 *     }
+                 */
+                "application/json": components["schemas"]["oauthError"];
+            };
+        };
+        /** @description **Added by this toolkit** (not in Alvaria's API reference): the failed authentications of this client id or address could not be checked because the server's store did not answer in time; the secret was not checked. Retry after `Retry-After` seconds. The error is `temporarily_unavailable`. */
+        TokenServiceUnavailable: {
+            headers: {
+                /**
+                 * @description Seconds to wait before trying again.
+                 * @example 1
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "temporarily_unavailable",
+                 *       "error_description": "The failed authentications could not be checked: the store does not answer; try again shortly"
                  *     }
                  */
                 "application/json": components["schemas"]["oauthError"];
@@ -1673,6 +1748,7 @@ export type TokenRequest = components['schemas']['tokenRequest'];
 export type AccessToken = components['schemas']['accessToken'];
 export type OauthError = components['schemas']['oauthError'];
 export type Health = components['schemas']['health'];
+export type HealthCheck = components['schemas']['healthCheck'];
 export type TriggerCallback = components['schemas']['triggerCallback'];
 export type DeliveryState = components['schemas']['deliveryState'];
 export type AdminTriggerSummary = components['schemas']['adminTriggerSummary'];
@@ -1699,12 +1775,14 @@ export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge']
 export type ResponseUnsupportedMediaType = components['responses']['UnsupportedMediaType'];
 export type ResponseConflict = components['responses']['Conflict'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
+export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
 export type ResponseAdminUnauthorized = components['responses']['AdminUnauthorized'];
 export type ResponseAdminForbidden = components['responses']['AdminForbidden'];
 export type ResponseAdminDeliveryInFlight = components['responses']['AdminDeliveryInFlight'];
 export type ResponseTokenBadRequest = components['responses']['TokenBadRequest'];
 export type ResponseTokenUnauthorized = components['responses']['TokenUnauthorized'];
 export type ResponseTokenTooManyRequests = components['responses']['TokenTooManyRequests'];
+export type ResponseTokenServiceUnavailable = components['responses']['TokenServiceUnavailable'];
 export type ResponseUnprocessableEntity = components['responses']['UnprocessableEntity'];
 export type ResponseInternalServerError = components['responses']['InternalServerError'];
 export type ParameterOrgId = components['parameters']['orgId'];
@@ -1770,6 +1848,7 @@ export interface operations {
             400: components["responses"]["TokenBadRequest"];
             401: components["responses"]["TokenUnauthorized"];
             429: components["responses"]["TokenTooManyRequests"];
+            503: components["responses"]["TokenServiceUnavailable"];
         };
     };
     executeService: {
@@ -1857,6 +1936,7 @@ export interface operations {
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTriggerResult: {
@@ -1991,13 +2071,21 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "ok"
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "ok"
+                     *         },
+                     *         "queue": {
+                     *           "status": "ok"
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["health"];
                 };
             };
-            /** @description **Added by this toolkit** (not in Alvaria's API reference): the server cannot serve now: its store does not answer. */
+            /** @description **Added by this toolkit** (not in Alvaria's API reference): the server cannot serve now: its database or its queue of jobs does not answer. */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2006,7 +2094,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "unavailable"
+                     *       "status": "unavailable",
+                     *       "checks": {
+                     *         "database": {
+                     *           "status": "unavailable"
+                     *         },
+                     *         "queue": {
+                     *           "status": "unavailable"
+                     *         }
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["health"];

@@ -34,7 +34,7 @@ export interface OperationsApiInterface {
     getHealthRequestOpts(): Promise<runtime.RequestOpts>;
 
     /**
-     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its database and its queue of jobs answer, 503 when either does not; `checks` says which. For load balancers and orchestrators; it needs no credentials.
      * @summary Check health
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
@@ -43,7 +43,7 @@ export interface OperationsApiInterface {
     getHealthRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Health>>;
 
     /**
-     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its database and its queue of jobs answer, 503 when either does not; `checks` says which. For load balancers and orchestrators; it needs no credentials.
      * Check health
      */
     getHealth(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Health>;
@@ -97,7 +97,7 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
     }
 
     /**
-     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its database and its queue of jobs answer, 503 when either does not; `checks` says which. For load balancers and orchestrators; it needs no credentials.
      * Check health
      */
     async getHealthRaw(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<runtime.ApiResponse<Health>> {
@@ -108,7 +108,7 @@ export class OperationsApi extends runtime.BaseAPI implements OperationsApiInter
     }
 
     /**
-     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its store answers, 503 when it does not. For load balancers and orchestrators; it needs no credentials.
+     * **Added by this toolkit** (not in Alvaria\'s API reference): whether the self-hosted server can serve: 200 while its database and its queue of jobs answer, 503 when either does not; `checks` says which. For load balancers and orchestrators; it needs no credentials.
      * Check health
      */
     async getHealth(initOverrides?: RequestInit | runtime.InitOverrideFunction): Promise<Health> {

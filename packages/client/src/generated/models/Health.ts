@@ -13,6 +13,14 @@
  */
 
 import { mapValues } from '../runtime';
+import type { HealthChecks } from './HealthChecks';
+import {
+    HealthChecksFromJSON,
+    HealthChecksFromJSONTyped,
+    HealthChecksToJSON,
+    HealthChecksToJSONTyped,
+} from './HealthChecks';
+
 /**
  * **Added by this toolkit** (not in Alvaria's API reference): the health of the self-hosted server.
  * @export
@@ -20,9 +28,13 @@ import { mapValues } from '../runtime';
  */
 export interface Health {
     /**
-     * `ok` while the server can serve, `unavailable` when its store does not answer.
+     * `ok` while the server can serve (every check answers), `unavailable` when a check does not.
      */
     status: HealthStatusEnum;
+    /**
+     * 
+     */
+    checks: HealthChecks;
 }
 
 
@@ -41,6 +53,7 @@ export type HealthStatusEnum = typeof HealthStatusEnum[keyof typeof HealthStatus
  */
 export function instanceOfHealth(value: object): value is Health {
     if (!('status' in value) || value['status'] === undefined) return false;
+    if (!('checks' in value) || value['checks'] === undefined) return false;
     return true;
 }
 
@@ -55,6 +68,7 @@ export function HealthFromJSONTyped(json: any, ignoreDiscriminator: boolean): He
     return {
         
         'status': json['status'],
+        'checks': HealthChecksFromJSON(json['checks']),
     };
 }
 
@@ -70,6 +84,7 @@ export function HealthToJSONTyped(value?: Health | null, ignoreDiscriminator: bo
     return {
         
         'status': value['status'],
+        'checks': HealthChecksToJSON(value['checks']),
     };
 }
 

@@ -20,7 +20,7 @@ import { mapValues } from '../runtime';
  */
 export interface OauthError {
     /**
-     * The RFC 6749 error code: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type` or `invalid_scope`; `slow_down` (RFC 8628) with a 429.
+     * The RFC 6749 error code: `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`, `unsupported_grant_type` or `invalid_scope`; `slow_down` (RFC 8628) with a 429; `temporarily_unavailable` with a 503.
      */
     error: string;
     /**

@@ -22,6 +22,8 @@ export * from './DeliveryState';
 export * from './ErrorDetail';
 export * from './ErrorResponse';
 export * from './Health';
+export * from './HealthCheck';
+export * from './HealthChecks';
 export * from './OauthError';
 export * from './TriggerCallback';
 export * from './TriggerOutcome';

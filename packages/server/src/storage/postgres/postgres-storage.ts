@@ -5,7 +5,7 @@ import type { DeliveryStore } from '../delivery-store';
 import type { DeliveryClaimRequest } from '../delivery-types';
 import type { IdempotencyKeyStore } from '../idempotency-key-store';
 import type { IdempotencyCompletion } from '../idempotency-types';
-import type { Storage } from '../storage';
+import type { JobQueueCount, PoolUse, Storage } from '../storage';
 import type { TokenStore } from '../token-store';
 import type { TriggerStore } from '../trigger-store';
 import type { NewTrigger, TriggerFinish } from '../trigger-types';
@@ -19,7 +19,7 @@ import { PostgresIdempotencyKeyStore } from './postgres-idempotency-key-store';
 import { deleteExpired } from './delete-expired';
 import { migratePostgres } from './postgres-migrations';
 import { createPostgresPool, postgresError, type PostgresPoolOptions } from './postgres-pool';
-import { startQueue, type QueueOptions } from './postgres-queue';
+import { deadDeliveryQueue, deliveryQueue, startQueue, triggerQueue, type QueueOptions } from './postgres-queue';
 import { forgetFullBuckets, PostgresRateLimiter } from './postgres-rate-limiter';
 import { PostgresTokenStore } from './postgres-token-store';
 import { PostgresTriggerStore } from './postgres-trigger-store';
@@ -132,6 +132,35 @@ export class PostgresStorage implements Storage {
     } catch (error) {
       throw postgresError(this.#url, error);
     }
+  }
+
+  async pingQueue(): Promise<void> {
+    try {
+      // Through pg-boss's own pool and schema: what its workers need.
+      await this.boss.getQueue(triggerQueue);
+    } catch (error) {
+      throw postgresError(this.#url, error);
+    }
+  }
+
+  connectionPools(): PoolUse[] {
+    const pool = this.#pool;
+    const storage = { pool: 'storage', total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+    const queue = this.boss.getDb().poolCounts?.();
+    return queue
+      ? [storage, { pool: 'queue', total: queue.total, idle: queue.idle, waiting: queue.waiting }]
+      : [storage];
+  }
+
+  async jobQueues(): Promise<JobQueueCount[]> {
+    // pg-boss keeps these counts on its queue rows, refreshed by its monitor: one small read.
+    const queues = await this.boss.getQueues([triggerQueue, deliveryQueue, deadDeliveryQueue]);
+    return queues.map(({ name, queuedCount, activeCount, failedCount }) => ({
+      queue: name,
+      queued: queuedCount,
+      active: activeCount,
+      failed: failedCount,
+    }));
   }
 
   async close(): Promise<void> {

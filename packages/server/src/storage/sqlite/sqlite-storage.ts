@@ -8,7 +8,7 @@ import type { DeliveryStore } from '../delivery-store';
 import type { DeliveryClaimRequest } from '../delivery-types';
 import type { IdempotencyKeyStore } from '../idempotency-key-store';
 import type { IdempotencyCompletion } from '../idempotency-types';
-import type { Storage } from '../storage';
+import type { JobQueueCount, PoolUse, Storage } from '../storage';
 import { systemClock, type Clock } from '../../time/clock';
 import type { TokenStore } from '../token-store';
 import type { TriggerStore } from '../trigger-store';
@@ -63,6 +63,7 @@ export class SqliteStorage implements Storage {
   readonly #work: SqliteUnitOfWork;
   readonly #deliveries: SqliteDeliveryStore;
   readonly #ping: Database.Statement;
+  readonly #pingQueue: Database.Statement;
   readonly #checkpointer: Checkpointer;
 
   /** Opens (and creates or migrates) the database file. */
@@ -105,6 +106,7 @@ export class SqliteStorage implements Storage {
     this.usage = new SqliteUsageStore(db);
     this.admin = new SqliteAdminStore(db, triggers, this.#deliveries);
     this.#ping = db.prepare('SELECT 1');
+    this.#pingQueue = db.prepare('SELECT 1 FROM triggers LIMIT 1');
   }
 
   createTrigger(trigger: NewTrigger, idempotency?: IdempotencyCompletion): Promise<void> {
@@ -133,6 +135,18 @@ export class SqliteStorage implements Storage {
 
   async ping(): Promise<void> {
     this.#ping.get();
+  }
+
+  async pingQueue(): Promise<void> {
+    this.#pingQueue.get();
+  }
+
+  connectionPools(): PoolUse[] {
+    return [];
+  }
+
+  async jobQueues(): Promise<JobQueueCount[]> {
+    return [];
   }
 
   async close(): Promise<void> {
