@@ -110,6 +110,19 @@ describe('two servers on one database', () => {
     expect(statuses([...burst, ...later]).filter((status) => status === 200)).toHaveLength(3 + 2 * 1);
   });
 
+  test('executes arriving at once on both servers share the burst: never one token taken twice', async () => {
+    const [a, b] = await startTwo((raw) => {
+      raw.limits = { executeRate: { perSecond: 1, burst: 5 } };
+    });
+    const acme = await a.acme();
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => execute((i % 2 ? b : a).url, 'acme', 'echo', acme, body)),
+    );
+    expect(statuses(answers).filter((status) => status === 200)).toHaveLength(5);
+    expect(statuses(answers).filter((status) => status === 429)).toHaveLength(19);
+    expect(await a.server.store.triggers.countUnfinishedTriggers('acme')).toBe(5);
+  });
+
   test("the token endpoint's failure limit holds across both", async () => {
     const [a, b] = await startTwo((raw) => {
       raw.limits = { failedAuthentications: { perSecond: 0.2, burst: 3 } };
