@@ -158,6 +158,43 @@ describe('two servers on one database', () => {
     expect(await a.server.store.triggers.countUnfinishedTriggers('acme')).toBe(3);
   });
 
+  test('guesses arriving at once on both servers are counted before any is checked', async () => {
+    const [a, b] = await startTwo((raw) => {
+      raw.limits = { failedAuthentications: { perSecond: 0.01, burst: 3 } };
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        requestToken(
+          (i % 2 ? b : a).url,
+          { grant_type: 'client_credentials' },
+          { authorization: basic('acme-client', `guess-${i}`) },
+        ),
+      ),
+    );
+    // Two buckets per guess (the client id's, the address's) taken at once may refuse a guess that
+    // a later one lets through: at most the burst is checked, and what was not spent is given back.
+    const checked = statuses(answers).filter((status) => status === 401).length;
+    expect(checked).toBeLessThanOrEqual(3);
+    expect(statuses(answers).filter((status) => status === 429)).toHaveLength(12 - checked);
+    const after: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const server = i % 2 ? a : b;
+      after.push(
+        (
+          await requestToken(
+            server.url,
+            { grant_type: 'client_credentials' },
+            { authorization: basic('acme-client', `later-${i}`) },
+          )
+        ).status,
+      );
+    }
+    // No more than the burst is ever checked, together or after. (A server that was refused
+    // remembers it until the Retry-After it answered, so a token given back meanwhile may wait.)
+    expect(checked + after.filter((status) => status === 401).length).toBeLessThanOrEqual(3);
+    expect(after.at(-1)).toBe(429);
+  });
+
   test('a database that does not answer a rate check in time is a 503, not a pass', async () => {
     const [a] = await startTwo(() => undefined);
     const acme = await a.acme();

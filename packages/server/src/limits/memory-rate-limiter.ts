@@ -25,9 +25,9 @@ export class MemoryRateLimiter implements RateLimiter {
     return (1 - bucket.tokens) / rate.perSecond;
   }
 
-  async wait(key: string, rate: RateConfig): Promise<number | undefined> {
+  async giveBack(key: string, rate: RateConfig): Promise<void> {
     const bucket = this.#refilled(key, rate);
-    return bucket.tokens >= 1 ? undefined : (1 - bucket.tokens) / rate.perSecond;
+    bucket.tokens = Math.min(rate.burst, bucket.tokens + 1);
   }
 
   #refilled(key: string, rate: RateConfig): Bucket {

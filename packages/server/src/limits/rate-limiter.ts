@@ -12,6 +12,6 @@ export interface RateLimiter {
    * many seconds until there is one; rejects when the buckets cannot be read (fail closed).
    */
   take(key: string, rate: RateConfig): Promise<number | undefined>;
-  /** Like {@link take}, without taking: `undefined` while `key` has a token left. */
-  wait(key: string, rate: RateConfig): Promise<number | undefined>;
+  /** Puts back a token taken for `key` that turned out not to be spent (a guess that was right). */
+  giveBack(key: string, rate: RateConfig): Promise<void>;
 }

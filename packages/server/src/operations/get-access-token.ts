@@ -50,13 +50,12 @@ export function getAccessToken({
         } catch (error) {
           throw tokenLimitUnchecked(error);
         }
-        await failures.check(presented.clientId, request.ip);
+        await failures.reserve(presented.clientId, request.ip);
         const client = credentials.client(presented.clientId);
         const secretMatches = await verifyClientSecret(presented.clientSecret, client?.secretHash ?? decoySecretHash);
-        if (!client || !secretMatches) {
-          await failures.failed(presented.clientId, request.ip);
-          throw clientAuthenticationFailed();
-        }
+        // A failure keeps the tokens it reserved.
+        if (!client || !secretMatches) throw clientAuthenticationFailed();
+        await failures.succeeded(presented.clientId, request.ip);
         // The spec's schema admits no scope but autofacilitateapi (400 invalid_scope).
         const token = await tokens.issue(client, apiScope);
         request.log.info({ clientId: client.clientId, orgId: client.orgId }, 'token issued');

@@ -20,7 +20,8 @@ const take = `
   UNION ALL
   SELECT false, tat FROM rate_limits WHERE limit_key = $1 AND NOT EXISTS (SELECT 1 FROM taken)`;
 
-const read = 'SELECT tat FROM rate_limits WHERE limit_key = $1';
+// A token given back moves tat back by one interval; a tat past now is a full bucket either way.
+const giveBack = 'UPDATE rate_limits SET tat = tat - $2::float8 WHERE limit_key = $1';
 
 /** A full bucket's row says nothing a missing row does not: the purge removes them. */
 export const forgetFullBuckets =
@@ -35,8 +36,9 @@ function waitMs(tat: number, now: number, intervalMs: number, burst: number): nu
  * The token buckets of every process on the database, one `rate_limits` row per key, so that the
  * rate holds for the cluster. Time is the server's injected clock, like the rest of its limits:
  * a process whose clock runs ahead by d moves the bucket's time on by d once, not on every request
- * (tat never goes back). A refusal is remembered: tat only grows, so while the last tat seen says
- * the bucket is empty it is, and a flood of refused requests costs the database nothing.
+ * (tat never goes back). A refusal is remembered: tat only grows but for tokens given back, so while
+ * the last tat seen says the bucket is empty it is (or, after a give-back, nearly: the memory errs
+ * towards refusing), and a flood of refused requests costs the database nothing.
  */
 export class PostgresRateLimiter implements RateLimiter {
   readonly #refusedUntil = new Map<string, number>();
@@ -66,22 +68,13 @@ export class PostgresRateLimiter implements RateLimiter {
     return waitMs(tat, now, intervalMs, rate.burst) / 1000;
   }
 
-  async wait(key: string, rate: RateConfig): Promise<number | undefined> {
+  async giveBack(key: string, rate: RateConfig): Promise<void> {
     const limitKey = `${this.name}\n${key}`;
-    const now = this.clock.now();
-    const intervalMs = 1000 / rate.perSecond;
-    const known = this.#knownWait(limitKey, now, intervalMs, rate.burst);
-    if (known !== undefined) return known;
-    const { rows } = await withinDeadline(
+    await withinDeadline(
       this.clock,
       `The ${this.name} rate limit`,
-      this.pool.query<{ tat: number }>(read, [limitKey]),
+      this.pool.query(giveBack, [limitKey, 1000 / rate.perSecond]),
     );
-    if (!rows[0]) return undefined;
-    const wait = waitMs(rows[0].tat, now, intervalMs, rate.burst);
-    if (wait <= 0) return undefined;
-    this.#refusedUntil.set(limitKey, rows[0].tat);
-    return wait / 1000;
   }
 
   // Seconds to wait by the last refusal seen, or `undefined` when the database must be asked.

@@ -43,13 +43,16 @@ export function rateLimiterConformance(name: string, open: () => Promise<Limiter
       expect(await second.take('other', rate)).toBeUndefined();
     });
 
-    test('waiting takes no token, and tells the wait of an empty bucket', async () => {
+    test('a token given back can be taken again, by either; never past the burst', async () => {
       const { first, second } = await open();
-      expect(await first.wait('client', rate)).toBeUndefined();
-      for (let i = 0; i < 3; i++) expect(await second.wait('client', rate)).toBeUndefined();
       for (let i = 0; i < 3; i++) await first.take('client', rate);
-      expect(await second.wait('client', rate)).toBe(0.5);
-      expect(await first.wait('client', rate)).toBe(0.5);
+      await second.giveBack('client', rate);
+      expect(await first.take('client', rate)).toBeUndefined();
+      expect(await second.take('client', rate)).toBe(0.5);
+      // A full bucket stays full.
+      await first.giveBack('fresh', rate);
+      for (let i = 0; i < 3; i++) expect(await second.take('fresh', rate)).toBeUndefined();
+      expect(await first.take('fresh', rate)).toBe(0.5);
     });
   });
 }
