@@ -66,7 +66,7 @@ const HOW: Record<string, How> = {
   'npx autofacilitate … --wait': here('against a server'),
   'npx autofacilitate execute … --wait': by('release-e2e.test.ts'),
   'npx autofacilitate-server demo': by('../../server/test/read-only-commands.test.ts'),
-  'npx autofacilitate-server start --config config.yaml': here('starts a server of a configuration file'),
+  'npx autofacilitate-server serve --config config.yaml': here('starts a server of a configuration file'),
   'npx autofacilitate-server deliveries 0198a2c4-5b7e-7c3d-9f1e-2a3b4c5d6e7f --config config.yaml': here(
     "reads a configuration's store",
   ),
@@ -174,7 +174,7 @@ describe('a server of a configuration file, and the CLI against it', () => {
         '',
       ].join('\n'),
     );
-    server = spawn('bash', ['-c', `exec ${own('npx autofacilitate-server start --config config.yaml')}`], {
+    server = spawn('bash', ['-c', `exec ${own('npx autofacilitate-server serve --config config.yaml')}`], {
       cwd: workspaceRoot,
       env: { ...env, ...secrets },
       // Its own process group: npx runs the server as a child, and both are stopped together.

@@ -17,6 +17,7 @@ export {
   postgresUrlVariable,
 } from './config/env-overrides';
 export type * from './config/server-config';
+export { parseServerRole, serverRoles, type ServerRole } from './config/server-role';
 export { hashApiKey, hashClientSecret } from './auth/secret-hash';
 export { SqliteStorage, type SqliteStorageOptions } from './storage/sqlite/sqlite-storage';
 export type * from './storage/storage';

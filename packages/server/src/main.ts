@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { deliveries, hashSecret, newApiKey, newCallbackSecret, spec, start, usage } from './commands/server-commands';
+import { deliveries, hashSecret, newApiKey, newCallbackSecret, serve, spec, usage } from './commands/server-commands';
+import { parseServerRole } from './config/server-role';
 import { migrate } from './commands/migrate-command';
 import { runDemo } from './demo/run-demo';
 import { ConfigError } from './errors/catalogue';
@@ -7,7 +8,11 @@ import { ConfigError } from './errors/catalogue';
 const help = `Usage: autofacilitate-server [command] [--config <file>]
 
 Commands:
-  start                    run the server (the default)
+  serve [--role <role>]    run the server until SIGTERM or SIGINT (the default; \`start\` is the same);
+                           --role api: take API requests, run no triggers or callbacks;
+                           --role worker: run triggers and deliver callbacks, answer GET /healthz and
+                           GET /metrics only; --role all (the default): both. api and worker need
+                           PostgreSQL (storage.postgres.url)
   demo                     run the demo: organisation demo, services echo, sleep and fail, printed
                            credentials; --data-dir <dir> keeps its SQLite file and credentials
                            (default: ./autofacilitate-data), --port <n> (default: 8080)
@@ -35,6 +40,7 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean' },
       'data-dir': { type: 'string' },
       port: { type: 'string' },
+      role: { type: 'string' },
     },
   });
   if (values.help) {
@@ -42,20 +48,23 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const configFile = values.config ?? process.env.AUTOFACILITATE_CONFIG ?? 'config.yaml';
-  const [command = 'start', ...rest] = positionals;
+  const [command = 'serve', ...rest] = positionals;
   if ((values['data-dir'] !== undefined || values.port !== undefined) && command !== 'demo') {
     throw new Error(
       `--data-dir and --port go with demo (a configuration file says where its data goes and its port)\n\n${help}`,
     );
   }
+  const serves = command === 'serve' || command === 'start';
+  if (values.role !== undefined && !serves) throw new Error(`--role goes with serve\n\n${help}`);
   if (command === 'deliveries') {
     if (rest.length !== 1) throw new Error(`deliveries takes one triggerUUID\n\n${help}`);
     return deliveries(configFile, rest[0]!);
   }
   if (rest.length > 0) throw new Error(`Unexpected arguments: ${rest.join(' ')}\n\n${help}`);
   switch (command) {
+    case 'serve':
     case 'start':
-      return start(configFile);
+      return serve(configFile, parseServerRole(values.role ?? 'all'));
     case 'demo':
       // In the working directory, where the user sees it (never inside node_modules).
       return runDemo({

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { feedAdminEvents } from './admin/admin-event-sources';
 import { AdminEvents } from './admin/admin-events';
@@ -31,6 +31,7 @@ import { RetentionSweeper } from './triggers/retention-sweeper';
 import { TriggerWorker } from './triggers/trigger-worker';
 import { createTracing, type Tracing } from './tracing/tracing';
 import { AdminSessions } from './console/admin-sessions';
+import { roleRefusal, runsWork, takesRequests, type ServerRole } from './config/server-role';
 
 /** What a caller may put in place of the defaults, mostly for tests. */
 export interface ServerOptions {
@@ -45,8 +46,11 @@ export interface ServerOptions {
   connect?: Connect;
   /** Where the log lines go (JSON unless `server.logFormat` is `pretty`); standard output when absent. */
   logDestination?: DestinationStream;
-  /** What this process does (`api`, `worker` or `all`): the `role` label of its cluster metrics; `all` when absent. */
-  role?: string;
+  /**
+   * What this process does (`serve --role`), and the `role` label of its cluster metrics: `all`
+   * when absent; `api` and `worker` need PostgreSQL.
+   */
+  role?: ServerRole;
 }
 
 /** A running AutoFacilitate server. */
@@ -81,10 +85,32 @@ function signingKeys(config: ServerConfig): Map<string, Buffer[]> {
 }
 
 /**
+ * Wakes the worker and the deliverer when another process makes work due, where the store tells
+ * (PostgreSQL); without it, or while it is down, they find that work by polling.
+ */
+async function listenForWork(
+  store: Storage,
+  worker: TriggerWorker,
+  deliverer: CallbackDeliverer,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  try {
+    await store.listenForWork?.({ triggers: () => worker.wake(), deliveries: () => deliverer.wake() });
+  } catch (error) {
+    log.warn({ err: error }, 'not listening for work of other processes: polling alone finds it');
+  }
+}
+
+/**
  * Builds a server from a resolved configuration: the store, the services, the HTTP application,
  * and, unless switched off, the worker that runs triggers and the deliverer of their callbacks.
+ * Its role picks among them: an `api` process runs no worker or deliverer, a `worker` process
+ * answers its probes alone (`/healthz`, `/metrics`); refused on a store the role cannot share.
  */
 export async function createServer(config: ServerConfig, options: ServerOptions = {}): Promise<AutoFacilitateServer> {
+  const role = options.role ?? 'all';
+  const refused = roleRefusal(role, config);
+  if (refused) throw new Error(refused);
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const log = createLogger(config.server, options.logDestination);
@@ -102,7 +128,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
     throw error;
   }
   const drain = new DrainRate(clock);
-  const metrics = new ServerMetrics(store, Object.keys(config.organisations), drain, options.role);
+  const metrics = new ServerMetrics(store, Object.keys(config.organisations), drain, role);
   const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) =>
     metrics.apiKeyCall(orgId, apiKey, operationId),
   );
@@ -212,6 +238,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
       },
       metrics,
       decoySecretHash: await hashClientSecret(ids.accessToken()),
+      probesOnly: !takesRequests(role),
       ids,
       log,
     });
@@ -222,9 +249,13 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   }
 
   usage.start(config.usage.flushIntervalMs, log);
-  sweeper.start();
-  if (config.workers.enabled) worker.start();
-  if (config.callbacks.enabled) deliverer.start();
+  if (runsWork(role)) {
+    sweeper.start();
+    if (config.workers.enabled) worker.start();
+    if (config.callbacks.enabled) deliverer.start();
+    await listenForWork(store, worker, deliverer, log);
+  }
+  log.info({ role }, 'serving');
 
   let closing: Promise<void> | undefined;
   const stop = async (): Promise<void> => {

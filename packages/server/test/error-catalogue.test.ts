@@ -119,6 +119,14 @@ const cases: Record<Factory, [ServerError, string, object]> = {
     'AF_ERR_ROUTE_NOT_FOUND',
     notFound('path', 'No operation at GET /nowhere'),
   ],
+  operationNotServedHere: [
+    catalogue.operationNotServedHere('POST', '/via/v2/organizations/acme/autoFacilitate/execute/echo'),
+    'AF_ERR_OPERATION_NOT_SERVED_HERE',
+    notFound(
+      'path',
+      'This is a worker process (--role worker): it answers GET /healthz and GET /metrics only; send POST /via/v2/organizations/acme/autoFacilitate/execute/echo to an API process',
+    ),
+  ],
   organisationNotFound: [
     catalogue.organisationNotFound('globex'),
     'AF_ERR_ORGANISATION_NOT_FOUND',

@@ -1,6 +1,7 @@
 import { PostgresStorage } from '../src/storage/postgres/postgres-storage';
 import { call, execute, finalResult } from './support/api-client';
 import { usePostgresCluster } from './support/postgres-cluster';
+import type { RawConfig } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
 
 // What an operator of a PostgreSQL cluster sees: /healthz checks the database and pg-boss apart,
@@ -8,20 +9,24 @@ import { startTestServer, type TestServer } from './support/test-server';
 
 const cluster = usePostgresCluster();
 let server: TestServer;
+// A worker process takes no API requests: the triggers it runs come through an API process.
+let api: TestServer;
 
 describe('a server on PostgreSQL, its role a worker', () => {
   beforeAll(async () => {
     const url = await cluster.createDatabase();
-    server = await startTestServer(
-      (raw) => {
-        raw.storage = { postgres: { url, poolSize: 4 } };
-      },
-      { role: 'worker' },
-    );
+    const onPostgres = (raw: RawConfig) => {
+      raw.storage = { postgres: { url, poolSize: 4 } };
+    };
+    server = await startTestServer(onPostgres, { role: 'worker' });
+    api = await startTestServer(onPostgres, { role: 'api' });
   });
 
   // Closed before the cluster stops.
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await api.close();
+    await server.close();
+  });
 
   /** The samples of the exposition, by series (name and labels as written). */
   async function scrape(): Promise<Map<string, number>> {
@@ -42,11 +47,18 @@ describe('a server on PostgreSQL, its role a worker', () => {
   });
 
   test("the pools' use, the job engine's queues and the triggers' latency, labelled with the role", async () => {
-    const acme = await server.acme();
+    const acme = await api.acme();
     const before = await scrape();
-    const started = await execute(server.url, 'acme', 'echo', acme, { triggerParameters: { key: 'value' } });
+    const started = await execute(api.url, 'acme', 'echo', acme, { triggerParameters: { key: 'value' } });
     expect(started.status).toBe(200);
-    await finalResult(server, 'acme', 'echo', started.json.triggerUUID, acme);
+    const ran = await finalResult(
+      { url: api.url, finished: server.finished },
+      'acme',
+      'echo',
+      started.json.triggerUUID,
+      acme,
+    );
+    expect(ran.json).toMatchObject({ status: 'succeeded' });
     const after = await scrape();
     const grew = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
     expect(grew('autofacilitate_trigger_wait_seconds_count{role="worker"}')).toBe(1);

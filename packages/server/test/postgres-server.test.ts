@@ -62,3 +62,16 @@ test('a trigger runs, its callback is retried and delivered, and the admin API l
   expect(listed.json.triggers.map((trigger: { triggerUUID: string }) => trigger.triggerUUID)).toEqual([triggerUUID]);
   expect(await store.boss.findJobs('trigger', { id: triggerUUID })).toMatchObject([{ state: 'completed' }]);
 });
+
+test("the jobs' leases are the configuration's: a trigger's heartbeat from workers.leaseMs, a delivery's expiry from callbacks.timeoutMs", async () => {
+  const url = await cluster.createDatabase();
+  server = await startTestServer((raw) => {
+    raw.storage = { postgres: { url, poolSize: 2 } };
+    raw.workers.leaseMs = 12_500;
+    raw.callbacks.timeoutMs = 4000;
+  });
+  const { boss } = server.server.store as PostgresStorage;
+  expect(await boss.getQueue('trigger')).toMatchObject({ heartbeatSeconds: 13, notify: true });
+  // As long as the deliverer's own lease: two attempts' timeouts and a second.
+  expect(await boss.getQueue('delivery')).toMatchObject({ expireInSeconds: 9, notify: true });
+});

@@ -3,14 +3,15 @@ import { createInterface } from 'node:readline';
 import { hashApiKey, hashClientSecret } from '../auth/secret-hash';
 import { newCallbackSecret as makeCallbackSecret } from '../callbacks/callback-secret';
 import { loadConfig } from '../config/load-config';
+import type { ServerRole } from '../config/server-role';
 import { createServer } from '../server';
 import { effectiveSpec } from '../spec/load-spec';
 import { openStorage } from '../storage/open-storage';
 import { runUntilSignal } from './run-until-signal';
 
-/** `start`: runs the server of a configuration file until SIGTERM or SIGINT. */
-export async function start(configFile: string): Promise<void> {
-  const server = await createServer(await loadConfig(configFile));
+/** `serve` (or `start`): runs the server of a configuration file in its role until SIGTERM or SIGINT. */
+export async function serve(configFile: string, role: ServerRole): Promise<void> {
+  const server = await createServer(await loadConfig(configFile), { role });
   runUntilSignal(server);
   await server.listen();
 }

@@ -55,6 +55,14 @@ export const requestRefused = (statusCode: number, scope: string, message: strin
 // 404: the resource does not exist, or belongs to an organisation the caller is not part of.
 export const routeNotFound = (method: string, path: string) =>
   refusal('AF_ERR_ROUTE_NOT_FOUND', 404, 'path', `No operation at ${method} ${path}`);
+/** An operation sent to a worker process, which answers its probes only. */
+export const operationNotServedHere = (method: string, path: string) =>
+  refusal(
+    'AF_ERR_OPERATION_NOT_SERVED_HERE',
+    404,
+    'path',
+    `This is a worker process (--role worker): it answers GET /healthz and GET /metrics only; send ${method} ${path} to an API process`,
+  );
 export const organisationNotFound = (orgId: string) =>
   refusal('AF_ERR_ORGANISATION_NOT_FOUND', 404, 'path.orgId', `Organisation ${orgId} not found`);
 export const serviceNotFound = (orgId: string, vsn: string) =>

@@ -4,6 +4,7 @@ import type { AdminDependencies } from '../admin/admin-dependencies';
 import type { ApiAuthenticationDependencies } from '../auth/api-authentication';
 import { FailedAuthentications } from '../auth/failed-authentications';
 import type { ServerConfig } from '../config/server-config';
+import { probeOperations } from '../config/server-role';
 import { consoleDirectory } from '../console/console-directory';
 import { consolePages } from '../console/console-pages';
 import type { ServerMetrics } from '../metrics/server-metrics';
@@ -24,7 +25,8 @@ import { echoRequestId, requestIdFrom } from './request-id';
 import { clientErrorHandler, frameworkErrors, maxParamLength } from './framework-errors';
 import { methodNotAllowedRoutes } from './method-not-allowed';
 import { closeAfterEarlyAnswer, slowClientOptions } from './slow-clients';
-import { specRoutes } from './spec-routes';
+import { notServedHere } from './not-served-here';
+import { specRoutes, type OperationPlugin } from './spec-routes';
 
 /** Everything the HTTP side is made of. */
 export interface AppDependencies {
@@ -37,6 +39,8 @@ export interface AppDependencies {
   admin: AdminDependencies;
   metrics: ServerMetrics;
   decoySecretHash: string;
+  /** A worker process: it answers the probes (`getHealth`, `getMetrics`) alone, and serves no console. */
+  probesOnly?: boolean;
   ids: Ids;
   log: FastifyBaseLogger;
 }
@@ -67,26 +71,29 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   installErrorHandling(app, config.limits.bodyBytes);
   if (config.testing.faultInjection) installFaultInjection(app);
   methodNotAllowedRoutes(app, routes);
-  if (consoleDirectory) await app.register(consolePages, { directory: consoleDirectory });
-  await app.register(specRoutes, {
-    routes,
-    operations: {
-      getAccessToken: getAccessToken({
-        credentials: authentication.credentials,
-        tokens: authentication.tokens,
-        decoySecretHash,
-        failures: new FailedAuthentications(
-          store.rateLimiter('failed-authentications', dependencies.execute.clock),
-          config.limits.failedAuthentications,
-        ),
-      }),
-      executeService: executeService({ authentication, ...dependencies.execute }),
-      getTriggerResult: getTriggerResult({ authentication, store: store.triggers }),
-      getMetrics: getMetrics(metrics),
-      getHealth: getHealth(store),
-      ...adminOperations(dependencies.admin),
-    },
-  });
+  if (consoleDirectory && !dependencies.probesOnly) await app.register(consolePages, { directory: consoleDirectory });
+  const operations: Record<string, OperationPlugin> = {
+    getAccessToken: getAccessToken({
+      credentials: authentication.credentials,
+      tokens: authentication.tokens,
+      decoySecretHash,
+      failures: new FailedAuthentications(
+        store.rateLimiter('failed-authentications', dependencies.execute.clock),
+        config.limits.failedAuthentications,
+      ),
+    }),
+    executeService: executeService({ authentication, ...dependencies.execute }),
+    getTriggerResult: getTriggerResult({ authentication, store: store.triggers }),
+    getMetrics: getMetrics(metrics),
+    getHealth: getHealth(store),
+    ...adminOperations(dependencies.admin),
+  };
+  if (dependencies.probesOnly) {
+    for (const operationId of Object.keys(operations)) {
+      if (!probeOperations.has(operationId)) operations[operationId] = notServedHere;
+    }
+  }
+  await app.register(specRoutes, { routes, operations });
   await app.ready();
   return app;
 }

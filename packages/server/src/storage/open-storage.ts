@@ -25,5 +25,12 @@ export async function openStorage(config: ServerConfig, options: OpenStorageOpti
     url,
     poolSize: options.poolSize ?? poolSize,
     ...(options.onIdleError ? { onIdleError: options.onIdleError } : {}),
+    // The leases of the configuration are the jobs' on pg-boss: a dead worker's trigger comes
+    // back once its heartbeat lapses (pg-boss's shortest is 10 s), a dead deliverer's attempt once
+    // its job expires, as long after as the deliverer's own lease.
+    queue: {
+      heartbeatSeconds: Math.max(10, Math.ceil(config.workers.leaseMs / 1000)),
+      deliveryExpireSeconds: Math.ceil((2 * config.callbacks.timeoutMs + 1000) / 1000),
+    },
   });
 }

@@ -32,6 +32,22 @@ export interface Storage extends UnitOfWork, Repositories {
   connectionPools(): PoolUse[];
   /** The job engine's queues, counted, for the metrics; none for SQLite, whose queue is the triggers' table. */
   jobQueues(): Promise<JobQueueCount[]>;
+  /**
+   * Tells `wake` at once of work other processes made due (PostgreSQL: LISTEN/NOTIFY); absent
+   * where a process finds their work by polling alone. Closed by `close`.
+   */
+  listenForWork?(wake: WorkWake): Promise<WorkListener>;
+  close(): Promise<void>;
+}
+
+/** Who is woken when another process makes work due. */
+export interface WorkWake {
+  triggers(): void;
+  deliveries(): void;
+}
+
+/** A subscription of {@link Storage.listenForWork}. */
+export interface WorkListener {
   close(): Promise<void>;
 }
 

@@ -12,8 +12,8 @@ export interface ProcessServers {
   dir(): string;
   /** Writes a configuration file (log level `info`, a short grace period) for `name`'s own folder. */
   configFile(name: string, adjust?: (raw: RawConfig) => void): Promise<string>;
-  /** Starts the server with `file`; resolves once it listens, with a caller of `acme`. */
-  start(file: string, env?: NodeJS.ProcessEnv): Promise<ServerProcess & { url: string; acme: Caller }>;
+  /** Starts the server with `file` (and `args`, e.g. `serve --role api`); resolves once it listens, with a caller of `acme`. */
+  start(file: string, env?: NodeJS.ProcessEnv, args?: string[]): Promise<ServerProcess & { url: string; acme: Caller }>;
   /** Kills `child` after the test, if it still runs. */
   track(child: ServerProcess): void;
 }
@@ -50,8 +50,8 @@ export function processServers(): ProcessServers {
       await writeFile(file, stringify(raw));
       return file;
     },
-    start: async (file, env = {}) => {
-      const started = await startServerProcess(file, { ...testEnv, ...env });
+    start: async (file, env = {}, args = []) => {
+      const started = await startServerProcess(file, { ...testEnv, ...env }, args);
       children.push(started);
       const acme: Caller = {
         token: await tokenFor(started.url, 'acme-client', secrets.acmeClient),

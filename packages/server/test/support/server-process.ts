@@ -94,12 +94,13 @@ export async function startProcess(
   };
 }
 
-/** Starts the server with a configuration file; resolves once it listens, with its URL. */
+/** Starts the server with a configuration file (and `args`, e.g. `serve --role worker`); resolves once it listens, with its URL. */
 export async function startServerProcess(
   configFile: string,
   env: NodeJS.ProcessEnv,
+  args: string[] = [],
 ): Promise<ServerProcess & { url: string }> {
-  const started = await startProcess('main.js', ['--config', configFile], env);
+  const started = await startProcess('main.js', [...args, '--config', configFile], env);
   const [, url] = await started.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
   return { ...started, url: url! };
 }

@@ -53,8 +53,9 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
     // Expiry and heartbeat failures run in the monitor step of a supervise pass, which runs only
     // once per monitor interval (60 s by default) whatever the supervise interval.
     monitorIntervalSeconds: options.superviseIntervalSeconds,
-    // No cron schedules here: no cron worker or clock monitor to run. No LISTEN/NOTIFY yet either:
-    // it wakes pg-boss's own work() loops, and our workers claim by polling (docs/postgresql.md).
+    // No cron schedules here: no cron worker or clock monitor to run. No `useListenNotify` either:
+    // its listener wakes pg-boss's own work() loops, which our claims are not; the worker
+    // processes listen on the same channel themselves (work-notifications.ts).
     schedule: false,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -71,6 +72,8 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
         retryLimit: triggerRetryLimit,
         retryDelay: 0,
         deleteAfterSeconds: options.deleteAfterSeconds,
+        // A job due at once is announced with NOTIFY in the statement that writes it: on commit.
+        notify: true,
       },
     ],
     [
@@ -81,6 +84,7 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
         retryDelay: 0,
         deadLetter: deadDeliveryQueue,
         deleteAfterSeconds: options.deleteAfterSeconds,
+        notify: true,
       },
     ],
   ];

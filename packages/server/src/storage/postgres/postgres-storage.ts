@@ -5,7 +5,7 @@ import type { DeliveryStore } from '../delivery-store';
 import type { DeliveryClaimRequest } from '../delivery-types';
 import type { IdempotencyKeyStore } from '../idempotency-key-store';
 import type { IdempotencyCompletion } from '../idempotency-types';
-import type { JobQueueCount, PoolUse, Storage } from '../storage';
+import type { JobQueueCount, PoolUse, Storage, WorkListener, WorkWake } from '../storage';
 import type { TokenStore } from '../token-store';
 import type { TriggerStore } from '../trigger-store';
 import type { NewTrigger, TriggerFinish } from '../trigger-types';
@@ -25,6 +25,7 @@ import { PostgresTokenStore } from './postgres-token-store';
 import { PostgresTriggerStore } from './postgres-trigger-store';
 import { PostgresUnitOfWork } from './postgres-unit-of-work';
 import { PostgresUsageStore } from './postgres-usage-store';
+import { listenForWork, workChannel } from './work-notifications';
 
 /** Where the PostgreSQL storage connects, and how its job engine runs. */
 export type PostgresStorageOptions = PostgresPoolOptions & {
@@ -60,14 +61,17 @@ export class PostgresStorage implements Storage {
   readonly #pool: Pool;
   readonly #url: string;
   readonly #work: PostgresUnitOfWork;
+  readonly #schema: string;
+  readonly #listeners = new Set<WorkListener>();
 
-  private constructor(pool: Pool, boss: PgBoss, url: string) {
+  private constructor(pool: Pool, boss: PgBoss, url: string, schema: string) {
     this.#pool = pool;
     this.#url = url;
+    this.#schema = schema;
     this.boss = boss;
     const tokens = new PostgresTokenStore(pool);
     const idempotencyKeys = new PostgresIdempotencyKeyStore(pool);
-    const triggers = new PostgresTriggerStore(pool, boss);
+    const triggers = new PostgresTriggerStore(pool, boss, workChannel(schema));
     const deliveries = new PostgresDeliveryStore(pool, boss);
     this.#work = new PostgresUnitOfWork(pool, { triggers, idempotencyKeys, deliveries, tokens });
     this.tokens = tokens;
@@ -85,19 +89,15 @@ export class PostgresStorage implements Storage {
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
     const pool = createPostgresPool(options);
     let boss: PgBoss;
+    const queue = { ...queueDefaults, onError: options.onIdleError, ...options.queue, url: options.url };
     try {
       await migratePostgres(pool);
-      boss = await startQueue({
-        ...queueDefaults,
-        onError: options.onIdleError,
-        ...options.queue,
-        url: options.url,
-      });
+      boss = await startQueue(queue);
     } catch (error) {
       await pool.end();
       throw postgresError(options.url, error);
     }
-    return new PostgresStorage(pool, boss, options.url);
+    return new PostgresStorage(pool, boss, options.url, queue.schema);
   }
 
   createTrigger(trigger: NewTrigger, idempotency?: IdempotencyCompletion): Promise<void> {
@@ -163,7 +163,22 @@ export class PostgresStorage implements Storage {
     }));
   }
 
+  async listenForWork(wake: WorkWake): Promise<WorkListener> {
+    const listener = await listenForWork(this.boss, this.#schema, wake).catch((error: unknown) => {
+      throw postgresError(this.#url, error);
+    });
+    this.#listeners.add(listener);
+    return {
+      close: async () => {
+        this.#listeners.delete(listener);
+        await listener.close();
+      },
+    };
+  }
+
   async close(): Promise<void> {
+    await Promise.all([...this.#listeners].map((listener) => listener.close()));
+    this.#listeners.clear();
     // No workers of pg-boss's own run here: nothing to wait for but its timers and its pool.
     await this.boss.stop({ graceful: false });
     if (!this.#pool.ended) await this.#pool.end();

@@ -33,10 +33,13 @@ const serviceLock = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
 export class PostgresTriggerStore implements TriggerStore {
   readonly #pool: Pool;
   readonly #boss: PgBoss;
+  readonly #channel: string;
 
-  constructor(pool: Pool, boss: PgBoss) {
+  /** @param channel - where jobs due at once are announced (pg-boss announces those it writes). */
+  constructor(pool: Pool, boss: PgBoss, channel: string) {
     this.#pool = pool;
     this.#boss = boss;
+    this.#channel = channel;
   }
 
   /** Writes a queued trigger and sends its job, in `client`'s transaction. */
@@ -151,6 +154,8 @@ export class PostgresTriggerStore implements TriggerStore {
           { message: 'given back by a worker that stopped' },
           { db: executor(client) },
         );
+        // A failed job's retry is not announced by pg-boss: the other workers hear of it on commit.
+        await client.query('SELECT pg_notify($1, $2)', [this.#channel, triggerQueue]);
       }
       return rows.length;
     });
