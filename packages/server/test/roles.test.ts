@@ -73,7 +73,8 @@ test('an API process takes the trigger; a worker process, woken at once, runs it
     type: 'trigger.finished',
     data: { triggerUUID, status: 'succeeded' },
   });
-  expect(worker.output()).toMatch(logLine(triggerUUID, 'trigger finished'));
+  // The log line may come through the pipe after the callback through the network.
+  await worker.waitFor(logLine(triggerUUID, 'trigger finished'));
   expect(api.output()).not.toMatch(logLine(triggerUUID, 'trigger running'));
   const read = await result(api.url, 'acme', 'echo', triggerUUID, api.acme);
   expect(read.json).toMatchObject({ triggerUUID, status: 'succeeded', output: { key: 'value' } });

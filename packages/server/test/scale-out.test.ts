@@ -106,6 +106,7 @@ test('2 API and 2 worker processes on one PostgreSQL: 5,000 triggers, a worker k
     killedWorker.child.kill('SIGKILL');
     await killedWorker.exited;
     await appendFile(runLog, `killed - ${killedWorker.child.pid}\n`);
+    console.log(`killed a worker after ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
     workers[0] = await startWorker();
   });
   const acme = apis[0]!.acme;
@@ -116,6 +117,8 @@ test('2 API and 2 worker processes on one PostgreSQL: 5,000 triggers, a worker k
     }),
   );
   const sentSeconds = (performance.now() - startedAt) / 1000;
+  // Progress, for a run that ends in the timeout on a machine busy with other work.
+  console.log(`sent ${triggers} triggers in ${sentSeconds.toFixed(1)} s; ${tally.byTrigger.size} called back so far`);
   expect(answers.filter((answer) => answer.status !== 200).map(answered)).toEqual([]);
   const accepted = [
     ...answers.map((answer) => answer.json.triggerUUID as string),
@@ -166,4 +169,4 @@ test('2 API and 2 worker processes on one PostgreSQL: 5,000 triggers, a worker k
   expect(tallied.filter((triggerUUID) => !runs.starts.has(triggerUUID))).toEqual([]);
   expect(reruns.filter((pids) => pids.slice(0, -1).some((pid) => pid !== killedPid))).toEqual([]);
   expect(runs.mostAtOnce).toBeLessThanOrEqual(concurrency);
-}, 240_000);
+}, 600_000);
