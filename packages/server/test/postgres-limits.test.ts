@@ -2,6 +2,7 @@ import { Client, type Pool } from 'pg';
 import { limitCheckDeadlineMs } from '../src/limits/within-deadline';
 import { migratePostgres } from '../src/storage/postgres/postgres-migrations';
 import { createPostgresPool } from '../src/storage/postgres/postgres-pool';
+import { PostgresStorage } from '../src/storage/postgres/postgres-storage';
 import { PostgresRateLimiter } from '../src/storage/postgres/postgres-rate-limiter';
 import { basic, execute, requestToken, type Answer, type Caller } from './support/api-client';
 import { rateLimiterConformance } from './support/conformance/rate-limiter-conformance';
@@ -42,6 +43,29 @@ describe('the shared buckets', () => {
       first: new PostgresRateLimiter(one, 'execute', clock),
       second: new PostgresRateLimiter(two, 'execute', clock),
     };
+  });
+
+  test("the retention sweep's purge forgets the buckets that are full again, and only those", async () => {
+    const storage = await PostgresStorage.open({ url, poolSize: 2 });
+    try {
+      const clock = new VirtualClock();
+      const limiter = storage.rateLimiter('purged', clock);
+      const rate = { perSecond: 1, burst: 2 };
+      await limiter.take('full-soon', rate);
+      await clock.advance(5000);
+      await limiter.take('recent', rate);
+      const keys = async () =>
+        (
+          await pools[0]!.query<{ limit_key: string }>(
+            "SELECT limit_key FROM rate_limits WHERE limit_key LIKE 'purged%' ORDER BY limit_key",
+          )
+        ).rows.map((row) => row.limit_key);
+      expect(await keys()).toEqual(['purged\nfull-soon', 'purged\nrecent']);
+      await storage.purge(0, clock.now());
+      expect(await keys()).toEqual(['purged\nrecent']);
+    } finally {
+      await storage.close();
+    }
   });
 
   test('limits of other names keep their own buckets under the same key', async () => {

@@ -36,7 +36,7 @@ function waitMs(tat: number, now: number, intervalMs: number, burst: number): nu
  * The token buckets of every process on the database, one `rate_limits` row per key, so that the
  * rate holds for the cluster. Time is the server's injected clock, like the rest of its limits:
  * a process whose clock runs ahead by d moves the bucket's time on by d once, not on every request
- * (tat never goes back). A refusal is remembered: tat only grows but for tokens given back, so while
+ * (`greatest` keeps a clock that lags from moving tat back). A refusal is remembered: tat only grows but for tokens given back, so while
  * the last tat seen says the bucket is empty it is (or, after a give-back, nearly: the memory errs
  * towards refusing), and a flood of refused requests costs the database nothing.
  */
