@@ -1,5 +1,6 @@
 // The bench's printout: Markdown tables, so that a run can be quoted in the README as printed.
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { rowNames } from './settings.mjs';
 
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const ms = (value) => `${value.toFixed(1)} ms`;
@@ -15,6 +16,7 @@ export function machine(settings) {
       `${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, load average ${loadavg()
         .map((load) => load.toFixed(1))
         .join(' ')} at the start, databases in ${tmpdir()}.`,
+    ...(settings.rows.size < rowNames.length ? [`Rows run (BENCH_ROWS): ${[...settings.rows].join(', ')}.`] : []),
     `Request rows: ${settings.seconds} s each after a ${settings.warmupSeconds} s warm-up. End to end: ` +
       `${settings.endToEndSeconds} s at ${settings.endToEndConnections} connections, drain cut at ${settings.drainSeconds} s.`,
     '',
@@ -36,18 +38,24 @@ function requestRow(name, connections, figures, bare) {
 /** The rows of requests per second, each beside the bare server's. */
 export function requestTable({ execute, settingsRows, results }) {
   const rows = [];
-  for (const [key, { synchronous, bare, execute: figures }] of execute) {
+  for (const [key, { synchronous, bare, execute: figures }] of execute ?? []) {
     const connections = Number(key.split(' ')[1]);
     rows.push(requestRow(`bare Fastify + 1 SQLite insert, synchronous=${synchronous}`, connections, bare, bare));
     rows.push(requestRow(`execute (API process), synchronous=${synchronous}`, connections, figures, bare));
   }
   // The other settings change the default (FULL) one at a time; beside the fastest baseline.
-  const bare100 = execute.get('NORMAL 100').bare;
-  for (const [name, figures] of settingsRows) rows.push(requestRow(name, 100, figures, bare100));
-  for (const [connections, { bare, result }] of results) {
+  if (settingsRows) {
+    if (!execute)
+      rows.push(
+        requestRow('bare Fastify + 1 SQLite insert, synchronous=NORMAL', 100, settingsRows.bare, settingsRows.bare),
+      );
+    for (const [name, figures] of settingsRows.rows) rows.push(requestRow(name, 100, figures, settingsRows.bare));
+  }
+  for (const [connections, { bare, result }] of results ?? []) {
     rows.push(requestRow('bare Fastify GET of 1 SQLite row', connections, bare, bare));
     rows.push(requestRow('GET result (API process)', connections, result, bare));
   }
+  if (rows.length === 0) return [];
   return table(
     ['run', 'connections', 'req/s', 'p50', 'p99', '429', 'ratio to bare'],
     ['---', '---:', '---:', '---:', '---:', '---:', '---:'],
@@ -105,25 +113,80 @@ export function cpuTable(cpu, perWindow) {
 }
 
 /** The one-at-a-time latencies and the callbacks. */
-export function latencyTable({ latency, deliveries, callbackLatency, samples }) {
-  return table(
-    ['latency and callbacks', 'figure'],
-    ['---', '---'],
-    [
+export function latencyTable({ latency, called, samples }) {
+  const rows = [];
+  if (latency) {
+    rows.push([
+      `execute → result of \`echo\` (one client, ${samples} triggers)`,
+      `p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`,
+    ]);
+  }
+  if (called) {
+    rows.push(
       [
-        `execute → result of \`echo\` (one client, ${samples} triggers)`,
-        `p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`,
-      ],
-      [
-        `callbacks delivered to a receiver on 127.0.0.1 (${deliveries.count}, 64 at once)`,
-        `${count.format(deliveries.perSecond)} per second`,
+        `callbacks delivered to a receiver on 127.0.0.1 (${called.deliveries.count}, 64 at once)`,
+        `${count.format(called.deliveries.perSecond)} per second`,
       ],
       [
         `execute → callback received (one client, ${samples} triggers)`,
-        `p50 ${ms(callbackLatency.p50)}, p99 ${ms(callbackLatency.p99)}`,
+        `p50 ${ms(called.latency.p50)}, p99 ${ms(called.latency.p99)}`,
       ],
-    ],
-  );
+    );
+  }
+  if (rows.length === 0) return [];
+  return table(['latency and callbacks', 'figure'], ['---', '---'], rows);
+}
+
+/** The PostgreSQL rows: execute beside the bare pg insert, end to end, latency, jobs, callbacks. */
+export function postgresTable({ execute, sustained, latency, jobs, callbacks }, settings) {
+  const rows = [];
+  for (const [connections, { bare, apis }] of execute) {
+    rows.push(requestRow('bare Fastify + 1 pg INSERT (pool of 10)', connections, bare, bare));
+    for (const [count, figures] of apis) {
+      rows.push(requestRow(`execute, ${count} API process${count > 1 ? 'es' : ''}`, connections, figures, bare));
+    }
+  }
+  const bare100 = execute.get(100).bare;
+  const { load } = sustained;
+  return [
+    ...table(
+      ['PostgreSQL run', 'connections', 'req/s', 'p50', 'p99', '429', 'ratio to bare pg'],
+      ['---', '---:', '---:', '---:', '---:', '---:', '---:'],
+      [...rows, requestRow('execute, 1 API process, a worker process running', 100, load, bare100)],
+    ),
+    ...table(
+      ['PostgreSQL, end to end and workers', 'figure'],
+      ['---', '---'],
+      [
+        [
+          `end to end: executes accepted (${load.seconds.toFixed(0)} s at 100 connections, 1 API process, 1 worker process)`,
+          `${count.format(load.ok)} (${count.format(load.perSecond)} per second), queue ${count.format(sustained.queue[0])} → ${count.format(sustained.queue[1])}`,
+        ],
+        [
+          'end to end: drain after the load',
+          sustained.left === 0
+            ? `${sustained.drainSeconds.toFixed(1)} s`
+            : `cut at ${sustained.drainSeconds.toFixed(0)} s, ${count.format(sustained.left)} left`,
+        ],
+        [
+          'end to end: echo triggers finished per second, sustained',
+          `${count.format(sustained.perSecond)} (${ratio(sustained.perSecond / bare100.perSecond)} × bare pg at 100)`,
+        ],
+        [
+          `execute → result of \`echo\` (one client, ${settings.latencySamples} triggers, API and worker processes apart)`,
+          `p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`,
+        ],
+        [
+          `jobs through a worker process (${count.format(jobs.count)} echo triggers queued, first start to last finish)`,
+          `${count.format(jobs.perSecond)} per second`,
+        ],
+        [
+          `callbacks delivered to a receiver on 127.0.0.1 (${count.format(callbacks.count)}, 64 at once, one process)`,
+          `${count.format(callbacks.perSecond)} per second`,
+        ],
+      ],
+    ),
+  ];
 }
 
 /** Each target, met or missed, with its figure. The bench prints them; it fails on none. */

@@ -36,10 +36,10 @@ function organisations(echo) {
  * The set-up of the request rows: logs at `warn` unless asked, echo at concurrency 16, callbacks
  * only when a run delivers them, and then to the receiver on 127.0.0.1 only.
  */
-export function tunedConfig({ workers, logLevel = 'warn', callbacks = false, synchronous = 'FULL' }) {
+export function tunedConfig({ workers, logLevel = 'warn', callbacks = false, synchronous = 'FULL', postgres }) {
   return {
     server: { logLevel },
-    storage: { sqlite: { synchronous } },
+    storage: postgres ? { postgres: { url: postgres } } : { sqlite: { synchronous } },
     workers: { enabled: workers },
     limits: unbounded,
     callbacks: { enabled: callbacks, concurrency: 64, allow: ['127.0.0.1/32'] },
@@ -56,21 +56,23 @@ export function defaultConfig() {
 }
 
 /**
- * Starts the server of `dist/main.js` with `config` (host, port and database file added) and gets
- * a token; `file` names the database when it is to be another than `<name>.sqlite`.
+ * Starts the server of `dist/main.js` with `config` (host, port and, but on PostgreSQL, the
+ * database file added) and gets a token; `file` names the database when it is to be another than
+ * `<name>.sqlite`.
  */
 export async function startServer(dir, name, config, file = join(dir, `${name}.sqlite`)) {
   const port = await freePort();
   const configFile = join(dir, `${name}.yaml`);
+  const onPostgres = config.storage?.postgres !== undefined;
   const written = {
     ...config,
     server: { ...config.server, host: '127.0.0.1', port },
-    storage: { sqlite: { ...config.storage?.sqlite, file } },
+    storage: onPostgres ? config.storage : { sqlite: { ...config.storage?.sqlite, file } },
   };
   // JSON is YAML.
   await writeFile(configFile, JSON.stringify(written, null, 2));
   const url = `http://127.0.0.1:${port}`;
-  // The bench seeds and watches the SQLite file: a PostgreSQL URL in the environment must not win.
+  // The configuration names the store: a PostgreSQL URL in the environment must not win.
   const env = { ...secrets, AUTOFACILITATE_POSTGRES_URL: undefined };
   const server = await startProcess(join(here, '..', 'dist', 'main.js'), ['--config', configFile], env, async () => {
     try {
@@ -93,7 +95,7 @@ export async function startServer(dir, name, config, file = join(dir, `${name}.s
   return {
     ...server,
     url,
-    file,
+    ...(!onPostgres && { file }),
     headers: {
       authorization: `Bearer ${token}`,
       'x-api-key': secrets.AUTOFACILITATE_API_KEY_BENCH_MAIN,
@@ -121,4 +123,14 @@ export async function startBare(dir, name, synchronous = 'NORMAL') {
     executeUrl: `${url}/execute`,
     resultUrl: (triggerUUID) => `${url}/result/${triggerUUID}`,
   };
+}
+
+/** The bare Fastify server of `bare-pg-server.mjs` on the PostgreSQL database `url`. */
+export async function startBarePostgres(url) {
+  const port = await freePort();
+  const bare = await startProcess(join(here, 'bare-pg-server.mjs'), [String(port), url], {}, async (output) =>
+    output.includes('ready'),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  return { ...bare, url: base, headers: { 'content-type': 'application/json' }, executeUrl: `${base}/execute` };
 }

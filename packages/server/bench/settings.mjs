@@ -19,9 +19,23 @@ function positiveList(name, fallback) {
   });
 }
 
+/** The parts of the bench, in the order they run; `BENCH_ROWS` names a few of them to run alone. */
+export const rowNames = ['execute', 'settings', 'get-result', 'end-to-end', 'cpu', 'latency', 'callbacks', 'postgres'];
+
+function rowList(name) {
+  const value = process.env[name];
+  if (value === undefined || value === '') return new Set(rowNames);
+  const rows = value.split(',').map((row) => row.trim());
+  const unknown = rows.filter((row) => !rowNames.includes(row));
+  if (unknown.length > 0) throw new Error(`${name} names ${unknown.join(', ')}: the rows are ${rowNames.join(', ')}`);
+  return new Set(rows);
+}
+
 const seconds = positive('BENCH_SECONDS', 10);
 
 export const settings = {
+  /** The parts to run (all unless `BENCH_ROWS` names some). */
+  rows: rowList('BENCH_ROWS'),
   /** Each autocannon run of the request rows, after a warm-up of up to 3 s. */
   seconds,
   warmupSeconds: Math.min(3, seconds),
@@ -36,4 +50,6 @@ export const settings = {
   /** The backlogs CPU per finished trigger is measured at, and the triggers of each of its 3 windows. */
   cpuQueued: positiveList('BENCH_CPU_QUEUED', [1000, 100000]),
   cpuTriggers: positive('BENCH_CPU_TRIGGERS', 500),
+  /** On PostgreSQL: triggers in the backlog the workers drain, and callbacks delivered. */
+  postgresJobs: positive('BENCH_PG_JOBS', 5000),
 };

@@ -10,16 +10,21 @@ async function measure(server, connections) {
   return load(server, { body: executeBody, connections, seconds: settings.seconds });
 }
 
+/** The bare insert alone at `connections` and `synchronous`: the anchor of a row. */
+export async function bareInsert(dir, connections, synchronous) {
+  const bare = await startBare(dir, `bare-${synchronous.toLowerCase()}-${connections}`, synchronous);
+  const figures = await measure(bare, connections);
+  await bare.stop();
+  return figures;
+}
+
 /**
  * Execute with its workers off, and bare, at `connections`, both at one `synchronous` level: a
  * server is compared with a baseline that keeps what it acknowledges as well as it does.
  */
 export async function executeBeside(dir, connections, synchronous) {
   const name = `${synchronous.toLowerCase()}-${connections}`;
-  const bare = await startBare(dir, `bare-${name}`, synchronous);
-  const bareFigures = await measure(bare, connections);
-  await bare.stop();
-
+  const bareFigures = await bareInsert(dir, connections, synchronous);
   const api = await startServer(dir, `api-${name}`, tunedConfig({ workers: false, synchronous }));
   const execute = await measure(api, connections);
   await api.stop();

@@ -91,19 +91,27 @@ function ready(server: ChildProcess): Promise<void> {
   });
 }
 
-const initdbOptions = ['--username=postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'];
+const initdbOptions = ['--username=postgres', '--auth=trust', '--encoding=UTF8', '--locale=C'];
 
-// The files are thrown away: nothing is synced to the disk.
-const settings = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'].flatMap(
-  (setting) => ['-c', setting],
-);
+// The tests' files are thrown away: nothing is synced to the disk.
+const unsynced = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+
+/** How a cluster keeps what it commits. */
+export interface PostgresClusterOptions {
+  /**
+   * Whether each commit reaches the disk before it is acknowledged (PostgreSQL's defaults), as
+   * in production: the bench measures that. Tests do without (their files are thrown away).
+   */
+  durable?: boolean;
+}
 
 /**
  * Starts a cluster of its own: initdb as the `postgres` user when run as root, data and socket
- * folders that user owns, listening on 127.0.0.1 alone on a free port, without fsync (the files
- * are thrown away). Ready when the server says so, about 2 s from initdb.
+ * folders that user owns, listening on 127.0.0.1 alone on a free port, without fsync unless
+ * `durable`. Ready when the server says so, about 2 s from initdb.
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster({ durable = false }: PostgresClusterOptions = {}): Promise<PostgresCluster> {
+  const settings = [...(durable ? [] : unsynced), 'max_connections=200'].flatMap((setting) => ['-c', setting]);
   const bin = findPostgresBin();
   const user = serverUser();
   const root = await mkdtemp(join(tmpdir(), 'autofacilitate-pg-'));
@@ -113,7 +121,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   if (user) for (const dir of [root, sockets]) await chown(dir, user.uid, user.gid);
   const as: SpawnOptions = { cwd: root, ...user };
   try {
-    await run(join(bin, 'initdb'), ['-D', data, ...initdbOptions], as);
+    await run(join(bin, 'initdb'), ['-D', data, ...initdbOptions, ...(durable ? [] : ['--no-sync'])], as);
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
