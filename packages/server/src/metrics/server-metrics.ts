@@ -26,6 +26,9 @@ export class ServerMetrics implements DeliveryObserver {
   >();
   readonly #apiKeyCalls: Counter<'org_id' | 'api_key' | 'operation'>;
   readonly #triggersFinished: Counter<'org_id' | 'status'>;
+  // The labelled series of those two, by their label values joined: counting builds no label object.
+  readonly #apiKeySeries = new Map<string, { inc(): void }>();
+  readonly #finishedSeries = new Map<string, { inc(): void }>();
   readonly #claimSeconds: Histogram<never>;
   readonly #claimBatch: Histogram<never>;
   readonly #attempts: Counter<'outcome'>;
@@ -170,12 +173,24 @@ export class ServerMetrics implements DeliveryObserver {
 
   /** Counts a call that carried a known API key. */
   apiKeyCall(orgId: string, apiKey: string, operation: string): void {
-    this.#apiKeyCalls.inc({ org_id: orgId, api_key: apiKey, operation });
+    const key = `${orgId}\n${apiKey}\n${operation}`;
+    let series = this.#apiKeySeries.get(key);
+    if (!series) {
+      series = this.#apiKeyCalls.labels(orgId, apiKey, operation);
+      this.#apiKeySeries.set(key, series);
+    }
+    series.inc();
   }
 
   /** Counts a trigger this process finished at `now`, and times its wait and its run. */
   triggerFinished(trigger: TriggerRecord, status: FinishedState, now: number): void {
-    this.#triggersFinished.inc({ org_id: trigger.orgId, status });
+    const key = `${trigger.orgId}\n${status}`;
+    let series = this.#finishedSeries.get(key);
+    if (!series) {
+      series = this.#triggersFinished.labels(trigger.orgId, status);
+      this.#finishedSeries.set(key, series);
+    }
+    series.inc();
     this.#cluster.triggerFinished(trigger, now);
   }
 
