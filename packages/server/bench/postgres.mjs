@@ -1,7 +1,9 @@
 // The bench's PostgreSQL: a throwaway cluster of its own, started by the tests' starter with each
 // commit synced to the disk, as in production; and its tables read from beside the servers.
 import pg from 'pg';
-import { startPostgresCluster } from '../test/support/postgres-cluster.ts';
+import { findPostgresBin, startPostgresCluster } from '../test/support/postgres-cluster.ts';
+
+export { findPostgresBin };
 
 /** A durable cluster on 127.0.0.1; `createDatabase()` answers the URL of a fresh database. */
 export function startCluster() {

@@ -138,7 +138,8 @@ export function latencyTable({ latency, called, samples }) {
 }
 
 /** The PostgreSQL rows: execute beside the bare pg insert, end to end, latency, jobs, callbacks. */
-export function postgresTable({ execute, sustained, latency, jobs, callbacks }, settings) {
+export function postgresTable({ missing, execute, sustained, latency, jobs, callbacks }, settings) {
+  if (missing) return [`PostgreSQL rows left out: ${missing}`, ''];
   const rows = [];
   for (const [connections, { bare, apis }] of execute) {
     rows.push(requestRow('bare Fastify + 1 pg INSERT (pool of 10)', connections, bare, bare));
@@ -173,7 +174,7 @@ export function postgresTable({ execute, sustained, latency, jobs, callbacks }, 
           `${count.format(sustained.perSecond)} (${ratio(sustained.perSecond / bare100.perSecond)} × bare pg at 100)`,
         ],
         [
-          `execute → result of \`echo\` (one client, ${settings.latencySamples} triggers, API and worker processes apart)`,
+          `execute → result of \`echo\` (one client, ${settings.postgresLatencySamples} triggers, API and worker processes apart)`,
           `p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`,
         ],
         [

@@ -30,7 +30,12 @@ import { postgresRows } from './rows/postgres.mjs';
 import { settings } from './settings.mjs';
 import { targets } from './targets.mjs';
 
-const progress = (text) => process.stderr.write(`bench: ${text}\n`);
+const started = Date.now();
+// Each step with the minutes and seconds since the start, so that a run's length is seen as it goes.
+const progress = (text) => {
+  const seconds = Math.round((Date.now() - started) / 1000);
+  process.stderr.write(`bench ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}: ${text}\n`);
+};
 const { rows } = settings;
 
 async function measureAll(dir) {

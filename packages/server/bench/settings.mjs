@@ -51,5 +51,7 @@ export const settings = {
   cpuQueued: positiveList('BENCH_CPU_QUEUED', [1000, 100000]),
   cpuTriggers: positive('BENCH_CPU_TRIGGERS', 500),
   /** On PostgreSQL: triggers in the backlog the workers drain, and callbacks delivered. */
-  postgresJobs: positive('BENCH_PG_JOBS', 5000),
+  postgresJobs: positive('BENCH_PG_JOBS', 2000),
+  /** On PostgreSQL: triggers timed one at a time, execute → result across processes. */
+  postgresLatencySamples: positive('BENCH_PG_LATENCY_SAMPLES', 200),
 };

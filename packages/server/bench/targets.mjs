@@ -89,6 +89,6 @@ export function targets({ execute, results, sustained, cpu, latency, called, pos
       count.format(called.deliveries.perSecond),
     ]);
   }
-  if (postgres) list.push(...postgresTargets(postgres));
+  if (postgres && !postgres.missing) list.push(...postgresTargets(postgres));
   return list;
 }

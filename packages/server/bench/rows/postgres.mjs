@@ -4,7 +4,7 @@
 // callbacks per second from a process that delivers them.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { executeBody, load } from '../load.mjs';
-import { startCluster, watchPostgres } from '../postgres.mjs';
+import { findPostgresBin, startCluster, watchPostgres } from '../postgres.mjs';
 import { startReceiver } from '../receiver.mjs';
 import { startBarePostgres, startServer, tunedConfig } from '../servers.mjs';
 import { settings } from '../settings.mjs';
@@ -106,8 +106,8 @@ async function endToEnd(dir, cluster, connections) {
 async function executeToResult(dir, cluster) {
   const url = await cluster.createDatabase();
   const servers = await startAll(dir, 'pg-latency', [api(url), worker(url)]);
-  await timeTriggers(servers[0], 100);
-  const latency = await timeTriggers(servers[0], settings.latencySamples);
+  await timeTriggers(servers[0], 20);
+  const latency = await timeTriggers(servers[0], settings.postgresLatencySamples);
   await stopAll(servers);
   return latency;
 }
@@ -162,8 +162,17 @@ async function deliveryRate(dir, cluster, count) {
   }
 }
 
-/** Every PostgreSQL row, on one cluster started for them and removed after. */
+/**
+ * Every PostgreSQL row, on one cluster started for them and removed after; `{ missing }` when
+ * PostgreSQL is not installed here (the rows are left out, saying why).
+ */
 export async function postgresRows(dir, progress) {
+  try {
+    findPostgresBin();
+  } catch (error) {
+    progress(`PostgreSQL rows left out: ${error.message}`);
+    return { missing: error.message };
+  }
   progress('PostgreSQL: a cluster of its own, fsync on');
   const cluster = await startCluster();
   try {
