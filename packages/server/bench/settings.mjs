@@ -53,5 +53,5 @@ export const settings = {
   /** On PostgreSQL: triggers in the backlog the workers drain, and callbacks delivered. */
   postgresJobs: positive('BENCH_PG_JOBS', 2000),
   /** On PostgreSQL: triggers timed one at a time, execute → result across processes. */
-  postgresLatencySamples: positive('BENCH_PG_LATENCY_SAMPLES', 200),
+  postgresLatencySamples: positive('BENCH_PG_LATENCY_SAMPLES', 100),
 };

@@ -106,7 +106,7 @@ async function endToEnd(dir, cluster, connections) {
 async function executeToResult(dir, cluster) {
   const url = await cluster.createDatabase();
   const servers = await startAll(dir, 'pg-latency', [api(url), worker(url)]);
-  await timeTriggers(servers[0], 20);
+  await timeTriggers(servers[0], 10);
   const latency = await timeTriggers(servers[0], settings.postgresLatencySamples);
   await stopAll(servers);
   return latency;
