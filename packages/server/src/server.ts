@@ -119,7 +119,9 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const { tracer } = tracing;
   let store: Storage;
   try {
-    store = options.store ?? (await openStorage(config, {
+    store =
+      options.store ??
+      (await openStorage(config, {
         clock,
         onIdleError: (error) => log.error({ err: error }, 'a PostgreSQL connection failed while idle'),
       }));
