@@ -1,6 +1,13 @@
 import { call, execute, type Caller } from './support/api-client';
 import { VirtualClock } from './support/virtual-clock';
 import { startTestServer, type TestServer } from './support/test-server';
+import { keepSqlite } from './support/test-storage';
+
+keepSqlite(
+  'the pace is measured over virtual seconds, between which the clock lets a finish and the next claim land ' +
+    "in a few turns of the event loop, as SQLite's in-process writes do; PostgreSQL's round trips take longer, " +
+    "so on it the harness's pace would be measured, not the workers'",
+);
 
 // The longest a new trigger may wait behind the others in these tests.
 const queueWaitSeconds = 5;

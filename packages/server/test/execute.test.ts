@@ -1,4 +1,6 @@
+import { admin } from './support/admin-client';
 import { call, execute, executeUrl, type Answer, type Caller } from './support/api-client';
+import { secrets } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -310,20 +312,17 @@ describe('execute refusals in the order they are checked', () => {
   });
 
   test('nothing is written for a refused trigger', async () => {
-    const before = await server.server.store.triggers.claimTriggers({
-      workerId: 'inspector',
-      now: Date.now(),
-      leaseMs: 1,
-      services: [{ orgId: 'acme', vsn: 'needs-customer', concurrency: 1000 }],
-    });
-    await execute(server.url, 'acme', 'needs-customer', acme, { triggerParameters: {} });
-    const after = await server.server.store.triggers.claimTriggers({
-      workerId: 'inspector',
-      now: Date.now() + 10,
-      leaseMs: 1,
-      services: [{ orgId: 'acme', vsn: 'needs-customer', concurrency: 1000 }],
-    });
-    expect(after.map((trigger) => trigger.triggerUUID)).toEqual(before.map((trigger) => trigger.triggerUUID));
+    // Read through the admin API, which lists every stored trigger whatever its state, on either store.
+    const stored = async () => {
+      const listed = await admin(server.url, 'acme', '/triggers?vsn=needs-customer', secrets.acmeAdmin);
+      expect(listed.status).toBe(200);
+      return listed.json.triggers.map((trigger: { triggerUUID: string }) => trigger.triggerUUID);
+    };
+    const before = await stored();
+    expect(before.length).toBeGreaterThan(0);
+    const refused = await execute(server.url, 'acme', 'needs-customer', acme, { triggerParameters: {} });
+    expect(refused.status).toBe(422);
+    expect(await stored()).toEqual(before);
   });
 
   test('unknown routes answer 404 in the ErrorResponse shape', async () => {

@@ -6,6 +6,7 @@ import { finished, newTrigger } from './support/conformance/storage-fixtures';
 import { usePostgresCluster } from './support/postgres-cluster';
 import { processServers } from './support/process-servers';
 import { startProcess } from './support/server-process';
+import { sqliteOnly } from './support/test-storage';
 
 // Our own tables' migrations, in one process and in several at once, and the commands on PostgreSQL.
 
@@ -97,7 +98,7 @@ describe('autofacilitate-server migrate', () => {
   });
 
   test('without a PostgreSQL URL, migrates the SQLite file', async () => {
-    const file = await configFile('sqlite');
+    const file = await configFile('sqlite', (raw) => sqliteOnly(raw, 'its subject is the configuration without a URL'));
     const child = await startProcess('main.js', ['migrate', '--config', file], {});
     track(child);
     expect((await child.exited).code).toBe(0);

@@ -1,11 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SqliteStorage } from '../src';
+import { loadConfig, openStorage, type ServerConfig, type Storage } from '../src';
 import { startReceiver, type CallbackReceiver } from './support/callback-receiver';
 import { execute, finalResult, result, type Runner } from './support/api-client';
 import { processServers } from './support/process-servers';
 import { startProcess, type ServerProcess } from './support/server-process';
 import { testEnv } from './support/test-config';
+import { sqliteOnly } from './support/test-storage';
 
 const fixtures = join(__dirname, 'fixtures');
 const { dir: scratch, configFile, start } = processServers();
@@ -15,8 +16,17 @@ afterEach(async () => {
   await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
 });
 
+// Each configuration file read once: the tests ask its store often.
+const configs = new Map<string, Promise<ServerConfig>>();
+
+/** The store of the configuration in `file`, opened as another process would. */
+async function storeOf(file: string): Promise<Storage> {
+  if (!configs.has(file)) configs.set(file, loadConfig(file, testEnv));
+  return openStorage(await configs.get(file)!, { poolSize: 1 });
+}
+
 async function statusOf(file: string, triggerUUID: string) {
-  const store = new SqliteStorage({ file });
+  const store = await storeOf(file);
   try {
     return await store.triggers.findTrigger('acme', triggerUUID);
   } finally {
@@ -32,15 +42,15 @@ function logLine(triggerUUID: string, msg: string): RegExp {
 const finishedStates = new Set(['succeeded', 'failed', 'timed_out']);
 
 /**
- * Processes sharing the store in `database`: a trigger has finished once one of them has logged
+ * Processes sharing the store of the configuration in `file`: a trigger has finished once one of them has logged
  * so, or when the store says so already (a process killed between the write and its log line).
  */
-function runner(database: string, url: string, ...processes: ServerProcess[]): Runner {
+function runner(file: string, url: string, ...processes: ServerProcess[]): Runner {
   return {
     url,
     finished: async (_orgId, triggerUUID) => {
       const logged = processes.map((child) => child.waitFor(logLine(triggerUUID, 'trigger finished')));
-      const stored = statusOf(database, triggerUUID).then((trigger) => {
+      const stored = statusOf(file, triggerUUID).then((trigger) => {
         if (!finishedStates.has(trigger?.status ?? '')) throw new Error(`${triggerUUID} has not finished yet`);
       });
       await Promise.any([stored, ...logged]);
@@ -49,8 +59,13 @@ function runner(database: string, url: string, ...processes: ServerProcess[]): R
 }
 
 test('kill -9 during a running trigger loses nothing: after a restart every trigger finishes', async () => {
-  const file = await configFile('killed');
-  const database = join(scratch(), 'killed', 'autofacilitate.sqlite');
+  const file = await configFile('killed', (raw) =>
+    sqliteOnly(
+      raw,
+      "the killed process's trigger comes back when its lease (workers.leaseMs, 1 s here) ends; on PostgreSQL when " +
+        'its pg-boss heartbeat (10 s at the least) lapses, which postgres-recovery.test.ts tests on virtual time',
+    ),
+  );
   const first = await start(file);
   // Long enough to be still running when the process is killed, however slow the machine.
   const running = (await execute(first.url, 'acme', 'lonely', first.acme, { triggerParameters: { ms: '3000' } })).json
@@ -64,17 +79,17 @@ test('kill -9 during a running trigger loses nothing: after a restart every trig
 
   first.child.kill('SIGKILL');
   expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
-  expect(await statusOf(database, running)).toMatchObject({ status: 'running', attempts: 1 });
-  expect(await statusOf(database, queued)).toMatchObject({ status: 'queued' });
+  expect(await statusOf(file, running)).toMatchObject({ status: 'running', attempts: 1 });
+  expect(await statusOf(file, queued)).toMatchObject({ status: 'queued' });
 
   // The token survives the restart too: it lives in the store.
   const second = await start(file);
-  const both = runner(database, second.url, first, second);
+  const both = runner(file, second.url, first, second);
   expect((await finalResult(both, 'acme', 'lonely', running, first.acme)).status).toBe(204);
   expect((await finalResult(both, 'acme', 'lonely', queued, first.acme)).status).toBe(204);
   const echo = await finalResult(both, 'acme', 'echo', echoed, first.acme);
   expect(echo.json).toMatchObject({ status: 'succeeded', output: { key: 'value' } });
-  expect(await statusOf(database, running)).toMatchObject({ status: 'succeeded', attempts: 2 });
+  expect(await statusOf(file, running)).toMatchObject({ status: 'succeeded', attempts: 2 });
 });
 
 test('kill -9 while callbacks are pending loses none: after a restart each is delivered, under the same webhook-id', async () => {
@@ -83,6 +98,11 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
   // Until the kill every receiver fails, and one hangs: an attempt is under way when the process dies.
   receiver.answer = (callback) => (callback.path === '/cb/hang' ? 'hang' : { status: 503 });
   const file = await configFile('callbacks-killed', (raw) => {
+    sqliteOnly(
+      raw,
+      'the attempt under way at the kill is made again when its lease ends; on PostgreSQL when its pg-boss job ' +
+        'expires (2 minutes), which postgres-recovery.test.ts tests on virtual time',
+    );
     raw.callbacks = {
       allow: ['127.0.0.1/32'],
       timeoutMs: 500,
@@ -90,7 +110,6 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
       retrySchedule: Array(20).fill('100ms'),
     };
   });
-  const database = join(scratch(), 'callbacks-killed', 'autofacilitate.sqlite');
   const first = await start(file);
   const paths = ['/cb/0', '/cb/1', '/cb/2', '/cb/3', '/cb/4', '/cb/hang'];
   const triggers = new Map<string, string>();
@@ -106,7 +125,7 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
 
   first.child.kill('SIGKILL');
   await first.exited;
-  const store = new SqliteStorage({ file: database });
+  const store = await storeOf(file);
   try {
     for (const triggerUUID of triggers.values())
       expect(await store.deliveries.findDeliveries(triggerUUID)).toMatchObject([{ status: 'pending' }]);
@@ -121,7 +140,7 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
   );
   const second = await start(file);
   for (const path of paths) await receiver.waitFor(seen.get(path)! + 1, path);
-  const reopened = new SqliteStorage({ file: database });
+  const reopened = await storeOf(file);
   try {
     for (const [path, triggerUUID] of triggers) {
       await second.waitFor(logLine(triggerUUID, 'callback delivered'));
@@ -165,7 +184,6 @@ test('SIGTERM stops taking requests, gives running triggers back, closes the sto
   const file = await configFile('terminated', (raw) => {
     raw.server.shutdownGraceMs = 0;
   });
-  const database = join(scratch(), 'terminated', 'autofacilitate.sqlite');
   const first = await start(file);
   const running = (await execute(first.url, 'acme', 'nap', first.acme, { triggerParameters: { ms: '1500' } })).json
     .triggerUUID;
@@ -176,12 +194,10 @@ test('SIGTERM stops taking requests, gives running triggers back, closes the sto
   expect(await first.exited).toEqual({ code: 0, signal: null });
   expect(first.output()).toContain('"msg":"running triggers given back to the queue"');
   expect(first.output()).toContain('"msg":"stopped"');
-  expect(await statusOf(database, running)).toMatchObject({ status: 'queued', attempts: 0 });
+  expect(await statusOf(file, running)).toMatchObject({ status: 'queued', attempts: 0 });
 
   const second = await start(file);
-  expect((await finalResult(runner(database, second.url, second), 'acme', 'nap', running, second.acme)).status).toBe(
-    204,
-  );
+  expect((await finalResult(runner(file, second.url, second), 'acme', 'nap', running, second.acme)).status).toBe(204);
 });
 
 test('module services in JavaScript (ESM and CommonJS) and TypeScript run', async () => {
@@ -192,12 +208,11 @@ test('module services in JavaScript (ESM and CommonJS) and TypeScript run', asyn
     });
   });
   const server = await start(file);
-  const database = join(scratch(), 'modules', 'autofacilitate.sqlite');
 
   const greeted = (await execute(server.url, 'acme', 'greet', server.acme, { triggerParameters: { name: 'Ada' } })).json
     .triggerUUID;
   expect(
-    (await finalResult(runner(database, server.url, server), 'acme', 'greet', greeted, server.acme)).json,
+    (await finalResult(runner(file, server.url, server), 'acme', 'greet', greeted, server.acme)).json,
   ).toMatchObject({
     status: 'succeeded',
     output: { greeting: 'Hello, Ada', triggerUUID: greeted },
@@ -210,9 +225,9 @@ test('module services in JavaScript (ESM and CommonJS) and TypeScript run', asyn
 
   const summed = (await execute(server.url, 'acme', 'sum', server.acme, { triggerParameters: { a: '2', b: '3' } })).json
     .triggerUUID;
-  expect(
-    (await finalResult(runner(database, server.url, server), 'acme', 'sum', summed, server.acme)).json.output,
-  ).toEqual({ sum: 5 });
+  expect((await finalResult(runner(file, server.url, server), 'acme', 'sum', summed, server.acme)).json.output).toEqual(
+    { sum: 5 },
+  );
 });
 
 test('two processes sharing one store run every trigger once, within the service concurrency', async () => {
@@ -233,7 +248,7 @@ test('two processes sharing one store run every trigger once, within the service
       return (await execute(server.url, 'acme', 'append', server.acme, {})).json.triggerUUID as string;
     }),
   );
-  const either = runner(join(scratch(), 'shared', 'autofacilitate.sqlite'), servers[0]!.url, ...servers);
+  const either = runner(file, servers[0]!.url, ...servers);
   for (const triggerUUID of triggerUUIDs) {
     expect((await finalResult(either, 'acme', 'append', triggerUUID, servers[0]!.acme)).status).toBe(204);
   }

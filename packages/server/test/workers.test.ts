@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, SqliteStorage, type AutoFacilitateServer } from '../src';
+import { createServer, openStorage, type AutoFacilitateServer, type ServerConfig } from '../src';
 import { execute, finalResult, result, tokenFor, type Caller } from './support/api-client';
 import { triggerFinished, triggerRunning } from './support/server-events';
 import { secrets, testConfig, type RawConfig } from './support/test-config';
+import { onTheLeaseClock, sqliteOnly } from './support/test-storage';
 import { VirtualClock } from './support/virtual-clock';
 import { when } from './support/when';
 
@@ -22,12 +23,14 @@ afterEach(async () => {
 });
 
 async function start(adjust: (raw: RawConfig) => void = () => undefined, clock?: VirtualClock) {
-  const server = await createServer(await testConfig(dir, adjust), clock ? { clock } : {});
+  const config = await testConfig(dir, adjust);
+  const server = await createServer(config, clock ? { clock } : {});
   running.push(server);
   const url = await server.listen();
   const acme: Caller = { token: await tokenFor(url, 'acme-client', secrets.acmeClient), apiKey: secrets.acmeKey };
   return {
     server,
+    config,
     url,
     acme,
     finished: (orgId: string, triggerUUID: string) => triggerFinished(server, orgId, triggerUUID),
@@ -46,9 +49,12 @@ function newTrigger(vsn: string, triggerParameters: Record<string, string>, crea
   };
 }
 
+/** Another process's store: the configuration's, opened beside the server's. */
+const storeOf = (config: ServerConfig) => openStorage(config, { poolSize: 1 });
+
 /** Another process's worker, which claims a trigger and never comes back. */
-async function claimedByTheDead(now: number, leaseMs: number): Promise<void> {
-  const other = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+async function claimedByTheDead(config: ServerConfig, now: number, leaseMs: number): Promise<void> {
+  const other = await storeOf(config);
   await other.triggers.claimTriggers({
     workerId: 'dead',
     now,
@@ -61,12 +67,13 @@ async function claimedByTheDead(now: number, leaseMs: number): Promise<void> {
 test('a trigger whose worker died is run again once its lease runs out', async () => {
   const clock = new VirtualClock();
   const started = await start((raw) => {
+    sqliteOnly(raw, onTheLeaseClock);
     raw.workers.leaseMs = 300;
   }, clock);
   const { server, acme } = started;
   const trigger = newTrigger('echo', { key: 'value' }, clock.now());
   await server.store.createTrigger(trigger);
-  await claimedByTheDead(clock.now(), 300);
+  await claimedByTheDead(started.config, clock.now(), 300);
 
   await clock.advance(299);
   expect(await server.store.triggers.findTrigger('acme', trigger.triggerUUID)).toMatchObject({
@@ -83,12 +90,13 @@ test('a trigger whose worker died is run again once its lease runs out', async (
 test('a trigger whose workers keep dying fails once it has had maxAttempts', async () => {
   const clock = new VirtualClock();
   const started = await start((raw) => {
+    sqliteOnly(raw, onTheLeaseClock);
     raw.workers.leaseMs = 300;
     raw.workers.maxAttempts = 1;
   }, clock);
   const trigger = newTrigger('echo', {}, clock.now());
   await started.server.store.createTrigger(trigger);
-  await claimedByTheDead(clock.now(), 300);
+  await claimedByTheDead(started.config, clock.now(), 300);
 
   await clock.advance(300);
   const answer = await finalResult(started, 'acme', 'echo', trigger.triggerUUID, started.acme);
@@ -112,7 +120,7 @@ test('a running trigger keeps its lease: no other process takes it while it runs
   const { server, url, acme } = started;
   const { triggerUUID } = (await execute(url, 'acme', 'nap', acme, { triggerParameters: { ms: '3500' } })).json;
   await triggerRunning(server, 'acme', triggerUUID);
-  const other = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+  const other = await storeOf(started.config);
   try {
     for (let poll = 0; poll < 25; poll++) {
       const claimed = await other.triggers.claimTriggers({
@@ -160,7 +168,7 @@ test('stopping gives running triggers back; the next start runs them', async () 
   await triggerRunning(first.server, 'acme', triggerUUID);
   await first.server.close();
 
-  const reader = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+  const reader = await storeOf(first.config);
   expect(await reader.triggers.findTrigger('acme', triggerUUID)).toMatchObject({ status: 'queued', attempts: 0 });
   await reader.close();
 
@@ -174,7 +182,7 @@ test('stopping gives running triggers back; the next start runs them', async () 
 
 test('stopping lets a running trigger finish within the grace period', async () => {
   const clock = new VirtualClock();
-  const { server, url, acme } = await start((raw) => {
+  const { server, config, url, acme } = await start((raw) => {
     raw.server.shutdownGraceMs = 10_000;
   }, clock);
   const started = await execute(url, 'acme', 'nap', acme, { triggerParameters: { ms: '200' } });
@@ -185,7 +193,7 @@ test('stopping lets a running trigger finish within the grace period', async () 
   await clock.whenSet(10_000);
   await clock.advance(200);
   await closing;
-  const reader = new SqliteStorage({ file: join(dir, 'autofacilitate.sqlite') });
+  const reader = await storeOf(config);
   expect(await reader.triggers.findTrigger('acme', triggerUUID)).toMatchObject({ status: 'succeeded' });
   await reader.close();
 });
@@ -232,11 +240,18 @@ test('the retention sweeper runs by itself at its interval', async () => {
   const started = await start((raw) => {
     raw.results = { retentionSeconds: 60, purgeIntervalSeconds: 30 };
   }, clock);
+  // Watched, not replaced: the sweeps the clock starts are awaited before the store is read.
+  const purge = jest.spyOn(started.server.store, 'purge');
+  const lastSweep = () => purge.mock.results.at(-1)?.value;
   const { triggerUUID } = (await execute(started.url, 'acme', 'echo', started.acme, {})).json;
   await finalResult(started, 'acme', 'echo', triggerUUID, started.acme);
   await clock.advance(59_000);
+  await lastSweep();
   expect(await started.server.store.triggers.findTrigger('acme', triggerUUID)).toMatchObject({ status: 'succeeded' });
   // The sweep due at 60 s, late with the jump to 90 s, finds the result older than 60 s.
+  const sweeps = purge.mock.calls.length;
   await clock.advance(31_000);
+  expect(purge.mock.calls.length).toBeGreaterThan(sweeps);
+  await lastSweep();
   expect(await started.server.store.triggers.findTrigger('acme', triggerUUID)).toBeUndefined();
 });

@@ -15,12 +15,16 @@ export interface OpenStorageOptions {
 /**
  * Opens the configuration's store: PostgreSQL when it has a URL, else the embedded SQLite file.
  * The PostgreSQL adapter (and pg-boss with it) is loaded only then, so a SQLite server never
- * starts its timers or pays for its import.
+ * starts its timers or pays for its import. Either takes its time from the clock, pg-boss too
+ * (see engine-clock.ts).
  */
 export async function openStorage(config: ServerConfig, options: OpenStorageOptions = {}): Promise<Storage> {
   const { url, poolSize } = config.storage.postgres;
   if (!url) return new SqliteStorage({ ...config.storage.sqlite, clock: options.clock ?? systemClock });
-  const { PostgresStorage } = await import('./postgres/postgres-storage');
+  const [{ PostgresStorage }, { engineClock }] = await Promise.all([
+    import('./postgres/postgres-storage'),
+    import('./postgres/engine-clock'),
+  ]);
   return PostgresStorage.open({
     url,
     poolSize: options.poolSize ?? poolSize,
@@ -31,6 +35,7 @@ export async function openStorage(config: ServerConfig, options: OpenStorageOpti
     queue: {
       heartbeatSeconds: Math.max(10, Math.ceil(config.workers.leaseMs / 1000)),
       deliveryExpireSeconds: Math.ceil((2 * config.callbacks.timeoutMs + 1000) / 1000),
+      ...(options.clock ? { clock: engineClock(options.clock) } : {}),
     },
   });
 }

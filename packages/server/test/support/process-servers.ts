@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { tokenFor, type Caller } from './api-client';
 import { removeBuiltServer, startServerProcess, type ServerProcess } from './server-process';
 import { rawTestConfig, secrets, testEnv, type RawConfig } from './test-config';
+import { useTestStorage } from './test-storage';
 
 /** Server processes of a test file, killed after each test, with their files in a scratch folder. */
 export interface ProcessServers {
@@ -46,6 +47,7 @@ export function processServers(): ProcessServers {
       raw.server.logLevel = 'info';
       raw.server.shutdownGraceMs = 200;
       adjust(raw);
+      await useTestStorage(raw);
       const file = join(dir, `${name}.yaml`);
       await writeFile(file, stringify(raw));
       return file;

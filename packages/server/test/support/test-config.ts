@@ -1,5 +1,6 @@
 import type { ServerConfig } from '../../src';
 import { resolveConfig } from '../../src';
+import { useTestStorage } from './test-storage';
 
 /** The plain secrets of the test organisations, handed to the server through the environment. */
 export const secrets = {
@@ -71,9 +72,16 @@ export function rawTestConfig(dir: string): RawConfig {
   };
 }
 
-/** The test configuration, resolved, after `adjust` has changed what a test needs. */
-export function testConfig(dir: string, adjust: (raw: RawConfig) => void = () => undefined): Promise<ServerConfig> {
+/**
+ * The test configuration, resolved, after `adjust` has changed what a test needs; on a fresh
+ * PostgreSQL database in a run on PostgreSQL.
+ */
+export async function testConfig(
+  dir: string,
+  adjust: (raw: RawConfig) => void = () => undefined,
+): Promise<ServerConfig> {
   const raw = rawTestConfig(dir);
   adjust(raw);
+  await useTestStorage(raw);
   return resolveConfig(raw, { origin: 'test configuration', baseDir: dir, env: testEnv });
 }

@@ -1,3 +1,4 @@
+import type { TestClock } from 'pg-boss';
 import type { Clock } from '../../src';
 
 interface Timer {
@@ -26,6 +27,10 @@ export class VirtualClock implements Clock {
   readonly #waiters = new Set<() => void>();
   #now: number;
   #nextId = 1;
+  // On PostgreSQL pg-boss reads the time in the database (its job_now()), and attaches this clock
+  // there when it starts: pg-boss's own test clock then keeps the database's time on this one's.
+  #database: TestClock | undefined;
+  #pushed: Promise<void> = Promise.resolve();
 
   constructor(start = Date.parse('2026-01-01T12:00:00.000Z')) {
     this.#now = start;
@@ -82,10 +87,27 @@ export class VirtualClock implements Clock {
       const next = this.#nextTimeout();
       const stop = next !== undefined && next <= until ? next : until;
       this.#now = Math.max(this.#now, stop);
+      await this.#push();
       this.#fireDue();
       if (stop === until) break;
     }
     await settle();
+  }
+
+  /** Called by pg-boss as it starts on a database: that database's time follows this clock from now on. */
+  async attach(target: Parameters<TestClock['attach']>[0]): Promise<AsyncDisposable> {
+    const { TestClock } = await import('pg-boss');
+    this.#database ??= new TestClock(this.#now);
+    return this.#database.attach(target);
+  }
+
+  // Moves the database's time to this clock's, one move at a time (advances may overlap).
+  #push(): Promise<void> {
+    const database = this.#database;
+    if (!database) return Promise.resolve();
+    const now = this.#now;
+    this.#pushed = this.#pushed.then(() => database.setTime(now));
+    return this.#pushed;
   }
 
   #set(callback: () => void, ms: number, every: number | undefined): number {
