@@ -1,3 +1,6 @@
-module.exports = require('../../jest.preset.cjs')(__dirname, {
+const preset = require('../../jest.preset.cjs');
+
+module.exports = preset(__dirname, {
+  ...preset.postgresSetup,
   setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts'],
 });

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { newCallbackSecret } from '@autofacilitate/server';
 import { freshCredentials, startScratchServer, type ClientCredentials, type ScratchServer } from './scratch-server';
 
@@ -70,7 +69,7 @@ export async function startDreddServer(origin: string): Promise<DreddServer> {
       DREDD_THROTTLED_CLIENT_SECRET: throttled.clientSecret,
       DREDD_THROTTLED_API_KEY: throttled.apiKey,
       DREDD_ADMIN_KEY: adminKey,
-      DREDD_STORE_FILE: join(server.dir, 'store.sqlite'),
+      DREDD_STORAGE: JSON.stringify(server.storage),
     }),
   };
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, resolveConfig } from '@autofacilitate/server';
+import { createServer, resolveConfig, type ServerConfig } from '@autofacilitate/server';
+import { useTestStorage } from '../../server/test/support/test-storage';
 
 /** Credentials made fresh for one run, handed to the server and to whoever calls it. */
 export interface ClientCredentials {
@@ -16,6 +17,8 @@ export interface ScratchServer {
   url: string;
   /** Its data directory: relative paths of the settings are under it. */
   dir: string;
+  /** Its store: the SQLite file, or the PostgreSQL database of a run on PostgreSQL. */
+  storage: ServerConfig['storage'];
   stop(): Promise<void>;
 }
 
@@ -30,20 +33,25 @@ export const freshCredentials = (clientId: string): ClientCredentials => ({
 
 /**
  * Starts the server from `settings` on a fresh data directory, which goes with it on `stop` (or at
- * once, when it fails to start), so no run sees another's triggers.
+ * once, when it fails to start), so no run sees another's triggers; on a fresh PostgreSQL database
+ * in a run on PostgreSQL (AUTOFACILITATE_TEST_STORAGE=postgres).
  */
 export async function startScratchServer(
   name: string,
-  settings: unknown,
+  settings: Record<string, unknown>,
   source: { origin: string; env: NodeJS.ProcessEnv },
 ): Promise<ScratchServer> {
   const dir = await mkdtemp(join(tmpdir(), `autofacilitate-${name}-`));
   try {
-    const server = await createServer(await resolveConfig(settings, { ...source, baseDir: dir }));
+    const raw = structuredClone(settings);
+    await useTestStorage(raw, dir);
+    const config = await resolveConfig(raw, { ...source, baseDir: dir });
+    const server = await createServer(config);
     const url = await server.listen();
     return {
       url,
       dir,
+      storage: config.storage,
       async stop() {
         await server.close();
         await rm(dir, { recursive: true, force: true });

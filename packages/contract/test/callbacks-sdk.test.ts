@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoFacilitate, CallbackVerificationError, createTestCallback, verifyCallback } from '@autofacilitate/sdk';
 import { createServer, newCallbackSecret, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
+import { useTestStorage } from '../../server/test/support/test-storage';
 
 const clientSecret = randomBytes(16).toString('base64url');
 const apiKey = randomBytes(16).toString('base64url');
@@ -55,30 +56,29 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
-  const config = await resolveConfig(
-    {
-      server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
-      storage: { sqlite: { file: 'store.sqlite' } },
-      workers: { pollIntervalMs: 50 },
-      callbacks: { allow: ['127.0.0.1/32'], pollIntervalMs: 50, retrySchedule: ['10ms'] },
-      organisations: {
-        acme: {
-          clients: { 'sdk-client': {} },
-          apiKeys: { sdk: {} },
-          services: { echo: { kind: 'echo' }, broken: { kind: 'fail', message: 'upstream answered 503' } },
-        },
+  const settings = {
+    server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
+    storage: { sqlite: { file: 'store.sqlite' } },
+    workers: { pollIntervalMs: 50 },
+    callbacks: { allow: ['127.0.0.1/32'], pollIntervalMs: 50, retrySchedule: ['10ms'] },
+    organisations: {
+      acme: {
+        clients: { 'sdk-client': {} },
+        apiKeys: { sdk: {} },
+        services: { echo: { kind: 'echo' }, broken: { kind: 'fail', message: 'upstream answered 503' } },
       },
     },
-    {
-      origin: 'callbacks SDK configuration',
-      baseDir: dir,
-      env: {
-        AUTOFACILITATE_CLIENT_SECRET_SDK_CLIENT: clientSecret,
-        AUTOFACILITATE_API_KEY_ACME_SDK: apiKey,
-        AUTOFACILITATE_CALLBACK_SECRET_ACME: `${oldSecret} ${newSecret}`,
-      },
+  };
+  await useTestStorage(settings, dir);
+  const config = await resolveConfig(settings, {
+    origin: 'callbacks SDK configuration',
+    baseDir: dir,
+    env: {
+      AUTOFACILITATE_CLIENT_SECRET_SDK_CLIENT: clientSecret,
+      AUTOFACILITATE_API_KEY_ACME_SDK: apiKey,
+      AUTOFACILITATE_CALLBACK_SECRET_ACME: `${oldSecret} ${newSecret}`,
     },
-  );
+  });
   server = await createServer(config);
   client = new AutoFacilitate({
     orgId: 'acme',

@@ -27,6 +27,8 @@ const HOW: Record<string, How> = {
   'npm run spec:review && npm test': WHOLE_SUITE,
   'npm run test:node20': WHOLE_SUITE,
   'npm run test:node22': WHOLE_SUITE,
+  'npm run test:postgres': WHOLE_SUITE,
+  'AUTOFACILITATE_TEST_STORAGE=postgres npx jest -c packages/server/jest.config.cjs': WHOLE_SUITE,
   'npm run node22': here('runs Node 22'),
   'npx nx run-many -t build test': WHOLE_SUITE,
   'npx nx run server:test': WHOLE_SUITE,

@@ -20,6 +20,7 @@ export type * from './config/server-config';
 export { parseServerRole, serverRoles, type ServerRole } from './config/server-role';
 export { hashApiKey, hashClientSecret } from './auth/secret-hash';
 export { SqliteStorage, type SqliteStorageOptions } from './storage/sqlite/sqlite-storage';
+export { openStorage, type OpenStorageOptions } from './storage/open-storage';
 export type * from './storage/storage';
 export type * from './storage/unit-of-work';
 export type * from './storage/trigger-store';

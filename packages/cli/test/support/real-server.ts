@@ -3,8 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, resolveConfig, type AutoFacilitateServer } from '@autofacilitate/server';
+import { useTestStorage } from '../../../server/test/support/test-storage';
 
-/** The real server on 127.0.0.1, its SQLite file in a scratch folder, and the CLI's environment for it. */
+/**
+ * The real server on 127.0.0.1, its SQLite file in a scratch folder (a fresh PostgreSQL database in
+ * a run on PostgreSQL: AUTOFACILITATE_TEST_STORAGE=postgres), and the CLI's environment for it.
+ */
 export interface RealServer {
   url: string;
   server: AutoFacilitateServer;
@@ -23,31 +27,30 @@ export async function startRealServer(): Promise<RealServer> {
   const dir = await mkdtemp(join(tmpdir(), 'autofacilitate-cli-server-'));
   const clientSecret = randomBytes(16).toString('base64url');
   const apiKey = randomBytes(16).toString('base64url');
-  const config = await resolveConfig(
-    {
-      server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
-      storage: { sqlite: { file: 'store.sqlite' } },
-      workers: { pollIntervalMs: 50 },
-      callbacks: { enabled: false },
-      organisations: {
-        acme: {
-          clients: { 'cli-client': {} },
-          apiKeys: { cli: {} },
-          services: {
-            echo: { kind: 'echo' },
-            nap: { kind: 'sleep', ms: 60_000, timeoutMs: 120_000 },
-            quiet: { kind: 'sleep', ms: 0 },
-            'needs-customer': { kind: 'echo', requiredParameters: ['customerId', 'channel'] },
-          },
+  const settings = {
+    server: { host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownGraceMs: 0 },
+    storage: { sqlite: { file: 'store.sqlite' } },
+    workers: { pollIntervalMs: 50 },
+    callbacks: { enabled: false },
+    organisations: {
+      acme: {
+        clients: { 'cli-client': {} },
+        apiKeys: { cli: {} },
+        services: {
+          echo: { kind: 'echo' },
+          nap: { kind: 'sleep', ms: 60_000, timeoutMs: 120_000 },
+          quiet: { kind: 'sleep', ms: 0 },
+          'needs-customer': { kind: 'echo', requiredParameters: ['customerId', 'channel'] },
         },
       },
     },
-    {
-      origin: 'CLI test configuration',
-      baseDir: dir,
-      env: { AUTOFACILITATE_CLIENT_SECRET_CLI_CLIENT: clientSecret, AUTOFACILITATE_API_KEY_ACME_CLI: apiKey },
-    },
-  );
+  };
+  await useTestStorage(settings, dir);
+  const config = await resolveConfig(settings, {
+    origin: 'CLI test configuration',
+    baseDir: dir,
+    env: { AUTOFACILITATE_CLIENT_SECRET_CLI_CLIENT: clientSecret, AUTOFACILITATE_API_KEY_ACME_CLI: apiKey },
+  });
   const server = await createServer(config);
   const url = await server.listen();
   return {
