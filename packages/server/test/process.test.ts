@@ -25,13 +25,18 @@ async function storeOf(file: string): Promise<Storage> {
   return openStorage(await configs.get(file)!, { poolSize: 1 });
 }
 
+// One reader per configuration file and test: opening a store for every look (on PostgreSQL, with
+// pg-boss) would cost more than the look.
+const readers = new Map<string, Promise<Storage>>();
+
+afterEach(async () => {
+  for (const reader of readers.values()) await (await reader).close();
+  readers.clear();
+});
+
 async function statusOf(file: string, triggerUUID: string) {
-  const store = await storeOf(file);
-  try {
-    return await store.triggers.findTrigger('acme', triggerUUID);
-  } finally {
-    await store.close();
-  }
+  if (!readers.has(file)) readers.set(file, storeOf(file));
+  return (await readers.get(file)!).triggers.findTrigger('acme', triggerUUID);
 }
 
 /** A line a server process logs about a trigger (the log level of these tests is `info`). */
