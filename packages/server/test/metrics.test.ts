@@ -3,6 +3,7 @@ import { startReceiver, type CallbackReceiver } from './support/callback-receive
 import { secrets } from './support/test-config';
 import { deliveriesSettled, triggerRunning } from './support/server-events';
 import { startTestServer, type TestServer } from './support/test-server';
+import { onPostgres } from './support/test-storage';
 
 let server: TestServer;
 let receiver: CallbackReceiver;
@@ -88,8 +89,10 @@ test('requests by operation and status, calls per API key, triggers by state, qu
   // The finished trigger's wait for a worker and its run, under this process's role.
   expect(grew('autofacilitate_trigger_wait_seconds_count{role="all"}')).toBe(1);
   expect(grew('autofacilitate_trigger_run_seconds_count{role="all"}')).toBe(1);
-  // SQLite has one connection and no job engine: no pool or job series.
-  expect([...after.keys()].filter((series) => /^autofacilitate_(pool_connections|jobs)\{/.test(series))).toEqual([]);
+  // SQLite has one connection and no job engine: no pool or job series; PostgreSQL has both.
+  const poolAndJobs = [...after.keys()].filter((series) => /^autofacilitate_(pool_connections|jobs)\{/.test(series));
+  if (onPostgres()) expect(poolAndJobs).not.toEqual([]);
+  else expect(poolAndJobs).toEqual([]);
 });
 
 test('the metrics show no secret', async () => {

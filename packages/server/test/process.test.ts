@@ -103,11 +103,6 @@ test('kill -9 while callbacks are pending loses none: after a restart each is de
   // Until the kill every receiver fails, and one hangs: an attempt is under way when the process dies.
   receiver.answer = (callback) => (callback.path === '/cb/hang' ? 'hang' : { status: 503 });
   const file = await configFile('callbacks-killed', (raw) => {
-    sqliteOnly(
-      raw,
-      'the attempt under way at the kill is made again when its lease ends; on PostgreSQL when its pg-boss job ' +
-        'expires (2 minutes), which postgres-recovery.test.ts tests on virtual time',
-    );
     raw.callbacks = {
       allow: ['127.0.0.1/32'],
       timeoutMs: 500,

@@ -5,6 +5,7 @@ import { usePostgresCluster } from './support/postgres-cluster';
 import { processServers } from './support/process-servers';
 import { startProcess, startServerProcess } from './support/server-process';
 import { testEnv, type RawConfig } from './support/test-config';
+import { sqliteOnly } from './support/test-storage';
 
 // `serve --role api|worker|all` in real processes: what each role takes on, how each drains on
 // SIGTERM, and what the CLI refuses. Workers poll once a minute here, so a trigger that runs at
@@ -169,7 +170,7 @@ describe('the CLI', () => {
     ['serve', 'worker'],
     ['start', 'api'],
   ])('%s --role %s on SQLite is refused, saying why', async (command, role) => {
-    const file = await configFile(`sqlite-${role}`);
+    const file = await configFile(`sqlite-${role}`, (raw) => sqliteOnly(raw, "its subject is SQLite's refusal"));
     expect(await refusal([command, '--role', role, '--config', file])).toBe(
       `The ${role} role needs PostgreSQL (storage.postgres.url or AUTOFACILITATE_POSTGRES_URL). ` +
         'The SQLite store is one file on one machine: processes on other machines cannot share it safely ' +
@@ -180,7 +181,7 @@ describe('the CLI', () => {
   });
 
   test('serve --role all runs on SQLite as start does, and --help names serve and its roles', async () => {
-    const file = await configFile('sqlite-all');
+    const file = await configFile('sqlite-all', (raw) => sqliteOnly(raw, 'its subject is --role all on SQLite'));
     const server = await start(file, {}, ['serve', '--role', 'all']);
     await server.waitFor(/"role":"all"[^\n]*"msg":"serving"/);
     const answer = await execute(server.url, 'acme', 'echo', server.acme, { triggerParameters: {} });

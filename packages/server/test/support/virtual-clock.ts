@@ -105,7 +105,9 @@ export class VirtualClock implements Clock {
   #push(): Promise<void> {
     const database = this.#database;
     if (!database) return Promise.resolve();
-    const now = this.#now;
+    // Half a millisecond on: the database reads the time as seconds in floating point, and a
+    // rounding that left it a microsecond short of a due time would leave that job waiting.
+    const now = this.#now + 0.5;
     this.#pushed = this.#pushed.then(() => database.setTime(now));
     return this.#pushed;
   }
