@@ -6,9 +6,6 @@ import { usePostgresCluster } from './support/postgres-cluster';
 import { deliveriesSettled } from './support/server-events';
 import { secrets } from './support/test-config';
 import { startTestServer, type TestServer } from './support/test-server';
-import { withTestClock } from './support/test-storage';
-import { VirtualClock } from './support/virtual-clock';
-import { when } from './support/when';
 
 // The server on the PostgreSQL of its configuration: a trigger runs through its pg-boss job, its
 // callback is delivered through another, retried once, and the admin API reads it.
@@ -77,35 +74,4 @@ test("the jobs' leases are the configuration's: a trigger's heartbeat from worke
   expect(await boss.getQueue('trigger')).toMatchObject({ heartbeatSeconds: 13, notify: true });
   // As long as the deliverer's own lease: two attempts' timeouts and a second.
   expect(await boss.getQueue('delivery')).toMatchObject({ expireInSeconds: 9, notify: true });
-});
-
-test("on the server's clock: a callback's retry an hour on is made when that clock says so, not the database's", async () => {
-  // pg-boss keeps due times on the database's time; the server hands it its clock, which (a virtual
-  // one, attached) moves that time too. Were pg-boss on its own time, the retry would wait a real hour.
-  const clock = new VirtualClock(Date.now());
-  const url = withTestClock(await cluster.createDatabase());
-  server = await startTestServer(
-    (raw) => {
-      raw.callbacks.allow = ['127.0.0.1/32'];
-      raw.callbacks.retrySchedule = ['1h'];
-      raw.storage = { postgres: { url, poolSize: 4 } };
-    },
-    { clock },
-  );
-  receiver.answer = (_callback, index) => ({ status: index === 0 ? 503 : 204 });
-  const acme = await server.acme();
-  // The first attempt recorded, its retry is due an hour on.
-  let attempts = 0;
-  server.server.deliverer.on('attempted', () => attempts++);
-  const failed = when(server.server.deliverer, 'attempted', () => attempts === 1);
-  const answer = await execute(server.url, 'acme', 'echo', acme, { callbackUrls: [`${receiver.url}/cb`] });
-  expect(answer.status).toBe(200);
-  await failed;
-  const retried = when(server.server.deliverer, 'attempted', () => receiver.received.length === 2);
-  // A poll interval past the hour too, so that a claim looks once more after the due time.
-  await clock.advance(3_600_000 + 100);
-  await retried;
-  const [delivery] = await deliveriesSettled(server.server, answer.json.triggerUUID as string);
-  expect(delivery).toMatchObject({ status: 'delivered', attempts: 2 });
-  expect(delivery!.history[1]!.startedAt - delivery!.history[0]!.startedAt).toBeGreaterThanOrEqual(3_600_000);
 });

@@ -70,7 +70,7 @@ async function onCluster<T>(work: (client: Client) => Promise<T>): Promise<T> {
  * it, and then the database's time for pg-boss is the clock's in our transactions as in pg-boss's
  * own (without one attached the setting changes nothing).
  */
-export const withTestClock = (url: string): string =>
+const withTestClock = (url: string): string =>
   `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c pgboss.test_clock=on')}`;
 
 // A database with our schema and pg-boss's, made once per cluster: a server's fresh database is a
