@@ -37,7 +37,7 @@ const {
   DREDD_THROTTLED_CLIENT_SECRET,
   DREDD_THROTTLED_API_KEY,
   DREDD_ADMIN_KEY,
-  DREDD_STORAGE,
+  DREDD_STORE,
 } = process.env;
 const ADMIN = `/admin/v1/organizations/${ORG}`;
 // A block of the event stream: comments and fields, as the SSE format has them.
@@ -141,9 +141,9 @@ async function prepareAdmin() {
   triggers.inFlight = await settle('ServerName', await startTrigger('ServerName', { key: 'held' }, callbackUrls), 200);
   triggers.inFlightDelivery = await firstDelivery(triggers.inFlight);
   // Another process's deliverer leases the only delivery due so far, and holds it for an hour.
-  // The server's own store (its configuration's `storage`, SQLite or PostgreSQL), opened as another process would.
+  // The server's own store (SQLite or PostgreSQL), opened as another process of its configuration would.
   const { openStorage } = await import('@autofacilitate/server');
-  const other = await openStorage({ storage: JSON.parse(DREDD_STORAGE) });
+  const other = await openStorage(JSON.parse(DREDD_STORE));
   const claimed = await other.claimDeliveries({
     workerId: 'dredd-other-process',
     now: Date.now(),

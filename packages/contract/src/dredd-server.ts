@@ -69,7 +69,7 @@ export async function startDreddServer(origin: string): Promise<DreddServer> {
       DREDD_THROTTLED_CLIENT_SECRET: throttled.clientSecret,
       DREDD_THROTTLED_API_KEY: throttled.apiKey,
       DREDD_ADMIN_KEY: adminKey,
-      DREDD_STORAGE: JSON.stringify(server.storage),
+      DREDD_STORE: JSON.stringify(server.store),
     }),
   };
 }

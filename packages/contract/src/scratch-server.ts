@@ -17,8 +17,11 @@ export interface ScratchServer {
   url: string;
   /** Its data directory: relative paths of the settings are under it. */
   dir: string;
-  /** Its store: the SQLite file, or the PostgreSQL database of a run on PostgreSQL. */
-  storage: ServerConfig['storage'];
+  /**
+   * What another process needs to open its store as the server does: the SQLite file, or the
+   * PostgreSQL database of a run on PostgreSQL with the leases its jobs are set up with.
+   */
+  store: Pick<ServerConfig, 'storage' | 'workers' | 'callbacks'>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ export async function startScratchServer(
     return {
       url,
       dir,
-      storage: config.storage,
+      store: { storage: config.storage, workers: config.workers, callbacks: config.callbacks },
       async stop() {
         await server.close();
         await rm(dir, { recursive: true, force: true });

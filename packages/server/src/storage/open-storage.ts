@@ -18,7 +18,10 @@ export interface OpenStorageOptions {
  * starts its timers or pays for its import. Either takes its time from the clock, pg-boss too
  * (see engine-clock.ts).
  */
-export async function openStorage(config: ServerConfig, options: OpenStorageOptions = {}): Promise<Storage> {
+export async function openStorage(
+  config: Pick<ServerConfig, 'storage' | 'workers' | 'callbacks'>,
+  options: OpenStorageOptions = {},
+): Promise<Storage> {
   const { url, poolSize } = config.storage.postgres;
   if (!url) return new SqliteStorage({ ...config.storage.sqlite, clock: options.clock ?? systemClock });
   const [{ PostgresStorage }, { engineClock }] = await Promise.all([
