@@ -69,7 +69,7 @@ describe('a store that fails', () => {
   });
 
   test('500 from result', async () => {
-    failing.add('findTrigger');
+    failing.add('findResult');
     const answer = await result(server.url, 'acme', 'echo', '0b7f4f1e-3c51-4d5e-9a0c-5f1f0e2a7b3d', acme);
     expect(answer.status).toBe(500);
     expect(answer.json).toEqual(internalError);

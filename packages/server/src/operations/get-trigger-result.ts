@@ -26,7 +26,7 @@ export function getTriggerResult({ authentication, store }: ResultDependencies):
       handler: async (request, reply) => {
         const { orgId, vsn, triggerUUID } = request.params;
         // The spec allows any string: one that is no UUID names no trigger.
-        const trigger = uuid.test(triggerUUID) ? await store.findTrigger(orgId, triggerUUID.toLowerCase()) : undefined;
+        const trigger = uuid.test(triggerUUID) ? await store.findResult(orgId, triggerUUID.toLowerCase()) : undefined;
         if (!trigger) throw triggerNotFound(triggerUUID);
         if (trigger.vsn !== vsn) {
           throw triggerOfAnotherService(triggerUUID, trigger.vsn, vsn);

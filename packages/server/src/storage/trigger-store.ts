@@ -1,4 +1,4 @@
-import type { ClaimRequest, TriggerRecord, UnfinishedCount } from './trigger-types';
+import type { ClaimRequest, TriggerRecord, TriggerResultRecord, UnfinishedCount } from './trigger-types';
 
 /**
  * The triggers and their jobs. A job is a lease that expires, so a process that dies mid-run gives
@@ -8,6 +8,8 @@ import type { ClaimRequest, TriggerRecord, UnfinishedCount } from './trigger-typ
 export interface TriggerStore {
   /** The trigger with this id in this organisation; another organisation's trigger is not found. */
   findTrigger(orgId: string, triggerUUID: string): Promise<TriggerRecord | undefined>;
+  /** `findTrigger`'s trigger, only as far as its result goes: the read every poll for a result makes. */
+  findResult(orgId: string, triggerUUID: string): Promise<TriggerResultRecord | undefined>;
   /**
    * Leases a batch in one transaction: for each service asked for, as many of its queued triggers
    * and triggers whose lease has expired as its concurrency leaves room for across every process,

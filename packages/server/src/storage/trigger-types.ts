@@ -39,6 +39,12 @@ export interface TriggerRecord extends NewTrigger {
   attempts: number;
 }
 
+/** What `getTriggerResult` answers with: a trigger's state and outcome, without what it was sent. */
+export type TriggerResultRecord = Pick<
+  TriggerRecord,
+  'triggerUUID' | 'vsn' | 'status' | 'output' | 'error' | 'createdAt' | 'startedAt' | 'finishedAt'
+>;
+
 /** One service's share of a claim: at most `concurrency` of its triggers run at once, across all processes. */
 export interface ServiceCapacity {
   orgId: string;

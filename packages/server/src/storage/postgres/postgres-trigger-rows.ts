@@ -1,4 +1,11 @@
-import type { NewTrigger, TriggerError, TriggerFinish, TriggerRecord, TriggerState } from '../trigger-types';
+import type {
+  NewTrigger,
+  TriggerError,
+  TriggerFinish,
+  TriggerRecord,
+  TriggerResultRecord,
+  TriggerState,
+} from '../trigger-types';
 
 /** A row of `triggers`: json columns come back parsed, BIGINTs as numbers (postgres-pool.ts). */
 export interface TriggerRow {
@@ -40,6 +47,28 @@ export function toTrigger(row: TriggerRow): TriggerRecord {
     if (row.tracestate !== null) trigger.trace.tracestate = row.tracestate;
   }
   return trigger;
+}
+
+/** A row of `resultColumns`. */
+export type ResultRow = Pick<
+  TriggerRow,
+  'trigger_uuid' | 'vsn' | 'status' | 'output' | 'error' | 'created_at' | 'started_at' | 'finished_at'
+>;
+
+export const resultColumns = 'trigger_uuid, vsn, status, output, error, created_at, started_at, finished_at';
+
+export function toResult(row: ResultRow): TriggerResultRecord {
+  const result: TriggerResultRecord = {
+    triggerUUID: row.trigger_uuid,
+    vsn: row.vsn,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+  if (row.output !== null) result.output = row.output;
+  if (row.error !== null) result.error = row.error;
+  if (row.started_at !== null) result.startedAt = row.started_at;
+  if (row.finished_at !== null) result.finishedAt = row.finished_at;
+  return result;
 }
 
 // A JSON value for a json column; SQL NULL for none.

@@ -7,6 +7,7 @@ import type {
   ServiceCapacity,
   TriggerFinish,
   TriggerRecord,
+  TriggerResultRecord,
   UnfinishedCount,
 } from '../trigger-types';
 import { affected, executor, serviceGroup, triggerQueue } from './postgres-queue';
@@ -15,8 +16,11 @@ import {
   finishValues,
   insertValues,
   oldestFirst,
+  resultColumns,
+  toResult,
   toTrigger,
   triggerSql,
+  type ResultRow,
   type TriggerRow,
 } from './postgres-trigger-rows';
 
@@ -75,6 +79,14 @@ export class PostgresTriggerStore implements TriggerStore {
       [triggerUUID, orgId],
     );
     return rows[0] && toTrigger(rows[0]);
+  }
+
+  async findResult(orgId: string, triggerUUID: string): Promise<TriggerResultRecord | undefined> {
+    const { rows } = await this.#pool.query<ResultRow>(
+      `SELECT ${resultColumns} FROM triggers WHERE trigger_uuid = $1 AND org_id = $2`,
+      [triggerUUID, orgId],
+    );
+    return rows[0] && toResult(rows[0]);
   }
 
   /** The trigger with this id, whatever its organisation. */

@@ -9,6 +9,7 @@ import type {
   TriggerError,
   TriggerFinish,
   TriggerRecord,
+  TriggerResultRecord,
   TriggerState,
   UnfinishedCount,
 } from '../trigger-types';
@@ -60,6 +61,28 @@ function toTrigger(row: TriggerRow): TriggerRecord {
   return trigger;
 }
 
+/** A row of `resultColumns`. */
+type ResultRow = Pick<
+  TriggerRow,
+  'trigger_uuid' | 'vsn' | 'status' | 'output' | 'error' | 'created_at' | 'started_at' | 'finished_at'
+>;
+
+const resultColumns = 'trigger_uuid, vsn, status, output, error, created_at, started_at, finished_at';
+
+function toResult(row: ResultRow): TriggerResultRecord {
+  const result: TriggerResultRecord = {
+    triggerUUID: row.trigger_uuid,
+    vsn: row.vsn,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+  if (row.output !== null) result.output = JSON.parse(row.output);
+  if (row.error !== null) result.error = JSON.parse(row.error) as TriggerError;
+  if (row.started_at !== null) result.startedAt = row.started_at;
+  if (row.finished_at !== null) result.finishedAt = row.finished_at;
+  return result;
+}
+
 function prepare(db: Database.Database) {
   return {
     insert: db.prepare<[string, string, string, string, string, string, number, string | null, string | null]>(
@@ -68,6 +91,9 @@ function prepare(db: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
     ),
     find: db.prepare<[string, string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ? AND org_id = ?'),
+    findResult: db.prepare<[string, string], ResultRow>(
+      `SELECT ${resultColumns} FROM triggers WHERE trigger_uuid = ? AND org_id = ?`,
+    ),
     findAnywhere: db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE trigger_uuid = ?'),
     countActive: db.prepare<[ClaimStep], number>(claimSql.countActive).pluck(),
     lease: db.prepare<[ClaimStep], TriggerRow>(claimSql.lease),
@@ -169,6 +195,11 @@ export class SqliteTriggerStore implements TriggerStore {
   async findTrigger(orgId: string, triggerUUID: string): Promise<TriggerRecord | undefined> {
     const row = this.#statements.find.get(triggerUUID, orgId);
     return row && toTrigger(row);
+  }
+
+  async findResult(orgId: string, triggerUUID: string): Promise<TriggerResultRecord | undefined> {
+    const row = this.#statements.findResult.get(triggerUUID, orgId);
+    return row && toResult(row);
   }
 
   /**

@@ -36,6 +36,48 @@ export function triggerConformance(name: string, open: OpenStorage<Records>): vo
       const trigger = newTrigger();
       await store.createTrigger(trigger);
       expect(await store.triggers.findTrigger('globex', trigger.triggerUUID)).toBeUndefined();
+      expect(await store.triggers.findResult('globex', trigger.triggerUUID)).toBeUndefined();
+    });
+
+    test("reads a trigger's result as far as it goes, at each step", async () => {
+      const { store } = opened;
+      const [ok, failed] = [newTrigger(), newTrigger()];
+      await store.createTrigger(ok);
+      await store.createTrigger(failed);
+      const head = { vsn: 'echo', createdAt: ok.createdAt };
+      expect(await store.triggers.findResult('acme', ok.triggerUUID)).toEqual({
+        ...head,
+        triggerUUID: ok.triggerUUID,
+        status: 'queued',
+      });
+      await store.triggers.claimTriggers({ workerId: 'w1', now: t0 + 100, leaseMs: lease, services: echo() });
+      expect(await store.triggers.findResult('acme', ok.triggerUUID)).toEqual({
+        ...head,
+        triggerUUID: ok.triggerUUID,
+        status: 'running',
+        startedAt: t0 + 100,
+      });
+      const error = { scope: 'service', reason: 'Service failed', message: 'no' };
+      const finish = { webhookId: 'msg_test', workerId: 'w1', finishedAt: t0 + 200 };
+      await store.finishTrigger({ ...finish, triggerUUID: ok.triggerUUID, status: 'succeeded', output: { n: [1] } });
+      await store.finishTrigger({ ...finish, triggerUUID: failed.triggerUUID, status: 'failed', error });
+      expect(await store.triggers.findResult('acme', ok.triggerUUID)).toEqual({
+        ...head,
+        triggerUUID: ok.triggerUUID,
+        status: 'succeeded',
+        output: { n: [1] },
+        startedAt: t0 + 100,
+        finishedAt: t0 + 200,
+      });
+      expect(await store.triggers.findResult('acme', failed.triggerUUID)).toEqual({
+        vsn: 'echo',
+        createdAt: failed.createdAt,
+        triggerUUID: failed.triggerUUID,
+        status: 'failed',
+        error,
+        startedAt: t0 + 100,
+        finishedAt: t0 + 200,
+      });
     });
 
     test('refuses a second trigger with the same triggerUUID, and keeps the first', async () => {
