@@ -65,9 +65,10 @@ function prepare(db: Database.Database) {
       `INSERT INTO deliveries (trigger_uuid, org_id, webhook_id, url, status, next_attempt_at, created_at)
        SELECT ?, ?, ?, j.value, 'pending', ?, ? FROM json_each(?) AS j ORDER BY j.key`,
     ),
+    // `? + 0`: a bare LIMIT parameter makes SQLite plan the statement again at each binding (trigger-claim.ts).
     findDue: db
       .prepare<[number, number], number>(
-        "SELECT delivery_id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, delivery_id LIMIT ?",
+        "SELECT delivery_id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, delivery_id LIMIT ? + 0",
       )
       .pluck(),
     lease: db.prepare<[string, number, number], DeliveryRow>(
