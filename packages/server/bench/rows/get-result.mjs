@@ -1,7 +1,8 @@
 // getTriggerResult of a finished echo trigger against the bare Fastify server's read of one row by
-// primary key, each alone while it is measured, after a warm-up.
+// primary key, each alone while it is measured, after a warm-up. The two take turns, three rounds,
+// so that a machine that speeds up or slows down during the row moves both alike.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { executeBody, load } from '../load.mjs';
+import { executeBody, load, median } from '../load.mjs';
 import { startBare, startServer, tunedConfig } from '../servers.mjs';
 import { settings } from '../settings.mjs';
 
@@ -23,22 +24,39 @@ async function finished(server, triggerUUID) {
   throw new Error(`trigger ${triggerUUID} did not finish within 30 s`);
 }
 
-async function measure(server, triggerUUID, connections) {
-  const run = { url: server.resultUrl(triggerUUID), method: 'GET', connections };
-  await load(server, { ...run, seconds: settings.warmupSeconds });
-  return load(server, { ...run, seconds: settings.seconds });
+const rounds = 3;
+
+/** The figures of the round whose rate is the median of `runs`. */
+function medianRun(runs) {
+  const rate = median(runs.map((run) => run.perSecond));
+  return runs.find((run) => run.perSecond === rate) ?? runs[Math.floor(runs.length / 2)];
 }
 
-/** GET result and bare GET at `connections`: `{ bare, result }`. */
+/**
+ * GET result and bare GET at `connections`, in turns: `{ bare, result, ratio }`, each server's
+ * median round and the median of the rounds' ratios.
+ */
 export async function resultBeside(dir, connections) {
   const bare = await startBare(dir, `bare-get-${connections}`);
-  const bareFigures = await measure(bare, await execute(bare), connections);
-  await bare.stop();
-
   const server = await startServer(dir, `result-${connections}`, tunedConfig({ workers: true }));
-  const triggerUUID = await execute(server);
-  await finished(server, triggerUUID);
-  const result = await measure(server, triggerUUID, connections);
-  await server.stop();
-  return { bare: bareFigures, result };
+  try {
+    const targets = [
+      { server: bare, triggerUUID: await execute(bare) },
+      { server, triggerUUID: await execute(server) },
+    ];
+    await finished(server, targets[1].triggerUUID);
+    const run = ({ server: target, triggerUUID }, seconds) =>
+      load(target, { url: target.resultUrl(triggerUUID), method: 'GET', connections, seconds });
+    for (const target of targets) await run(target, settings.warmupSeconds);
+    const runs = { bare: [], result: [] };
+    for (let round = 0; round < rounds; round++) {
+      runs.bare.push(await run(targets[0], settings.seconds));
+      runs.result.push(await run(targets[1], settings.seconds));
+    }
+    const ratio = median(runs.result.map((result, round) => result.perSecond / runs.bare[round].perSecond));
+    return { bare: medianRun(runs.bare), result: medianRun(runs.result), ratio };
+  } finally {
+    await bare.stop();
+    await server.stop();
+  }
 }
