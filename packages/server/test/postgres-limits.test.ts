@@ -45,6 +45,31 @@ describe('the shared buckets', () => {
     };
   });
 
+  test('a take, a give-back and a refusal commit without waiting for the disk', async () => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      // The limiter's statements, each in a transaction left open to read the setting it commits with.
+      const inTransaction = { query: (sql: string, values: unknown[]) => client.query(sql, values) } as unknown as Pool;
+      const limiter = new PostgresRateLimiter(inTransaction, 'relaxed', new VirtualClock());
+      const rate = { perSecond: 1, burst: 1 };
+      const commitSetting = async (step: () => Promise<unknown>) => {
+        await client.query('BEGIN');
+        await step();
+        const { rows } = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+        await client.query('COMMIT');
+        return rows[0]!.synchronous_commit;
+      };
+      expect(await commitSetting(() => limiter.take('key', rate))).toBe('off');
+      expect(await commitSetting(() => limiter.giveBack('key', rate))).toBe('off');
+      expect(await commitSetting(() => limiter.take('key', rate))).toBe('off');
+      // Refused: the row was only locked, and that commit does not wait either.
+      expect(await commitSetting(() => expect(limiter.take('key', rate)).resolves.toBeGreaterThan(0))).toBe('off');
+    } finally {
+      await client.end();
+    }
+  });
+
   test("the retention sweep's purge forgets the buckets that are full again, and only those", async () => {
     const storage = await PostgresStorage.open({ url, poolSize: 2 });
     try {

@@ -6,8 +6,9 @@ import { echo, lease, newTrigger, t0 } from './support/conformance/storage-fixtu
 import { usePostgresCluster } from './support/postgres-cluster';
 import { when } from './support/when';
 
-// Work one process makes due wakes the workers of another at once: pg-boss announces a job due at
-// once with NOTIFY in the statement that writes it, and a storage listening hears it on commit.
+// Work one process makes due wakes the workers of another at once: the writing process announces
+// a job due at once with NOTIFY after the transaction that wrote it commits, and a storage
+// listening hears it.
 
 const cluster = usePostgresCluster();
 
@@ -53,7 +54,7 @@ async function writerAndListener(): Promise<{ url: string; writer: PostgresStora
 
 test('a committed trigger wakes the listening process; one rolled back announces nothing', async () => {
   const { writer, heard } = await writerAndListener();
-  // The key is not held: the trigger and its job roll back, and their NOTIFY with them.
+  // The key is not held: the trigger and its job roll back, and nothing is announced.
   const lost = writer.createTrigger(newTrigger(), { key: 'k', owner: 'nobody', response: {} });
   await expect(lost).rejects.toBeInstanceOf(IdempotencyKeyLost);
   await writer.createTrigger(newTrigger());

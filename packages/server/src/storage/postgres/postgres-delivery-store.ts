@@ -12,6 +12,7 @@ import type {
 import { inTransactionUnlessLost, LostClaim } from './lost-claim';
 import { affected, deadDeliveryQueue, deliveryQueue, executor } from './postgres-queue';
 import { inTransaction } from './postgres-transaction';
+import type { WorkAnnouncer } from './work-announcer';
 import { deliverySql, toAttempt, toDelivery, type AttemptRow, type DeliveryRow } from './postgres-delivery-rows';
 
 interface DeliveryJob {
@@ -28,10 +29,13 @@ interface DeliveryJob {
 export class PostgresDeliveryStore implements DeliveryStore {
   readonly #pool: Pool;
   readonly #boss: PgBoss;
+  readonly #announcer: WorkAnnouncer;
 
-  constructor(pool: Pool, boss: PgBoss) {
+  /** @param announcer - tells the processes that deliver callbacks of jobs due at once. */
+  constructor(pool: Pool, boss: PgBoss, announcer: WorkAnnouncer) {
     this.#pool = pool;
     this.#boss = boss;
+    this.#announcer = announcer;
   }
 
   /** Queues one delivery per URL with its job, due at once, in `client`'s transaction. */
@@ -107,6 +111,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
         // Due after the wait the deliverer chose, on the database's time.
         const startAfter = Math.max(0, ((attempt.retryAt ?? endedAt) - endedAt) / 1000);
         await this.#boss.send(deliveryQueue, { deliveryId } satisfies DeliveryJob, { id: next!, startAfter, db });
+        if (startAfter === 0) this.#announcer.dueOnCommit(client, deliveryQueue);
       } else if (status === 'failed') {
         await this.#boss.send(deadDeliveryQueue, { deliveryId } satisfies DeliveryJob, { db });
       }
@@ -149,6 +154,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
   async #send(client: PoolClient, rows: { delivery_id: number; job_id: string }[]): Promise<void> {
     const jobs = rows.map((row) => ({ id: row.job_id, data: { deliveryId: row.delivery_id } satisfies DeliveryJob }));
     await this.#boss.insert(deliveryQueue, jobs, { db: executor(client) });
+    this.#announcer.dueOnCommit(client, deliveryQueue);
   }
 
   async findDeliveries(triggerUUID: string): Promise<DeliveryHistory[]> {

@@ -72,8 +72,8 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
         retryLimit: triggerRetryLimit,
         retryDelay: 0,
         deleteAfterSeconds: options.deleteAfterSeconds,
-        // A job due at once is announced with NOTIFY in the statement that writes it: on commit.
-        notify: true,
+        // Jobs due at once are announced after their commit, not by pg-boss (work-announcer.ts).
+        notify: false,
       },
     ],
     [
@@ -84,7 +84,7 @@ export async function startQueue(options: QueueOptions): Promise<PgBoss> {
         retryDelay: 0,
         deadLetter: deadDeliveryQueue,
         deleteAfterSeconds: options.deleteAfterSeconds,
-        notify: true,
+        notify: false,
       },
     ],
   ];

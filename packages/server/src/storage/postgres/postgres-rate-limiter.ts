@@ -8,20 +8,25 @@ import type { Clock } from '../../time/clock';
 // the server's clock) of the next request at the sustained rate. A request is admitted when the
 // bucket is not empty, `max(tat, now) + interval <= now + burst × interval`, and moves tat on by
 // one interval. One upsert decides and writes under the row's lock: processes never both take the
-// last token. The refusal's row is read in the same statement, for its Retry-After.
+// last token. The refusal's row is read in the same statement, for its Retry-After. Its commit does
+// not wait for the disk (`relaxed`, read by whichever half answers, so that it is set): a bucket
+// lost to a crash costs a few requests let through, while waiting would hold the row's lock, and
+// every other request of the key, for an fsync.
+const relaxed = "relaxed AS (SELECT set_config('synchronous_commit', 'off', true))";
 const take = `
-  WITH taken AS (
+  WITH ${relaxed},
+  taken AS (
     INSERT INTO rate_limits AS bucket (limit_key, tat) VALUES ($1, $2::float8 + $3::float8)
     ON CONFLICT (limit_key) DO UPDATE SET tat = greatest(bucket.tat, $2::float8) + $3::float8
       WHERE greatest(bucket.tat, $2::float8) + $3::float8 <= $2::float8 + $4::float8
     RETURNING tat
   )
-  SELECT true AS taken, tat FROM taken
+  SELECT true AS taken, tat FROM taken, relaxed
   UNION ALL
-  SELECT false, tat FROM rate_limits WHERE limit_key = $1 AND NOT EXISTS (SELECT 1 FROM taken)`;
+  SELECT false, tat FROM rate_limits, relaxed WHERE limit_key = $1 AND NOT EXISTS (SELECT 1 FROM taken)`;
 
 // A token given back moves tat back by one interval; a tat past now is a full bucket either way.
-const giveBack = 'UPDATE rate_limits SET tat = tat - $2::float8 WHERE limit_key = $1';
+const giveBack = `WITH ${relaxed} UPDATE rate_limits SET tat = tat - $2::float8 FROM relaxed WHERE limit_key = $1`;
 
 /** A full bucket's row says nothing a missing row does not: the purge removes them. */
 export const forgetFullBuckets =

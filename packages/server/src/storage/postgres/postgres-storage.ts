@@ -25,6 +25,7 @@ import { PostgresTokenStore } from './postgres-token-store';
 import { PostgresTriggerStore } from './postgres-trigger-store';
 import { PostgresUnitOfWork } from './postgres-unit-of-work';
 import { PostgresUsageStore } from './postgres-usage-store';
+import { WorkAnnouncer } from './work-announcer';
 import { listenForWork, workChannel } from './work-notifications';
 
 /** Where the PostgreSQL storage connects, and how its job engine runs. */
@@ -64,15 +65,16 @@ export class PostgresStorage implements Storage {
   readonly #schema: string;
   readonly #listeners = new Set<WorkListener>();
 
-  private constructor(pool: Pool, boss: PgBoss, url: string, schema: string) {
+  private constructor(pool: Pool, boss: PgBoss, url: string, schema: string, onError?: (error: Error) => void) {
     this.#pool = pool;
     this.#url = url;
     this.#schema = schema;
     this.boss = boss;
     const tokens = new PostgresTokenStore(pool);
     const idempotencyKeys = new PostgresIdempotencyKeyStore(pool);
-    const triggers = new PostgresTriggerStore(pool, boss, workChannel(schema));
-    const deliveries = new PostgresDeliveryStore(pool, boss);
+    const announcer = new WorkAnnouncer(pool, workChannel(schema), onError);
+    const triggers = new PostgresTriggerStore(pool, boss, announcer);
+    const deliveries = new PostgresDeliveryStore(pool, boss, announcer);
     this.#work = new PostgresUnitOfWork(pool, { triggers, idempotencyKeys, deliveries, tokens });
     this.tokens = tokens;
     this.usage = new PostgresUsageStore(pool);
@@ -97,7 +99,7 @@ export class PostgresStorage implements Storage {
       await pool.end();
       throw postgresError(options.url, error);
     }
-    return new PostgresStorage(pool, boss, options.url, queue.schema);
+    return new PostgresStorage(pool, boss, options.url, queue.schema, options.onIdleError);
   }
 
   createTrigger(trigger: NewTrigger, idempotency?: IdempotencyCompletion): Promise<void> {

@@ -12,6 +12,7 @@ import type {
 } from '../trigger-types';
 import { affected, executor, serviceGroup, triggerQueue } from './postgres-queue';
 import { inTransaction } from './postgres-transaction';
+import type { WorkAnnouncer } from './work-announcer';
 import {
   finishValues,
   insertValues,
@@ -37,13 +38,13 @@ const serviceLock = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
 export class PostgresTriggerStore implements TriggerStore {
   readonly #pool: Pool;
   readonly #boss: PgBoss;
-  readonly #channel: string;
+  readonly #announcer: WorkAnnouncer;
 
-  /** @param channel - where jobs due at once are announced (pg-boss announces those it writes). */
-  constructor(pool: Pool, boss: PgBoss, channel: string) {
+  /** @param announcer - tells the worker processes of jobs due at once. */
+  constructor(pool: Pool, boss: PgBoss, announcer: WorkAnnouncer) {
     this.#pool = pool;
     this.#boss = boss;
-    this.#channel = channel;
+    this.#announcer = announcer;
   }
 
   /** Writes a queued trigger and sends its job, in `client`'s transaction. */
@@ -55,6 +56,7 @@ export class PostgresTriggerStore implements TriggerStore {
       { triggerUUID: trigger.triggerUUID },
       { id: trigger.triggerUUID, group: { id: group, tier: group }, db: executor(client) },
     );
+    this.#announcer.dueOnCommit(client, triggerQueue);
   }
 
   /**
@@ -166,8 +168,8 @@ export class PostgresTriggerStore implements TriggerStore {
           { message: 'given back by a worker that stopped' },
           { db: executor(client) },
         );
-        // A failed job's retry is not announced by pg-boss: the other workers hear of it on commit.
-        await client.query('SELECT pg_notify($1, $2)', [this.#channel, triggerQueue]);
+        // Failed with a retry delay of 0: due again at once.
+        this.#announcer.dueOnCommit(client, triggerQueue);
       }
       return rows.length;
     });

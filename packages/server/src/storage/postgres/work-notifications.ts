@@ -5,9 +5,9 @@ import { deliveryQueue, triggerQueue } from './postgres-queue';
 
 /**
  * The NOTIFY channel of pg-boss 12 for the queues of `schema` (its `notifyChannelSql`, which it
- * does not export): a queue with `notify` announces there, by the queue's name, each job it writes
- * due at once, in the statement that writes it, so the announcement leaves on commit and never
- * for a rolled-back trigger. Schema names here are unquoted, so no quotes to normalise.
+ * does not export), where jobs due at once are announced by the queue's name (work-announcer.ts),
+ * after their commit, so never for a rolled-back trigger. Schema names here are unquoted, so no
+ * quotes to normalise.
  */
 export function workChannel(schema: string): string {
   return `pgboss_${createHash('sha224').update(schema).digest('hex').slice(0, 24)}`;
