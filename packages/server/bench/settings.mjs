@@ -49,7 +49,7 @@ export const settings = {
   drainSeconds: positive('BENCH_DRAIN_SECONDS', 90),
   /** The backlogs CPU per finished trigger is measured at, and the triggers of each of its 3 windows. */
   cpuQueued: positiveList('BENCH_CPU_QUEUED', [1000, 100000]),
-  cpuTriggers: positive('BENCH_CPU_TRIGGERS', 500),
+  cpuTriggers: positive('BENCH_CPU_TRIGGERS', 2000),
   /** On PostgreSQL: triggers in the backlog the workers drain, and callbacks delivered. */
   postgresJobs: positive('BENCH_PG_JOBS', 2000),
   /** On PostgreSQL: triggers timed one at a time, execute → result across processes. */
