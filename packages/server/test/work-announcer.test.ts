@@ -44,4 +44,16 @@ describe('WorkAnnouncer', () => {
     announcer.announce('trigger');
     expect(sent).toHaveLength(2);
   });
+
+  test('once closed, announces nothing more, not even what was waiting for its turn', async () => {
+    const { pool, sent } = announcingPool();
+    const announcer = new WorkAnnouncer(pool, 'channel');
+    announcer.announce('trigger');
+    announcer.announce('trigger');
+    announcer.close();
+    announcer.announce('delivery');
+    sent[0]!.finish();
+    await settled();
+    expect(sent.map(({ queue }) => queue)).toEqual(['trigger']);
+  });
 });

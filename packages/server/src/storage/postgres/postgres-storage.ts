@@ -64,6 +64,7 @@ export class PostgresStorage implements Storage {
   readonly #work: PostgresUnitOfWork;
   readonly #schema: string;
   readonly #listeners = new Set<WorkListener>();
+  readonly #announcer: WorkAnnouncer;
 
   private constructor(pool: Pool, boss: PgBoss, url: string, schema: string, onError?: (error: Error) => void) {
     this.#pool = pool;
@@ -73,6 +74,7 @@ export class PostgresStorage implements Storage {
     const tokens = new PostgresTokenStore(pool);
     const idempotencyKeys = new PostgresIdempotencyKeyStore(pool);
     const announcer = new WorkAnnouncer(pool, workChannel(schema), onError);
+    this.#announcer = announcer;
     const triggers = new PostgresTriggerStore(pool, boss, announcer);
     const deliveries = new PostgresDeliveryStore(pool, boss, announcer);
     this.#work = new PostgresUnitOfWork(pool, { triggers, idempotencyKeys, deliveries, tokens });
@@ -183,6 +185,7 @@ export class PostgresStorage implements Storage {
     this.#listeners.clear();
     // No workers of pg-boss's own run here: nothing to wait for but its timers and its pool.
     await this.boss.stop({ graceful: false });
+    this.#announcer.close();
     if (!this.#pool.ended) await this.#pool.end();
   }
 }

@@ -14,6 +14,7 @@ const announceSql = "SELECT pg_notify($1, $2), set_config('synchronous_commit', 
 export class WorkAnnouncer {
   readonly #underWay = new Set<string>();
   readonly #again = new Set<string>();
+  #closed = false;
 
   constructor(
     private readonly pool: Pool,
@@ -28,6 +29,7 @@ export class WorkAnnouncer {
 
   /** Announces that `queue` has jobs due. */
   announce(queue: string): void {
+    if (this.#closed) return;
     if (this.#underWay.has(queue)) {
       this.#again.add(queue);
       return;
@@ -40,5 +42,10 @@ export class WorkAnnouncer {
         this.#underWay.delete(queue);
         if (this.#again.delete(queue)) this.announce(queue);
       });
+  }
+
+  /** Announces nothing more: the pool is about to end (announcements under way finish first). */
+  close(): void {
+    this.#closed = true;
   }
 }
