@@ -26,29 +26,6 @@ export interface TriggerRow {
   tracestate: string | null;
 }
 
-export function toTrigger(row: TriggerRow): TriggerRecord {
-  const trigger: TriggerRecord = {
-    triggerUUID: row.trigger_uuid,
-    orgId: row.org_id,
-    vsn: row.vsn,
-    triggerParameters: row.trigger_parameters,
-    callbackUrls: row.callback_urls,
-    requestId: row.request_id,
-    status: row.status,
-    createdAt: row.created_at,
-    attempts: row.attempts,
-  };
-  if (row.output !== null) trigger.output = row.output;
-  if (row.error !== null) trigger.error = row.error;
-  if (row.started_at !== null) trigger.startedAt = row.started_at;
-  if (row.finished_at !== null) trigger.finishedAt = row.finished_at;
-  if (row.traceparent !== null) {
-    trigger.trace = { traceparent: row.traceparent };
-    if (row.tracestate !== null) trigger.trace.tracestate = row.tracestate;
-  }
-  return trigger;
-}
-
 /** A row of `resultColumns`. */
 export type ResultRow = Pick<
   TriggerRow,
@@ -69,6 +46,22 @@ export function toResult(row: ResultRow): TriggerResultRecord {
   if (row.started_at !== null) result.startedAt = row.started_at;
   if (row.finished_at !== null) result.finishedAt = row.finished_at;
   return result;
+}
+
+export function toTrigger(row: TriggerRow): TriggerRecord {
+  const trigger: TriggerRecord = {
+    ...toResult(row),
+    orgId: row.org_id,
+    triggerParameters: row.trigger_parameters,
+    callbackUrls: row.callback_urls,
+    requestId: row.request_id,
+    attempts: row.attempts,
+  };
+  if (row.traceparent !== null) {
+    trigger.trace = { traceparent: row.traceparent };
+    if (row.tracestate !== null) trigger.trace.tracestate = row.tracestate;
+  }
+  return trigger;
 }
 
 // A JSON value for a json column; SQL NULL for none.

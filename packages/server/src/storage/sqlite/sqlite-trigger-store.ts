@@ -38,29 +38,6 @@ interface Claimed {
   settle: (() => void) | undefined;
 }
 
-function toTrigger(row: TriggerRow): TriggerRecord {
-  const trigger: TriggerRecord = {
-    triggerUUID: row.trigger_uuid,
-    orgId: row.org_id,
-    vsn: row.vsn,
-    triggerParameters: JSON.parse(row.trigger_parameters) as Record<string, string>,
-    callbackUrls: JSON.parse(row.callback_urls) as string[],
-    requestId: row.request_id,
-    status: row.status,
-    createdAt: row.created_at,
-    attempts: row.attempts,
-  };
-  if (row.output !== null) trigger.output = JSON.parse(row.output);
-  if (row.error !== null) trigger.error = JSON.parse(row.error) as TriggerError;
-  if (row.started_at !== null) trigger.startedAt = row.started_at;
-  if (row.finished_at !== null) trigger.finishedAt = row.finished_at;
-  if (row.traceparent !== null) {
-    trigger.trace = { traceparent: row.traceparent };
-    if (row.tracestate !== null) trigger.trace.tracestate = row.tracestate;
-  }
-  return trigger;
-}
-
 /** A row of `resultColumns`. */
 type ResultRow = Pick<
   TriggerRow,
@@ -81,6 +58,22 @@ function toResult(row: ResultRow): TriggerResultRecord {
   if (row.started_at !== null) result.startedAt = row.started_at;
   if (row.finished_at !== null) result.finishedAt = row.finished_at;
   return result;
+}
+
+function toTrigger(row: TriggerRow): TriggerRecord {
+  const trigger: TriggerRecord = {
+    ...toResult(row),
+    orgId: row.org_id,
+    triggerParameters: JSON.parse(row.trigger_parameters) as Record<string, string>,
+    callbackUrls: JSON.parse(row.callback_urls) as string[],
+    requestId: row.request_id,
+    attempts: row.attempts,
+  };
+  if (row.traceparent !== null) {
+    trigger.trace = { traceparent: row.traceparent };
+    if (row.tracestate !== null) trigger.trace.tracestate = row.tracestate;
+  }
+  return trigger;
 }
 
 function prepare(db: Database.Database) {
