@@ -92,6 +92,10 @@ export function endToEndTable(endToEnd, bare, connections) {
         'echo triggers finished per second, sustained',
         `${count.format(endToEnd.perSecond)} (${ratio(endToEnd.perSecond / bare.perSecond)} × bare at ${connections}: ${count.format(bare.perSecond)} req/s)`,
       ],
+      [
+        `execute latency at half that rate (${count.format(endToEnd.paced.rate)} per second offered, ${endToEnd.paced.figures.seconds.toFixed(0)} s at ${connections} connections)`,
+        `p50 ${ms(endToEnd.paced.figures.p50)}, p99 ${ms(endToEnd.paced.figures.p99)}, ${count.format(endToEnd.paced.figures.ok)} answered 200`,
+      ],
     ],
   );
 }

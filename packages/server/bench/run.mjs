@@ -74,11 +74,14 @@ async function measureAll(dir) {
     }
   }
   if (rows.has('end-to-end')) {
-    progress(`end to end: ${settings.endToEndSeconds} s of load, then the drain (at most ${settings.drainSeconds} s)`);
+    progress(
+      `end to end: ${settings.endToEndSeconds} s of load, the drain (at most ${settings.drainSeconds} s), ${settings.seconds} s at half the rate`,
+    );
     const figures = await endToEnd(dir, {
       seconds: settings.endToEndSeconds,
       connections: settings.endToEndConnections,
       drainSeconds: settings.drainSeconds,
+      pacedSeconds: settings.seconds,
     });
     measured.sustained = { figures, bare: await anchor(settings.endToEndConnections) };
   }

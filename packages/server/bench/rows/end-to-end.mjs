@@ -1,6 +1,9 @@
 // End to end, as users run the server: one process, default settings, echo at its default
 // concurrency. A load of executes, then the drain of what it queued: triggers finished per second
-// sustained = accepted during the load / (load + drain time).
+// sustained = accepted during the load / (load + drain time). Then executes paced at half that
+// rate: the latency of a server that keeps up with room to spare, where the first load's is that
+// of a saturated one (each of its connections sends again once answered, so its mean latency is
+// the connections divided by the rate, whatever the server does).
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { watchQueue } from '../backlog.mjs';
@@ -14,10 +17,11 @@ const samples = 6;
 /**
  * Loads execute for `seconds` at `connections`, noting the queue (unfinished triggers) at the
  * start, every sixth of the load and at its end, then waits up to `drainSeconds` for the queue to
- * empty. Answers the load's figures, the queue, what finished during the load, the drain time,
- * what was left, and the sustained rate.
+ * empty; then loads execute paced at half the sustained rate for `pacedSeconds`. Answers the load's
+ * figures, the queue, what finished during the load, the drain time, what was left, the sustained
+ * rate, and the paced load's rate and figures.
  */
-export async function endToEnd(dir, { seconds, connections, drainSeconds }) {
+export async function endToEnd(dir, { seconds, connections, drainSeconds, pacedSeconds }) {
   const server = await startServer(dir, 'end-to-end', defaultConfig());
   const watched = watchQueue(server.file);
   try {
@@ -43,13 +47,17 @@ export async function endToEnd(dir, { seconds, connections, drainSeconds }) {
     const drained = (performance.now() - loadEnded) / 1000;
     // Executes in flight when the load stopped are not counted as accepted: the figures err low.
     const finished = figures.ok + queue[0].unfinished - left;
+    const perSecond = finished / (figures.seconds + drained);
+    const pacedRate = Math.max(1, Math.round(perSecond / 2));
+    const paced = await load(server, { body, connections, seconds: pacedSeconds, rate: pacedRate });
     return {
       load: figures,
       queue,
       finishedDuringLoad: figures.ok + queue[0].unfinished - queue.at(-1).unfinished,
       drainSeconds: drained,
       left,
-      perSecond: finished / (figures.seconds + drained),
+      perSecond,
+      paced: { rate: pacedRate, figures: paced },
     };
   } finally {
     watched.close();
