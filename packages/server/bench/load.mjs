@@ -11,20 +11,15 @@ export const executeBody = JSON.stringify({
 /**
  * Runs autocannon against `url` for `seconds` (or for `amount` requests) and answers the rate of
  * 2xx answers, their latency, and how many were 2xx and 429. `target` is a server of
- * `servers.mjs` (for its headers and its liveness). Each connection sends its next request once
- * answered, as fast as the server answers, unless `rate` paces all of them at that many a second.
+ * `servers.mjs` (for its headers and its liveness).
  */
-export async function load(
-  target,
-  { url = target.executeUrl, method = 'POST', body, connections, seconds, amount, rate },
-) {
+export async function load(target, { url = target.executeUrl, method = 'POST', body, connections, seconds, amount }) {
   const result = await autocannon({
     url,
     method,
     headers: target.headers,
     ...(body !== undefined && { body }),
     connections,
-    ...(rate !== undefined && { overallRate: rate }),
     ...(amount === undefined ? { duration: seconds } : { amount }),
     // The server's own default `requestTimeoutMs`: a request unanswered for longer is a failure.
     timeout: 30,

@@ -93,8 +93,8 @@ export function endToEndTable(endToEnd, bare, connections) {
         `${count.format(endToEnd.perSecond)} (${ratio(endToEnd.perSecond / bare.perSecond)} × bare at ${connections}: ${count.format(bare.perSecond)} req/s)`,
       ],
       [
-        `execute latency at half that rate (${count.format(endToEnd.paced.rate)} per second offered, ${endToEnd.paced.figures.seconds.toFixed(0)} s at ${connections} connections)`,
-        `p50 ${ms(endToEnd.paced.figures.p50)}, p99 ${ms(endToEnd.paced.figures.p99)}, ${count.format(endToEnd.paced.figures.ok)} answered 200`,
+        `execute latency at half that rate (${count.format(endToEnd.paced.rate)} per second, sent steadily for ${endToEnd.paced.seconds} s over up to ${connections} connections, timed from when each was due)`,
+        `p50 ${ms(endToEnd.paced.p50)}, p99 ${ms(endToEnd.paced.p99)}, ${count.format(endToEnd.paced.ok)} answered 200 (the bench sent ${ms(endToEnd.paced.lateP99)} late at p99)`,
       ],
     ],
   );

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CommitTurn, GroupCommit } from '../src/storage/sqlite/group-commit';
+import { leaseWrites } from '../src/storage/sqlite/lease-writes';
+import { WalSync } from '../src/storage/sqlite/wal-sync';
 
 describe('GroupCommit', () => {
   let dir: string;
@@ -95,5 +97,39 @@ describe('GroupCommit', () => {
     const outcomes = await Promise.allSettled([triggers.add(4), finishes.add(5)]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected']);
     expect(reader.prepare('SELECT n FROM items ORDER BY n').pluck().all()).toEqual([1, 2, 3, 4]);
+  });
+
+  test("with its fsync off the event loop, a turn's writes are committed at once and answered once synced, or fail with the sync", async () => {
+    db.pragma('synchronous = FULL');
+    const syncs: { done: (error?: Error) => void }[] = [];
+    const sync = () =>
+      new Promise<void>((resolve, reject) => syncs.push({ done: (error) => (error ? reject(error) : resolve()) }));
+    const turn = new CommitTurn(db, { relaxed: leaseWrites(db), sync });
+    const commit = new GroupCommit(db, (n: number) => insert.run(n).changes, turn);
+    let answered = false;
+    const written = commit.add(1).then((changes) => ((answered = true), changes));
+    commit.flush();
+    // Committed without waiting for the disk, and the connection back at FULL for other writes.
+    expect(committed()).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    syncs[0]!.done();
+    expect(await written).toBe(1);
+    const failed = commit.add(2);
+    commit.flush();
+    syncs[1]!.done(new Error('EIO'));
+    await expect(failed).rejects.toThrow('EIO');
+  });
+
+  test("WalSync syncs the database's WAL file, the syncs asked for meanwhile sharing the next", async () => {
+    insert.run(1);
+    const wal = new WalSync(join(dir, 'group.sqlite-wal'));
+    const first = wal.sync();
+    const [second, third] = [wal.sync(), wal.sync()];
+    expect(second).toBe(third);
+    await Promise.all([first, second, third]);
+    await wal.close();
+    await expect(new WalSync(join(dir, 'none-wal')).sync()).rejects.toThrow(/ENOENT/);
   });
 });

@@ -1,13 +1,14 @@
 // End to end, as users run the server: one process, default settings, echo at its default
 // concurrency. A load of executes, then the drain of what it queued: triggers finished per second
-// sustained = accepted during the load / (load + drain time). Then executes paced at half that
-// rate: the latency of a server that keeps up with room to spare, where the first load's is that
-// of a saturated one (each of its connections sends again once answered, so its mean latency is
-// the connections divided by the rate, whatever the server does).
+// sustained = accepted during the load / (load + drain time). Then executes sent at a steady half
+// of that rate: the latency of a server that keeps up with room to spare, where the first load's
+// is that of a saturated one (each of its connections sends again once answered, so its mean
+// latency is the connections divided by the rate, whatever the server does).
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { watchQueue } from '../backlog.mjs';
 import { load } from '../load.mjs';
+import { paced } from '../paced.mjs';
 import { defaultConfig, startServer } from '../servers.mjs';
 
 // No callback URL: the row measures the triggers alone.
@@ -48,8 +49,8 @@ export async function endToEnd(dir, { seconds, connections, drainSeconds, pacedS
     // Executes in flight when the load stopped are not counted as accepted: the figures err low.
     const finished = figures.ok + queue[0].unfinished - left;
     const perSecond = finished / (figures.seconds + drained);
-    const pacedRate = Math.max(1, Math.round(perSecond / 2));
-    const paced = await load(server, { body, connections, seconds: pacedSeconds, rate: pacedRate });
+    const rate = Math.max(1, Math.round(perSecond / 2));
+    const steady = await paced(server, { body, rate, seconds: pacedSeconds, connections });
     return {
       load: figures,
       queue,
@@ -57,7 +58,7 @@ export async function endToEnd(dir, { seconds, connections, drainSeconds, pacedS
       drainSeconds: drained,
       left,
       perSecond,
-      paced: { rate: pacedRate, figures: paced },
+      paced: steady,
     };
   } finally {
     watched.close();

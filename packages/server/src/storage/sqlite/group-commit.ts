@@ -6,26 +6,41 @@ interface Pending<T, R> {
   reject: (error: unknown) => void;
 }
 
+/** Settles a batch's promises: resolved, or rejected with `error`. */
+export type Settle = (error?: unknown) => void;
+
 /** What one group commit waits to write: written in the turn's transaction, or alone should that fail. */
 export interface Waiting {
-  /** Runs the writes; the returned function resolves their promises once committed. */
-  write(): () => void;
+  /** Runs the writes; the returned function settles their promises once committed. */
+  write(): Settle;
   /** Writes each item in its own transaction, settling each promise. */
   writeEach(): void;
+}
+
+/** How a {@link CommitTurn} makes its commits durable, when the connection's own commits do not. */
+export interface TurnDurability {
+  /** Runs a transaction's writes without waiting for the disk. */
+  relaxed<T>(write: () => T): T;
+  /** Resolves once what was committed before the call is on the disk. */
+  sync(): Promise<void>;
 }
 
 /**
  * The group commits of one connection: whatever they all wait for at the start of a turn is
  * committed in one transaction, so new triggers, finished runs and callback attempts of the same
- * moment pay for one commit (one fsync) between them.
+ * moment pay for one commit (one fsync) between them. With a {@link TurnDurability}, the commit
+ * does not wait for the disk and the fsync runs off the event loop, the promises settled once it
+ * is done: the turns that commit meanwhile share the next.
  */
 export class CommitTurn {
   readonly #groups: { take(): Waiting | undefined }[] = [];
-  readonly #writeAll: Database.Transaction<(waiting: Waiting[]) => (() => void)[]>;
+  readonly #writeAll: Database.Transaction<(waiting: Waiting[]) => Settle[]>;
+  readonly #durability: TurnDurability | undefined;
   #scheduled: NodeJS.Immediate | undefined;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, durability?: TurnDurability) {
     this.#writeAll = db.transaction((waiting: Waiting[]) => waiting.map((group) => group.write()));
+    this.#durability = durability;
   }
 
   /** Adds a group commit to the turn. */
@@ -44,15 +59,23 @@ export class CommitTurn {
     this.#scheduled = undefined;
     const waiting = this.#groups.map((group) => group.take()).filter((group) => group !== undefined);
     if (waiting.length === 0) return;
-    let settle: (() => void)[];
+    let settle: Settle[];
     try {
-      settle = this.#writeAll.immediate(waiting);
+      const durability = this.#durability;
+      settle = durability
+        ? durability.relaxed(() => this.#writeAll.immediate(waiting))
+        : this.#writeAll.immediate(waiting);
     } catch {
       // One bad write must not fail the others: each is tried again alone, in its own transaction.
       for (const group of waiting) group.writeEach();
       return;
     }
-    for (const resolve of settle) resolve();
+    if (!this.#durability) return settle.forEach((done) => done());
+    this.#durability.sync().then(
+      () => settle.forEach((done) => done()),
+      // Committed but perhaps not on the disk: the callers are told it failed, as a failed commit would.
+      (error: unknown) => settle.forEach((done) => done(error)),
+    );
   }
 }
 
@@ -100,7 +123,10 @@ export class GroupCommit<T, R> {
     return {
       write: () => {
         const results = batch.map(({ item }) => this.#write(item));
-        return () => batch.forEach(({ resolve }, index) => resolve(results[index]!));
+        return (error) =>
+          batch.forEach(({ resolve, reject }, index) =>
+            error === undefined ? resolve(results[index]!) : reject(error),
+          );
       },
       writeEach: () => {
         for (const { item, resolve, reject } of batch) {

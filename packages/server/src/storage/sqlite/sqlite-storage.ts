@@ -17,6 +17,7 @@ import type { ClaimedDelivery, PurgeResult, QueueStats } from '../unit-of-work';
 import type { UsageStore } from '../usage-store';
 import { Checkpointer } from './checkpointer';
 import { CommitTurn } from './group-commit';
+import { leaseWrites } from './lease-writes';
 import { migrate } from './migrations';
 import { SqliteAdminStore } from './sqlite-admin-store';
 import { SqliteDeliveryStore } from './sqlite-delivery-store';
@@ -25,6 +26,7 @@ import { SqliteTokenStore } from './sqlite-token-store';
 import { SqliteTriggerStore } from './sqlite-trigger-store';
 import { SqliteUnitOfWork } from './sqlite-unit-of-work';
 import { SqliteUsageStore } from './sqlite-usage-store';
+import { WalSync } from './wal-sync';
 
 /** Options of the embedded SQLite storage. */
 export interface SqliteStorageOptions {
@@ -32,7 +34,7 @@ export interface SqliteStorageOptions {
   file: string;
   /**
    * `FULL` (the default) keeps every committed trigger through a power cut, at the cost of one
-   * fsync per group commit; `NORMAL` only through a crash of the process.
+   * fsync per group commit, run off the event loop; `NORMAL` only through a crash of the process.
    */
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a write waits for another process's transaction before failing. */
@@ -65,6 +67,7 @@ export class SqliteStorage implements Storage {
   readonly #ping: Database.Statement;
   readonly #pingQueue: Database.Statement;
   readonly #checkpointer: Checkpointer;
+  readonly #walSync: WalSync | undefined;
 
   /** Opens (and creates or migrates) the database file. */
   constructor(options: SqliteStorageOptions) {
@@ -95,8 +98,11 @@ export class SqliteStorage implements Storage {
     const triggers = new SqliteTriggerStore(db, () => this.#work.waitingFinishes());
     const idempotencyKeys = new SqliteIdempotencyKeyStore(db);
     const tokens = new SqliteTokenStore(db);
-    // New triggers, finished runs and callback attempts of one moment share one commit.
-    const turn = new CommitTurn(db);
+    // New triggers, finished runs and callback attempts of one moment share one commit. At FULL, it
+    // is synced off the event loop, which goes on while the disk works (and gathers the next turns).
+    this.#walSync = (options.synchronous ?? 'FULL') === 'FULL' ? new WalSync(`${options.file}-wal`) : undefined;
+    const walSync = this.#walSync;
+    const turn = new CommitTurn(db, walSync && { relaxed: leaseWrites(db), sync: () => walSync.sync() });
     this.#deliveries = new SqliteDeliveryStore(db, turn);
     this.#work = new SqliteUnitOfWork(db, { triggers, idempotencyKeys, deliveries: this.#deliveries, tokens }, turn);
     this.triggers = triggers;
@@ -154,6 +160,8 @@ export class SqliteStorage implements Storage {
       this.#work.flush();
       this.#deliveries.flush();
     }
+    // The commits just flushed are answered once on the disk.
+    await this.#walSync?.close();
     await this.#checkpointer.stop();
     if (this.#db.open) this.#db.close();
   }

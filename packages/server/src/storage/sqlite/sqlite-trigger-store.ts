@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Waiting } from './group-commit';
+import type { Settle, Waiting } from './group-commit';
 import { leaseWrites } from './lease-writes';
 import { claimSql, oldestFirst, type ClaimStep } from './trigger-claim';
 import type { TriggerStore } from '../trigger-store';
@@ -35,7 +35,7 @@ export interface TriggerRow {
 /** What a claim's transaction did: the triggers leased, and how to settle the finishes written with them. */
 interface Claimed {
   claimed: TriggerRecord[];
-  settle: (() => void) | undefined;
+  settle: Settle | undefined;
 }
 
 /** A row of `resultColumns`. */
