@@ -38,8 +38,11 @@ export class WalSync {
   }
 
   #start(): Promise<void> {
-    // Opened for writing: some systems sync only files open so.
-    this.#handle ??= open(this.#file, 'r+');
+    // Opened for writing: some systems sync only files open so. A failed open is tried again next time.
+    this.#handle ??= open(this.#file, 'r+').catch((error: unknown) => {
+      this.#handle = undefined;
+      throw error;
+    });
     const running = this.#handle
       .then((handle) => handle.sync())
       .finally(() => {
