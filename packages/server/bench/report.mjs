@@ -100,19 +100,19 @@ export function endToEndTable(endToEnd, bare, connections) {
   );
 }
 
-/** CPU per finished trigger at each backlog. */
-export function cpuTable(cpu, perWindow) {
+/** CPU per finished trigger at each backlog, over the rounds they took turns in. */
+export function cpuTable(cpu, measured) {
   return table(
     [
       'CPU per finished trigger',
-      'queue during the windows',
-      `ms per trigger (median of 3 × ${count.format(perWindow)})`,
+      'queue while measured',
+      `ms per trigger (median of ${cpu.backlogs[0].rounds.length} rounds of ${count.format(measured)} triggers)`,
     ],
     ['---', '---', '---:'],
-    cpu.map(([queued, figures]) => [
-      `${count.format(queued)} queued`,
-      `${count.format(figures.queueAtStart)} → ${count.format(figures.queueAtEnd)}`,
-      `${figures.msPerTrigger.toFixed(3)} (${figures.windows.map((value) => value.toFixed(3)).join(', ')})`,
+    cpu.backlogs.map((backlog) => [
+      `${count.format(backlog.queued)} queued`,
+      `${count.format(backlog.queueAtStart)} → ${count.format(backlog.queueAtEnd)}`,
+      `${backlog.msPerTrigger.toFixed(3)} (${backlog.rounds.map((value) => value.toFixed(3)).join(', ')})`,
     ]),
   );
 }

@@ -10,18 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopAll } from './processes.mjs';
-import {
-  cpuTable,
-  endToEndTable,
-  format,
-  latencyTable,
-  machine,
-  postgresTable,
-  requestTable,
-  targetTable,
-} from './report.mjs';
+import { cpuTable, endToEndTable, latencyTable, machine, postgresTable, requestTable, targetTable } from './report.mjs';
 import { callbacks } from './rows/callbacks.mjs';
-import { cpuPerTrigger } from './rows/cpu-per-trigger.mjs';
+import { cpuAtBacklogs } from './rows/cpu-per-trigger.mjs';
 import { endToEnd } from './rows/end-to-end.mjs';
 import { bareInsert, executeBeside, executeSettings } from './rows/execute.mjs';
 import { executeToResult } from './rows/execute-to-result.mjs';
@@ -85,13 +76,7 @@ async function measureAll(dir) {
     });
     measured.sustained = { figures, bare: await anchor(settings.endToEndConnections) };
   }
-  if (rows.has('cpu')) {
-    measured.cpu = [];
-    for (const queued of settings.cpuQueued) {
-      progress(`CPU per finished trigger with ${format.count.format(queued)} queued`);
-      measured.cpu.push([queued, await cpuPerTrigger(dir, queued, settings.cpuTriggers)]);
-    }
-  }
+  if (rows.has('cpu')) measured.cpu = await cpuAtBacklogs(dir, settings.cpuQueued, settings.cpuTriggers, progress);
   if (rows.has('latency')) {
     progress('execute → result, one trigger at a time');
     measured.latency = await executeToResult(dir, settings.latencySamples);

@@ -47,9 +47,9 @@ export const settings = {
   endToEndSeconds: positive('BENCH_E2E_SECONDS', 60),
   endToEndConnections: positive('BENCH_E2E_CONNECTIONS', 100),
   drainSeconds: positive('BENCH_DRAIN_SECONDS', 90),
-  /** The backlogs CPU per finished trigger is measured at, and the triggers of each of its 3 windows. */
+  /** The backlogs CPU per finished trigger is measured at, and the triggers measured each round. */
   cpuQueued: positiveList('BENCH_CPU_QUEUED', [1000, 100000]),
-  cpuTriggers: positive('BENCH_CPU_TRIGGERS', 2000),
+  cpuTriggers: positive('BENCH_CPU_TRIGGERS', 6000),
   /** On PostgreSQL: triggers in the backlog the workers drain, and callbacks delivered. */
   postgresJobs: positive('BENCH_PG_JOBS', 2000),
   /** On PostgreSQL: triggers timed one at a time, execute → result across processes. */

@@ -1,7 +1,8 @@
 // CPU per finished trigger with a backlog: the backlog is written straight into the database, a
-// server with default settings drains it, and the server's CPU is read each time a given trigger
-// has finished. Claims take the oldest first, so when the trigger at index i has finished, about
-// i + 1 have (give or take the few running at once).
+// server with default settings drains it, and the server's CPU is read when a given trigger has
+// finished. Claims take the oldest first, so when the trigger at index i has finished, about i + 1
+// have (give or take the few running at once). The backlogs take turns, seven rounds, so that a
+// machine that speeds up or slows down during the row moves them alike.
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seedBacklog, watchQueue } from '../backlog.mjs';
@@ -9,9 +10,9 @@ import { median } from '../load.mjs';
 import { cpuSeconds } from '../processes.mjs';
 import { defaultConfig, startServer } from '../servers.mjs';
 
-// Triggers finished before the first window: the server's start and warm-up are left out.
-const warmup = 500;
-const windows = 3;
+// Triggers finished before the measured ones: the server's start and warm-up are left out.
+const warmup = 2000;
+export const cpuRounds = 7;
 
 async function whenFinished(watched, server, triggerUUID) {
   const deadline = Date.now() + 600_000;
@@ -26,32 +27,50 @@ async function whenFinished(watched, server, triggerUUID) {
 }
 
 /**
- * With `queued` triggers still waiting after it, three windows of `perWindow` triggers each are
- * drained; answers the median CPU milliseconds per finished trigger, each window's, and the queue
- * at the start of the first window and at the end of the last.
+ * With `queued` triggers still waiting after them, `measured` triggers are drained: answers the
+ * CPU milliseconds per finished trigger, and the queue before the first and after the last.
  */
-export async function cpuPerTrigger(dir, queued, perWindow) {
-  const name = `cpu-${queued}`;
+async function cpuPerTrigger(dir, name, queued, measured) {
   const file = join(dir, `${name}.sqlite`);
-  const triggerUUIDs = await seedBacklog(file, queued + warmup + windows * perWindow);
+  const triggerUUIDs = await seedBacklog(file, queued + warmup + measured);
   const server = await startServer(dir, name, defaultConfig(), file);
   const watched = watchQueue(server.file);
   try {
-    const marks = [];
-    for (let window = 0; window <= windows; window++) {
-      await whenFinished(watched, server, triggerUUIDs[warmup + window * perWindow - 1]);
-      marks.push(cpuSeconds(server.pid));
-    }
-    const queueAtEnd = watched.unfinished();
-    const perTrigger = marks.slice(1).map((cpu, index) => ((cpu - marks[index]) * 1000) / perWindow);
-    return {
-      msPerTrigger: median(perTrigger),
-      windows: perTrigger,
-      queueAtStart: queued + windows * perWindow,
-      queueAtEnd,
-    };
+    await whenFinished(watched, server, triggerUUIDs[warmup - 1]);
+    const before = cpuSeconds(server.pid);
+    await whenFinished(watched, server, triggerUUIDs[warmup + measured - 1]);
+    const msPerTrigger = ((cpuSeconds(server.pid) - before) * 1000) / measured;
+    return { msPerTrigger, queueAtStart: queued + measured, queueAtEnd: watched.unfinished() };
   } finally {
     watched.close();
     await server.stop();
   }
+}
+
+/**
+ * CPU per finished trigger at each of `backlogs`, `measured` triggers a round: for each backlog,
+ * the median of its rounds, each round's figure and the queue; and the median of the rounds' ratios of the
+ * last backlog to the first.
+ */
+export async function cpuAtBacklogs(dir, backlogs, measured, progress) {
+  const rounds = backlogs.map(() => []);
+  for (let round = 1; round <= cpuRounds; round++) {
+    progress(`CPU per finished trigger, round ${round} of ${cpuRounds}`);
+    for (const [index, queued] of backlogs.entries()) {
+      rounds[index].push(await cpuPerTrigger(dir, `cpu-${queued}-${round}`, queued, measured));
+    }
+  }
+  const perTrigger = (figures) => figures.map(({ msPerTrigger }) => msPerTrigger);
+  const [first, last] = [perTrigger(rounds[0]), perTrigger(rounds.at(-1))];
+  return {
+    backlogs: backlogs.map((queued, index) => ({
+      queued,
+      msPerTrigger: median(perTrigger(rounds[index])),
+      rounds: perTrigger(rounds[index]),
+      // The first round's queue: the others' differ by the few triggers running at the end.
+      queueAtStart: rounds[index][0].queueAtStart,
+      queueAtEnd: rounds[index][0].queueAtEnd,
+    })),
+    ratio: median(last.map((value, round) => value / first[round])),
+  };
 }
