@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { createServer } from '../src';
+import { CallerCache } from '../src/auth/caller-cache';
 import { hashApiKey, hashClientSecret } from '../src/auth/secret-hash';
 import { execute, type Caller } from './support/api-client';
 import { testConfig } from './support/test-config';
@@ -90,4 +91,28 @@ test('a rotated API key, and the tokens of a client taken out, fail from the res
     await second.close();
     await rm(first.dir, { recursive: true, force: true });
   }
+});
+
+describe('the pair a connection presented last', () => {
+  const caller = { orgId: 'acme', clientId: 'acme-client', apiKey: 'main', until: 1000 };
+  const [first, second] = [{}, {}];
+
+  test('is known on its connection and, by its digest, on another, until the caller may no longer be believed', () => {
+    const callers = new CallerCache();
+    expect(callers.known(first, 'key', 'Bearer token', 0)).toBeUndefined();
+    callers.remember(first, 'key', 'Bearer token', caller);
+    expect(callers.known(first, 'key', 'Bearer token', 999)).toBe(caller);
+    expect(callers.known(second, 'key', 'Bearer token', 999)).toBe(caller);
+    expect(callers.known(first, 'key', 'Bearer token', 1000)).toBeUndefined();
+    expect(callers.known(second, 'key', 'Bearer token', 1000)).toBeUndefined();
+    expect(callers.known({}, 'key', 'Bearer token', 999)).toBeUndefined();
+  });
+
+  test('another pair on the same connection is not known, and the first stays known', () => {
+    const callers = new CallerCache();
+    callers.remember(first, 'key', 'Bearer token', caller);
+    expect(callers.known(first, 'other key', 'Bearer token', 0)).toBeUndefined();
+    expect(callers.known(first, 'key', 'Bearer other token', 0)).toBeUndefined();
+    expect(callers.known(first, 'key', 'Bearer token', 0)).toBe(caller);
+  });
 });

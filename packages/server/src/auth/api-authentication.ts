@@ -75,14 +75,14 @@ export function apiAuthentication(
   return async (request: FastifyRequest) => {
     const keyHeader = request.headers['x-api-key'];
     const authorization = request.headers.authorization;
-    const digest =
-      typeof keyHeader === 'string' && authorization ? callers.digest(keyHeader, authorization) : undefined;
-    let caller = digest === undefined ? undefined : callers.get(digest, clock.now());
+    const presented = typeof keyHeader === 'string' && authorization !== undefined && authorization !== '';
+    const connection = request.raw.socket;
+    let caller = presented ? callers.known(connection, keyHeader, authorization, clock.now()) : undefined;
     if (caller) {
       usage.record(caller.orgId, caller.apiKey, operationId);
     } else {
       caller = await check(keyHeader, authorization);
-      if (digest !== undefined) callers.set(digest, caller);
+      if (presented) callers.remember(connection, keyHeader, authorization, caller);
     }
     const { orgId } = request.params as { orgId: string };
     if (orgId !== caller.orgId) throw organisationNotFound(orgId);

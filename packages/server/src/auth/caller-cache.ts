@@ -10,6 +10,13 @@ export interface KnownCaller {
   until: number;
 }
 
+/** The credentials a connection presented last, as it presented them, and who they proved. */
+interface LastPresented {
+  apiKey: string;
+  authorization: string;
+  caller: KnownCaller;
+}
+
 // Enough for every client of a busy server to stay known; beyond it the oldest are forgotten.
 const keptAtMost = 10_000;
 
@@ -18,28 +25,44 @@ const keptAtMost = 10_000;
  * so that a caller presenting the same pair again is known without hashing each secret for the
  * configuration and the store. The digest is SHA-256 keyed with a random value of this process:
  * one pass over both headers, which no one outside can compute or predict, and the secrets
- * themselves are never kept. An entry ends with its token or after the issuer's own caching of
+ * themselves are not kept. An entry ends with its token or after the issuer's own caching of
  * tokens; a key or client taken out of the configuration is gone with the process that knew it.
+ *
+ * A keep-alive connection sends the same pair on every request, so each connection's last pair is
+ * also kept beside it, for as long as the connection lives, and compared as it comes: cheaper than
+ * the digest, and it tells the connection no more than what it sent itself.
  */
 export class CallerCache {
   readonly #key = randomBytes(32).toString('base64');
   readonly #callers = new Map<string, KnownCaller>();
+  readonly #lastOn = new WeakMap<object, LastPresented>();
 
-  /** The digest a pair of presented credentials is kept under. */
-  digest(apiKey: string, authorization: string): string {
-    return hash('sha256', `${this.#key}\n${apiKey}\n${authorization}`, 'base64');
-  }
-
-  /** The caller kept under `digest`, while it may still be believed at `now`. */
-  get(digest: string, now: number): KnownCaller | undefined {
+  /** The caller these credentials proved lately, while it may still be believed at `now`. */
+  known(connection: object, apiKey: string, authorization: string, now: number): KnownCaller | undefined {
+    const last = this.#lastOn.get(connection);
+    if (last !== undefined && last.apiKey === apiKey && last.authorization === authorization) {
+      if (now < last.caller.until) return last.caller;
+      this.#lastOn.delete(connection);
+    }
+    const digest = this.#digest(apiKey, authorization);
     const caller = this.#callers.get(digest);
-    if (caller === undefined || now < caller.until) return caller;
-    this.#callers.delete(digest);
-    return undefined;
+    if (caller === undefined) return undefined;
+    if (now >= caller.until) {
+      this.#callers.delete(digest);
+      return undefined;
+    }
+    this.#lastOn.set(connection, { apiKey, authorization, caller });
+    return caller;
   }
 
-  set(digest: string, caller: KnownCaller): void {
+  /** Keeps the caller that `connection` proved with these credentials. */
+  remember(connection: object, apiKey: string, authorization: string, caller: KnownCaller): void {
     if (this.#callers.size >= keptAtMost) this.#callers.delete(this.#callers.keys().next().value!);
-    this.#callers.set(digest, caller);
+    this.#callers.set(this.#digest(apiKey, authorization), caller);
+    this.#lastOn.set(connection, { apiKey, authorization, caller });
+  }
+
+  #digest(apiKey: string, authorization: string): string {
+    return hash('sha256', `${this.#key}\n${apiKey}\n${authorization}`, 'base64');
   }
 }
