@@ -132,7 +132,7 @@ export async function createServer(config: ServerConfig, options: ServerOptions 
   const drain = new DrainRate(clock);
   const metrics = new ServerMetrics(store, Object.keys(config.organisations), drain, role);
   const usage = new UsageMeter(store.usage, clock, (orgId, apiKey, operationId) =>
-    metrics.apiKeyCall(orgId, apiKey, operationId),
+    metrics.apiKeyCalls(orgId, apiKey, operationId),
   );
   const keys = signingKeys(config);
   const guard = new AddressGuard(config.callbacks.allow);

@@ -6,6 +6,7 @@ import type { DeliveryState } from '../storage/delivery-types';
 import type { Storage } from '../storage/storage';
 import type { FinishedState, TriggerRecord } from '../storage/trigger-types';
 import { ClusterMetrics } from './cluster-metrics';
+import { TalliedCounter, type Tally } from './tallied-counter';
 
 const prefix = 'autofacilitate_';
 
@@ -17,17 +18,16 @@ const prefix = 'autofacilitate_';
  */
 export class ServerMetrics implements DeliveryObserver {
   readonly registry = new Registry();
-  readonly #requests: Counter<'operation' | 'status'>;
+  readonly #requests: TalliedCounter<'operation' | 'status'>;
   readonly #requestSeconds: Histogram<'operation'>;
   // The series of each operation and status, labelled once: counting a request builds no labels.
   readonly #requestSeries = new Map<
     string,
-    { statuses: Map<number, { inc(): void }>; seconds: { observe(value: number): void } }
+    { statuses: Map<number, Tally>; seconds: { observe(value: number): void } }
   >();
-  readonly #apiKeyCalls: Counter<'org_id' | 'api_key' | 'operation'>;
+  readonly #apiKeyCalls: TalliedCounter<'org_id' | 'api_key' | 'operation'>;
   readonly #triggersFinished: Counter<'org_id' | 'status'>;
-  // The labelled series of those two, by their label values joined: counting builds no label object.
-  readonly #apiKeySeries = new Map<string, { inc(): void }>();
+  // The labelled series of triggers finished, by their label values joined: counting builds no label object.
   readonly #finishedSeries = new Map<string, { inc(): void }>();
   readonly #claimSeconds: Histogram<never>;
   readonly #claimBatch: Histogram<never>;
@@ -48,6 +48,9 @@ export class ServerMetrics implements DeliveryObserver {
     // Every metric of the server: its name under the prefix, in this registry.
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
       new Counter<L>({ name: `${prefix}${name}`, help, labelNames, registers });
+    // The counters of every request, counted in plain numbers.
+    const tallied = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new TalliedCounter<L>({ name: `${prefix}${name}`, help, labelNames, registers });
     const histogram = <L extends string>(name: string, help: string, labelNames: L[] = [], buckets?: number[]) =>
       new Histogram<L>({ name: `${prefix}${name}`, help, labelNames, registers, ...(buckets && { buckets }) });
     const gauge = <L extends string>(
@@ -57,14 +60,14 @@ export class ServerMetrics implements DeliveryObserver {
       collect: (this: Gauge<L>) => Promise<void>,
     ) => new Gauge<L>({ name: `${prefix}${name}`, help, labelNames, registers, collect });
 
-    this.#requests = counter('http_requests_total', 'Requests answered, by operation and status.', [
+    this.#requests = tallied('http_requests_total', 'Requests answered, by operation and status.', [
       'operation',
       'status',
     ]);
     this.#requestSeconds = histogram('http_request_duration_seconds', 'Time to answer a request, by operation.', [
       'operation',
     ]);
-    this.#apiKeyCalls = counter(
+    this.#apiKeyCalls = tallied(
       'api_key_requests_total',
       'Calls that carried a known API key, by organisation, key name and operation.',
       ['org_id', 'api_key', 'operation'],
@@ -164,22 +167,16 @@ export class ServerMetrics implements DeliveryObserver {
     }
     let answered = series.statuses.get(status);
     if (!answered) {
-      answered = this.#requests.labels(operation, String(status));
+      answered = this.#requests.tally(operation, String(status));
       series.statuses.set(status, answered);
     }
-    answered.inc();
+    answered.count++;
     series.seconds.observe(seconds);
   }
 
-  /** Counts a call that carried a known API key. */
-  apiKeyCall(orgId: string, apiKey: string, operation: string): void {
-    const key = `${orgId}\n${apiKey}\n${operation}`;
-    let series = this.#apiKeySeries.get(key);
-    if (!series) {
-      series = this.#apiKeyCalls.labels(orgId, apiKey, operation);
-      this.#apiKeySeries.set(key, series);
-    }
-    series.inc();
+  /** A new tally of the calls that carry a known API key to an operation; keep it. */
+  apiKeyCalls(orgId: string, apiKey: string, operation: string): Tally {
+    return this.#apiKeyCalls.tally(orgId, apiKey, operation);
   }
 
   /** Counts a trigger this process finished at `now`, and times its wait and its run. */
