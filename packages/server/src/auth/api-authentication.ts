@@ -1,4 +1,4 @@
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyError, FastifyRequest, onRequestHookHandler } from 'fastify';
 import {
   apiKeyRefused,
   organisationNotFound,
@@ -51,7 +51,7 @@ const bearer = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 export function apiAuthentication(
   { tokens, credentials, usage, callers, clock }: ApiAuthenticationDependencies,
   operationId: string,
-): onRequestAsyncHookHandler {
+): onRequestHookHandler {
   // Every check, in order, for credentials not known lately.
   const check = async (keyHeader: unknown, authorization: string | undefined): Promise<KnownCaller> => {
     const apiKey = typeof keyHeader === 'string' && keyHeader ? credentials.apiKey(sha256(keyHeader)) : undefined;
@@ -72,20 +72,35 @@ export function apiAuthentication(
     return { orgId: token.orgId, clientId: token.clientId, apiKey: apiKey.name, until: tokens.trustedUntil(token) };
   };
 
-  return async (request: FastifyRequest) => {
+  const admit = (request: FastifyRequest, caller: KnownCaller): void => {
+    const { orgId } = request.params as { orgId: string };
+    if (orgId !== caller.orgId) throw organisationNotFound(orgId);
+    request.principal = { orgId, clientId: caller.clientId, apiKey: caller.apiKey };
+  };
+
+  // A callback hook: a caller known lately is let in at once, without a promise.
+  return (request, _reply, done) => {
     const keyHeader = request.headers['x-api-key'];
     const authorization = request.headers.authorization;
     const presented = typeof keyHeader === 'string' && authorization !== undefined && authorization !== '';
     const connection = request.raw.socket;
-    let caller = presented ? callers.known(connection, keyHeader, authorization, clock.now()) : undefined;
-    if (caller) {
-      usage.record(caller.orgId, caller.apiKey, operationId);
-    } else {
-      caller = await check(keyHeader, authorization);
-      if (presented) callers.remember(connection, keyHeader, authorization, caller);
+    const known = presented ? callers.known(connection, keyHeader, authorization, clock.now()) : undefined;
+    if (!known) {
+      check(keyHeader, authorization)
+        .then((caller) => {
+          if (presented) callers.remember(connection, keyHeader, authorization, caller);
+          admit(request, caller);
+        })
+        .then(() => done(), done);
+      return;
     }
-    const { orgId } = request.params as { orgId: string };
-    if (orgId !== caller.orgId) throw organisationNotFound(orgId);
-    request.principal = { orgId, clientId: caller.clientId, apiKey: caller.apiKey };
+    usage.record(known.orgId, known.apiKey, operationId);
+    try {
+      admit(request, known);
+    } catch (error) {
+      done(error as FastifyError);
+      return;
+    }
+    done();
   };
 }
