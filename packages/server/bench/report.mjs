@@ -52,9 +52,11 @@ export function requestTable({ execute, settingsRows, results }) {
       );
     for (const [name, figures] of settingsRows.rows) rows.push(requestRow(name, 100, figures, settingsRows.bare));
   }
-  for (const [connections, { bare, result, ratio: resultRatio }] of results ?? []) {
-    rows.push(requestRow('bare Fastify GET of 1 SQLite row (median of 3 rounds)', connections, bare, bare));
-    rows.push(requestRow('GET result (API process, median of 3 rounds)', connections, result, bare, resultRatio));
+  for (const [connections, { bare, result, ratio: resultRatio, rounds }] of results ?? []) {
+    rows.push(requestRow(`bare Fastify GET of 1 SQLite row (median of ${rounds} rounds)`, connections, bare, bare));
+    rows.push(
+      requestRow(`GET result (API process, median of ${rounds} rounds)`, connections, result, bare, resultRatio),
+    );
   }
   if (rows.length === 0) return [];
   return table(

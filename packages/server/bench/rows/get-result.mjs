@@ -1,5 +1,5 @@
 // getTriggerResult of a finished echo trigger against the bare Fastify server's read of one row by
-// primary key, each alone while it is measured, after a warm-up. The two take turns, three rounds,
+// primary key, each alone while it is measured, after a warm-up. The two take turns, five rounds,
 // so that a machine that speeds up or slows down during the row moves both alike.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { executeBody, load, median } from '../load.mjs';
@@ -24,7 +24,7 @@ async function finished(server, triggerUUID) {
   throw new Error(`trigger ${triggerUUID} did not finish within 30 s`);
 }
 
-const rounds = 3;
+const rounds = 5;
 
 /** The figures of the round whose rate is the median of `runs`. */
 function medianRun(runs) {
@@ -33,8 +33,8 @@ function medianRun(runs) {
 }
 
 /**
- * GET result and bare GET at `connections`, in turns: `{ bare, result, ratio }`, each server's
- * median round and the median of the rounds' ratios.
+ * GET result and bare GET at `connections`, in turns: `{ bare, result, ratio, rounds }`, each server's
+ * median round, the median of the rounds' ratios, and how many rounds.
  */
 export async function resultBeside(dir, connections) {
   const bare = await startBare(dir, `bare-get-${connections}`);
@@ -54,7 +54,7 @@ export async function resultBeside(dir, connections) {
       runs.result.push(await run(targets[1], settings.seconds));
     }
     const ratio = median(runs.result.map((result, round) => result.perSecond / runs.bare[round].perSecond));
-    return { bare: medianRun(runs.bare), result: medianRun(runs.result), ratio };
+    return { bare: medianRun(runs.bare), result: medianRun(runs.result), ratio, rounds };
   } finally {
     await bare.stop();
     await server.stop();
